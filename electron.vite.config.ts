@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/** The Electron build: main and preload bundles under electron/, the Svelte renderer under renderer/. */
+export default defineConfig({
+  main: {
+    build: {
+      lib: { entry: resolve(import.meta.dirname, 'electron/main/index.ts') },
+      rollupOptions: { external: ['node:sqlite', 'keytar'] },
+    },
+  },
+  preload: {
+    build: {
+      lib: { entry: resolve(import.meta.dirname, 'electron/preload/index.ts') },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'renderer'),
+    plugins: [svelte()],
+    build: {
+      rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
+    },
+  },
+});

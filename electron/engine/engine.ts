@@ -1,0 +1,172 @@
+/**
+ * Engine is Standby without a user interface: the store, the incident engine and the API contract's
+ * handlers. Both transports (Electron IPC and the headless HTTP server) call `call(method, input)`;
+ * it validates the input against the contract's schema, runs the handler, and emits events.
+ */
+import { apiSchemas, isApiMethod, type ApiArgs, type ApiEvent, type ApiMethod, type ApiOutputs } from '../shared/api.ts';
+import { ApiError, invalidInput } from '../shared/errors.ts';
+import { computeAnalytics } from './analytics/mta-mtr.ts';
+import type { Clock } from './clock.ts';
+import { exportConfig, importConfig } from './config/config-file.ts';
+import { seedDefaults, addPhoneDefaults } from './defaults.ts';
+import { IncidentEngine } from './incidents/incident-engine.ts';
+import type { ChannelRegistry } from './notify/registry.ts';
+import { ConfigRepo } from './store/config-repo.ts';
+import { Store } from './store/database.ts';
+import { IncidentRepo } from './store/incident-repo.ts';
+
+/** EngineOptions wires an engine: where its database is, its clock and its channels. */
+export interface EngineOptions {
+  /** databasePath is a file path, or ':memory:' for tests. */
+  databasePath: string;
+  clock: Clock;
+  channels: ChannelRegistry;
+  log?: (line: string) => void;
+}
+
+type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
+
+/** Engine serves the API contract over one database. */
+export class Engine {
+  readonly store: Store;
+  readonly config: ConfigRepo;
+  readonly incidents: IncidentRepo;
+  readonly lifecycle: IncidentEngine;
+  readonly clock: Clock;
+  private readonly listeners = new Set<(e: ApiEvent) => void>();
+  private readonly log: (line: string) => void;
+  private readonly handlers: Handlers;
+
+  constructor(opts: EngineOptions) {
+    this.clock = opts.clock;
+    this.log = opts.log ?? (() => {});
+    this.store = new Store(opts.databasePath);
+    this.config = new ConfigRepo(this.store);
+    this.incidents = new IncidentRepo(this.store);
+    this.lifecycle = new IncidentEngine({
+      store: this.store,
+      config: this.config,
+      incidents: this.incidents,
+      clock: opts.clock,
+      channels: opts.channels,
+      emit: (e) => this.emit(e),
+      log: this.log,
+    });
+    this.store.transaction(() => seedDefaults(this.config));
+    this.handlers = this.buildHandlers();
+  }
+
+  /** start runs whatever fell due while Standby was not running, then keeps the schedule. */
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  /** stop ends the schedule and closes the database. */
+  async stop(): Promise<void> {
+    await this.lifecycle.stop();
+    this.store.close();
+  }
+
+  /** on subscribes to the engine's events; it returns the unsubscribe function. */
+  on(listener: (e: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** call runs one API method with untrusted input: unknown methods and bad input are ApiErrors. */
+  async call(method: string, input: unknown): Promise<unknown> {
+    if (!isApiMethod(method)) throw new ApiError('not_found', `no API method named "${method}"`);
+    const parsed = apiSchemas[method].safeParse(input ?? {});
+    if (!parsed.success) throw invalidInput(parsed.error);
+    const handler = this.handlers[method] as (args: unknown) => unknown;
+    return handler(parsed.data);
+  }
+
+  /** invoke is `call` with the contract's types, for code inside the process (the shell, tests). */
+  async invoke<M extends ApiMethod>(method: M, input: ApiArgs<M> | Record<string, unknown>): Promise<ApiOutputs[M]> {
+    return (await this.call(method, input)) as ApiOutputs[M];
+  }
+
+  /** publish sends an event to every subscriber (the desktop port uses it headless). */
+  publish(e: ApiEvent): void {
+    this.emit(e);
+  }
+
+  private emit(e: ApiEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log(`event listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private changed(entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all'): void {
+    this.emit({ type: 'config.changed', data: { entity } });
+  }
+
+  private write<T>(entity: Parameters<Engine['changed']>[0], fn: () => T): T {
+    const result = this.store.transaction(fn);
+    this.changed(entity);
+    return result;
+  }
+
+  private buildHandlers(): Handlers {
+    const c = this.config;
+    const l = this.lifecycle;
+    const deleted = { deleted: true } as const;
+    return {
+      'profile.get': () => c.getProfile(),
+      'profile.update': (a) => this.write('profile', () => {
+        const before = c.getProfile();
+        const after = c.setProfile(a);
+        if (after.phone && after.phone !== before.phone) addPhoneDefaults(c, after.phone);
+        return after;
+      }),
+
+      'contactMethods.list': () => c.listContactMethods(),
+      'contactMethods.create': (a) => this.write('contactMethods', () => c.createContactMethod(a)),
+      'contactMethods.update': (a) => this.write('contactMethods', () => c.updateContactMethod(a.id, a.value)),
+      'contactMethods.delete': (a) => this.write('contactMethods', () => (c.deleteContactMethod(a.id), deleted)),
+
+      'notificationRules.list': () => c.listNotificationRules(),
+      'notificationRules.create': (a) => this.write('notificationRules', () => c.createNotificationRule(a)),
+      'notificationRules.update': (a) => this.write('notificationRules', () => c.updateNotificationRule(a.id, a.value)),
+      'notificationRules.delete': (a) => this.write('notificationRules', () => (c.deleteNotificationRule(a.id), deleted)),
+
+      'escalationPolicies.list': () => c.listEscalationPolicies(),
+      'escalationPolicies.create': (a) => this.write('escalationPolicies', () => c.createEscalationPolicy(a)),
+      'escalationPolicies.update': (a) => this.write('escalationPolicies', () => c.updateEscalationPolicy(a.id, a.value)),
+      'escalationPolicies.delete': (a) => this.write('escalationPolicies', () => (c.deleteEscalationPolicy(a.id), deleted)),
+
+      'services.list': () => c.listServices(),
+      'services.create': (a) => this.write('services', () => c.createService(a)),
+      'services.update': (a) => this.write('services', () => c.updateService(a.id, a.value)),
+      'services.delete': (a) => this.write('services', () => (c.deleteService(a.id), deleted)),
+
+      'incidents.list': (a) => this.incidents.list(a),
+      'incidents.get': (a) => ({ ...this.incidents.get(a.id), timeline: this.incidents.timeline(a.id) }),
+      'incidents.trigger': (a) => l.trigger(a, 'api'),
+      'incidents.acknowledge': (a) => l.act(a.id, { type: 'acknowledge', actor: 'me' }),
+      'incidents.resolve': (a) => l.act(a.id, { type: 'resolve', actor: 'me' }),
+      'incidents.snooze': (a) => l.act(a.id, { type: 'snooze', until: this.clock.now() + a.minutes * 60_000, actor: 'me' }),
+      'incidents.note': (a) => l.act(a.id, { type: 'note', text: a.text, actor: 'me' }),
+      'incidents.escalate': (a) => l.act(a.id, { type: 'escalate', actor: 'me', ...(a.level !== undefined ? { level: a.level } : {}) }),
+      'incidents.setUrgency': (a) => l.act(a.id, { type: 'set_urgency', urgency: a.urgency, actor: 'me' }),
+      'incidents.reassign': (a) => {
+        const cm = c.getContactMethod(a.contactMethodId);
+        return l.act(a.id, { type: 'reassign', contactMethodId: cm.id, label: cm.label, actor: 'me' });
+      },
+
+      'analytics.summary': (a) => computeAnalytics(this.store.db, a, this.clock.now(), c.getProfile().timeZone),
+
+      'config.export': (a) => ({ format: a.format, text: exportConfig(this.store, a.format) }),
+      'config.import': (a) => {
+        const summary = importConfig(this.store, a.text, a.format);
+        this.changed('all');
+        return summary;
+      },
+    };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1] [--config FILE]`: Standby headless.
+ * Prints where it listens and how to open the UI; SIGTERM or Ctrl-C shuts it down cleanly.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SystemClock } from '../clock.ts';
+import { defaultDataDir } from '../data-dir.ts';
+import { InstanceLockedError } from '../instance-lock.ts';
+import { isLoopback, startHeadless } from './server.ts';
+
+/** DEFAULT_PORT is where the headless server listens unless told otherwise. */
+export const DEFAULT_PORT = 8730;
+
+const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR] [--config FILE]
+  --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})
+  --port N         HTTP port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR      address to bind (default 127.0.0.1; anything else exposes Standby to the network)
+  --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
+Environment: STANDBY_TOKEN sets the API token (otherwise a new one each start).`;
+
+/** main runs the CLI; it returns the process exit code for errors before the server starts. */
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv[0] === 'serve' ? argv.slice(1) : argv,
+      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port: must be a whole number from 0 to 65535, got "${values.port}"`);
+    return 2;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());
+  const offset = Number(process.env.STANDBY_CLOCK_OFFSET_MS ?? 0);
+  try {
+    const server = await startHeadless({
+      dataDir,
+      port,
+      host,
+      configFile: values.config,
+      token: process.env.STANDBY_TOKEN || undefined,
+      uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
+      clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
+    });
+    console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
+    if (!isLoopback(host)) console.log(`Warning: bound to ${host}, so other machines on the network can reach Standby. Use --host 127.0.0.1 to keep it local.`);
+    console.log(`Open ${server.url}/#token=${server.token} in a browser. API calls need the header "Authorization: Bearer ${server.token}".`);
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      console.log(`${signal}: shutting down`);
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`shutdown failed: ${(err as Error).message}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    return -1;
+  } catch (err) {
+    if (err instanceof InstanceLockedError) console.error(err.message);
+    else console.error(`Standby could not start: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exit(code);
+}

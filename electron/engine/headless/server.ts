@@ -1,0 +1,104 @@
+/**
+ * startHeadless runs the whole engine without Electron: the database in a data directory (locked
+ * to this process), the scheduler, and the HTTP API plus web UI on 127.0.0.1. The Electron-less
+ * `npm start`, `npm run serve` and the UI tests all come through here.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { ApiError } from '../../shared/errors.ts';
+import { SystemClock, type Clock } from '../clock.ts';
+import { importConfig } from '../config/config-file.ts';
+import { DATABASE_FILE } from '../data-dir.ts';
+import { Engine } from '../engine.ts';
+import { createHttpApp } from '../http/server.ts';
+import { acquireInstanceLock } from '../instance-lock.ts';
+import type { DesktopPort } from '../notify/channel.ts';
+import { builtinChannels } from '../notify/registry.ts';
+
+/** HeadlessOptions configures a headless server. */
+export interface HeadlessOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  configFile?: string | undefined;
+  token?: string | undefined;
+  uiDir?: string | undefined;
+  clock?: Clock;
+  log?: (line: string) => void;
+}
+
+/** HeadlessServer is a running headless Standby. */
+export interface HeadlessServer {
+  engine: Engine;
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** isLoopback tells whether a bind address only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** startHeadless starts the engine and its HTTP server; it throws (and holds nothing) when it cannot. */
+export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const release = acquireInstanceLock(o.dataDir);
+  let engine: Engine | undefined;
+  try {
+    let eng: Engine | undefined;
+    const desktop: DesktopPort = {
+      async show(n) {
+        eng?.publish({ type: 'notification.desktop', data: n });
+        log(`desktop notification: ${n.title} (${n.body})`);
+      },
+    };
+    eng = engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log });
+    if (o.configFile) {
+      let text: string;
+      try {
+        text = readFileSync(o.configFile, 'utf8');
+      } catch (err) {
+        throw new Error(`cannot read the configuration file ${o.configFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      try {
+        const s = importConfig(engine.store, text);
+        log(`imported ${o.configFile}: ${s.services} service(s), ${s.escalationPolicies} escalation polic${s.escalationPolicies === 1 ? 'y' : 'ies'}, ${s.contactMethods} contact method(s), ${s.notificationRules} notification rule(s)`);
+      } catch (err) {
+        if (err instanceof ApiError) throw new Error(`the configuration file ${o.configFile} is not valid, nothing was imported: ${err.message}`);
+        throw err;
+      }
+    }
+    await engine.start();
+    const token = o.token ?? randomBytes(24).toString('base64url');
+    const app = createHttpApp(engine, { token, uiDir: o.uiDir });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => resolve(s as Server));
+      s.once('error', reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+    const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+    const url = `http://${host}:${port}`;
+    const running = engine;
+    return {
+      engine: running,
+      url,
+      token,
+      async close() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await running.stop();
+        release();
+      },
+    };
+  } catch (err) {
+    if (engine) await engine.stop().catch(() => {});
+    release();
+    throw err;
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * IncidentEngine applies the lifecycle to stored incidents: it opens incidents (with dedup,
+ * maintenance and urgency rules), carries out each transition's effects in the same transaction as
+ * the state change, and runs the durable jobs (notifications, escalations, timeouts) when due.
+ */
+import { ApiError } from '../../shared/errors.ts';
+import type { ApiEvent, TriggerResult } from '../../shared/api.ts';
+import type { Actor, ContactMethod, TriggerInput } from '../../shared/schemas.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { ChannelRegistry } from '../notify/registry.ts';
+import { formatMessage, type DeliveryResult, type NotificationMessage } from '../notify/channel.ts';
+import type { ConfigRepo } from '../store/config-repo.ts';
+import type { Store } from '../store/database.ts';
+import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
+import { activeMaintenance, urgencyFor } from './calendar.ts';
+import { transition, type IncidentState, type LifecycleContext, type LifecycleEvent, type NotifyPayload, type Transition } from './lifecycle.ts';
+
+/** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
+export const MAX_SLEEP_MS = 15_000;
+/** DELIVERY_TIMEOUT_MS bounds one channel attempt. */
+export const DELIVERY_TIMEOUT_MS = 30_000;
+
+/** IncidentEngineDeps are the engine's collaborators. */
+export interface IncidentEngineDeps {
+  store: Store;
+  config: ConfigRepo;
+  incidents: IncidentRepo;
+  clock: Clock;
+  channels: ChannelRegistry;
+  emit: (e: ApiEvent) => void;
+  log: (line: string) => void;
+}
+
+/** IncidentEngine is the incident lifecycle bound to storage, time and channels. */
+export class IncidentEngine {
+  private timer: TimerHandle | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly inflight = new Set<AbortController>();
+
+  private readonly d: IncidentEngineDeps;
+
+  constructor(deps: IncidentEngineDeps) {
+    this.d = deps;
+  }
+
+  /** start recovers deliveries a crash interrupted and arms the scheduler; due jobs run at once. */
+  start(): Promise<void> {
+    this.recoverInterrupted();
+    return this.runDue();
+  }
+
+  /** stop disarms the scheduler and aborts deliveries in flight; call before closing the store. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.d.clock.clearTimer(this.timer);
+    for (const c of this.inflight) c.abort();
+    await this.running;
+  }
+
+  /** trigger opens an incident, or adds an alert to the open one with the same dedup key. */
+  trigger(input: TriggerInput, actor: Actor): TriggerResult {
+    const now = this.d.clock.now();
+    const result = this.d.store.transaction((): TriggerResult & { changed?: IncidentState } => {
+      const service = this.d.config.getService(input.serviceId);
+      if (!service.enabled) return { status: 'suppressed', reason: `service "${service.name}" is disabled` };
+      const profile = this.d.config.getProfile();
+      const window = activeMaintenance(service.maintenanceWindows, now, profile.timeZone);
+      if (window) return { status: 'suppressed', reason: `service "${service.name}" is in a maintenance window${window.description ? ` (${window.description})` : ''}` };
+      const dedupKey = input.dedupKey ?? crypto.randomUUID();
+      const open = this.d.incidents.findOpen(service.id, dedupKey);
+      if (open) {
+        const t = transition(open, { type: 'alert', title: input.title, severity: input.severity, details: input.details, actor }, now, this.context(open));
+        this.apply(t, now);
+        return { status: 'deduplicated', incident: this.d.incidents.get(open.id), changed: t.incident };
+      }
+      const urgency = urgencyFor(service.urgencyRule, input.severity, now, profile.timeZone);
+      const details = input.source ? { source: input.source, ...input.details } : input.details;
+      const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details });
+      const t = transition(created, { type: 'open', actor, ...(input.source ? { source: input.source } : {}) }, now, this.context(created));
+      this.apply(t, now);
+      return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident };
+    });
+    if (result.status !== 'suppressed') {
+      this.d.emit({ type: 'incident.changed', data: { incident: result.incident } });
+      this.wake();
+      return { status: result.status, incident: result.incident };
+    }
+    this.d.log(`trigger suppressed: ${result.reason}`);
+    return result;
+  }
+
+  /** act applies a person's (or the API's) action to an incident and returns it as stored. */
+  act(id: number, event: LifecycleEvent) {
+    const now = this.d.clock.now();
+    this.d.store.transaction(() => {
+      const state = this.d.incidents.state(id);
+      this.apply(transition(state, event, now, this.context(state)), now);
+    });
+    const incident = this.d.incidents.get(id);
+    this.d.emit({ type: 'incident.changed', data: { incident } });
+    this.wake();
+    return incident;
+  }
+
+  /** actByDedupKey acknowledges or resolves the open incident with a dedup key; unknown or resolved keys are dropped. */
+  actByDedupKey(serviceId: number, dedupKey: string, event: LifecycleEvent): 'applied' | 'dropped' {
+    const open = this.d.incidents.findOpen(serviceId, dedupKey);
+    if (!open) return 'dropped';
+    if (event.type === 'acknowledge' && open.status === 'acknowledged') return 'applied';
+    this.act(open.id, event);
+    return 'applied';
+  }
+
+  /**
+   * runDue runs every job that is due, oldest first. Non-delivery jobs (escalations, timeouts) each
+   * commit with their state change; notifications are claimed (pending -> running) in one commit,
+   * sent, and recorded (running -> done) in another, so a job is never sent twice.
+   */
+  runDue(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.runDueOnce();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = undefined;
+        this.wake();
+      }
+    })();
+    return this.running;
+  }
+
+  /** idle resolves when no job run is in progress (tests use it after moving a fake clock). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async runDueOnce(): Promise<void> {
+    for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
+      const now = this.d.clock.now();
+      const due = this.d.incidents.due(now);
+      if (due.length === 0) return;
+      const deliveries: JobRow[] = [];
+      for (const job of due) {
+        if (job.kind === 'notify') {
+          if (this.d.store.transaction(() => this.d.incidents.setJobState(job.id, 'pending', 'running', now))) deliveries.push(job);
+        } else {
+          this.runTimer(job, now);
+        }
+      }
+      await Promise.all(deliveries.map((job) => this.deliver(job)));
+    }
+  }
+
+  private runTimer(job: JobRow, now: number): void {
+    const event = timerEvent(job);
+    let changed = false;
+    this.d.store.transaction(() => {
+      if (!this.d.incidents.setJobState(job.id, 'pending', 'done', now)) return;
+      const state = this.d.incidents.state(job.incidentId);
+      const t = transition(state, event, now, this.context(state));
+      changed = t.effects.length > 0;
+      this.apply(t, now);
+    });
+    if (changed) this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(job.incidentId) } });
+  }
+
+  private async deliver(job: JobRow): Promise<void> {
+    const p = job.payload as unknown as NotifyPayload;
+    const incident = this.d.incidents.get(job.incidentId);
+    let contact: ContactMethod | undefined;
+    let result: DeliveryResult;
+    try {
+      contact = this.d.config.getContactMethod(p.contactMethodId);
+    } catch {
+      contact = undefined;
+    }
+    if (!contact) {
+      result = { ok: false, retryable: false, error: `contact method ${p.contactMethodId} no longer exists` };
+    } else {
+      const channel = this.d.channels.get(contact.type);
+      if (!channel) {
+        result = { ok: false, retryable: false, error: `no channel can deliver to ${contact.type} contact methods yet` };
+      } else {
+        const controller = new AbortController();
+        this.inflight.add(controller);
+        const timeout = setTimeout(() => controller.abort(), DELIVERY_TIMEOUT_MS);
+        try {
+          result = await channel.send(contact, messageFor(incident), { settings: this.channelSettings(contact.type), signal: controller.signal });
+        } catch (err) {
+          result = { ok: false, retryable: true, error: `${contact.type} channel failed: ${(err as Error).message}` };
+        } finally {
+          clearTimeout(timeout);
+          this.inflight.delete(controller);
+        }
+      }
+    }
+    const now = this.d.clock.now();
+    const who = contact ? `${contact.type} "${contact.label}"` : `contact method ${p.contactMethodId}`;
+    this.d.store.transaction(() => {
+      this.d.incidents.setJobState(job.id, 'running', 'done', now);
+      this.d.incidents.addLog(job.incidentId, now, {
+        type: 'notify',
+        actor: 'system',
+        message: result.ok ? `Notified ${who}: delivered` : `Notifying ${who} failed: ${result.error}`,
+        data: { contactMethodId: p.contactMethodId, contactType: contact?.type ?? null, ruleId: p.ruleId, level: p.level, round: p.round, outcome: result.ok ? 'delivered' : 'failed', key: job.key, ...(result.ok ? {} : { error: result.error, retryable: result.retryable }) },
+      });
+    });
+    this.d.log(`notify #${incident.number} via ${who}: ${result.ok ? 'delivered' : `failed (${result.error})`}`);
+    this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(job.incidentId) } });
+  }
+
+  /**
+   * recoverInterrupted closes deliveries a crash left half done. The channel may already have
+   * accepted them, so they are not sent again (no page twice); the timeline says so.
+   */
+  private recoverInterrupted(): void {
+    const now = this.d.clock.now();
+    for (const job of this.d.incidents.running()) {
+      this.d.store.transaction(() => {
+        if (!this.d.incidents.setJobState(job.id, 'running', 'done', now)) return;
+        this.d.incidents.addLog(job.incidentId, now, {
+          type: 'notify',
+          actor: 'system',
+          message: 'A delivery was interrupted by a restart; it is not sent again in case it already arrived',
+          data: { ...job.payload, outcome: 'unknown', key: job.key },
+        });
+      });
+    }
+  }
+
+  /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS. */
+  wake(): void {
+    if (this.stopped || this.running) return;
+    if (this.timer) this.d.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    const next = this.d.incidents.nextDue();
+    if (next === undefined) return;
+    const wait = Math.min(Math.max(0, next - this.d.clock.now()), MAX_SLEEP_MS);
+    this.timer = this.d.clock.setTimer(() => {
+      this.timer = undefined;
+      return this.runDue();
+    }, wait);
+  }
+
+  private context(state: IncidentState): LifecycleContext {
+    const service = this.d.config.getService(state.serviceId);
+    return { service, policy: this.d.config.getEscalationPolicy(service.escalationPolicyId), rules: this.d.config.listNotificationRules() };
+  }
+
+  private apply(t: Transition, now: number): void {
+    this.d.incidents.save(t.incident, now);
+    for (const e of t.effects) {
+      if (e.type === 'log') this.d.incidents.addLog(t.incident.id, now, e.entry);
+      else if (e.type === 'cancel') this.d.incidents.cancel(t.incident.id, e.kinds, now);
+      else this.d.incidents.schedule(t.incident.id, e.job, now);
+    }
+  }
+
+  private channelSettings(type: string): Record<string, unknown> | undefined {
+    const r = this.d.store.db.prepare('SELECT config_json FROM channel_settings WHERE kind = ?').get(type) as { config_json: string } | undefined;
+    return r ? JSON.parse(r.config_json) : undefined;
+  }
+}
+
+function timerEvent(job: JobRow): LifecycleEvent {
+  switch (job.kind) {
+    case 'escalate': {
+      const p = job.payload as { level: number; round: number; cycle: number };
+      return { type: 'escalation_due', level: p.level, round: p.round, cycle: p.cycle };
+    }
+    case 'ack_timeout':
+      return { type: 'ack_timeout' };
+    case 'auto_resolve':
+      return { type: 'auto_resolve' };
+    case 'snooze_expire':
+      return { type: 'snooze_expired' };
+    case 'notify':
+      throw new ApiError('internal', 'notify jobs are delivered, not transitioned');
+  }
+}
+
+function messageFor(incident: ReturnType<IncidentRepo['get']>): NotificationMessage {
+  const detailLines = Object.entries(incident.details)
+    .slice(0, 5)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`.slice(0, 200));
+  return formatMessage({ incidentId: incident.id, number: incident.number, title: incident.title, serviceName: incident.serviceName, urgency: incident.urgency, triggeredAt: incident.createdAt, detailLines });
+}

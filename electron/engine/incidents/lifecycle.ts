@@ -1,0 +1,261 @@
+/**
+ * The incident lifecycle as a pure function: `transition(incident, event, now, ctx)` returns the
+ * next incident and the effects to carry out (timeline entries, jobs to schedule or cancel).
+ * It reads no clock and touches no database; the engine applies its effects in the same
+ * transaction as the state change.
+ */
+import { ApiError } from '../../shared/errors.ts';
+import type { Actor, EscalationPolicy, IncidentStatus, LogEntryType, NotificationRule, Service, Severity, Urgency } from '../../shared/schemas.ts';
+
+const MINUTE = 60_000;
+
+/** IncidentState is an incident as the engine holds it: times in epoch milliseconds. */
+export interface IncidentState {
+  id: number;
+  number: number;
+  title: string;
+  serviceId: number;
+  urgency: Urgency;
+  severity: Severity | null;
+  status: IncidentStatus;
+  dedupKey: string;
+  createdAt: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  resolvedBy: Actor | null;
+  snoozedUntil: number | null;
+  escalationLevel: number;
+  escalationRound: number;
+  /** cycle counts escalation plans: it grows whenever notifications start over, so their idempotency keys are fresh. */
+  cycle: number;
+  alertCount: number;
+  details: Record<string, unknown>;
+}
+
+/** LifecycleContext is what a transition may read besides the incident: its service, policy and my rules. */
+export interface LifecycleContext {
+  service: Service;
+  policy: EscalationPolicy;
+  rules: NotificationRule[];
+}
+
+/** JobKind names each durable timer. */
+export type JobKind = 'notify' | 'escalate' | 'ack_timeout' | 'auto_resolve' | 'snooze_expire';
+
+/** NotifyPayload is what a notify job delivers and to whom. */
+export interface NotifyPayload {
+  contactMethodId: number;
+  ruleId: number | null;
+  level: number;
+  round: number;
+  cycle: number;
+}
+
+/** PlannedJob is a durable timer to insert; key makes it idempotent. */
+export interface PlannedJob {
+  kind: JobKind;
+  dueAt: number;
+  key: string;
+  payload: NotifyPayload | { level: number; round: number; cycle: number } | Record<string, never>;
+}
+
+/** LogDraft is a timeline entry before it has an id. */
+export interface LogDraft {
+  type: LogEntryType;
+  actor: Actor;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Effect is something the engine does after a transition. */
+export type Effect =
+  | { type: 'log'; entry: LogDraft }
+  | { type: 'schedule'; job: PlannedJob }
+  | { type: 'cancel'; kinds: JobKind[] };
+
+/** LifecycleEvent is anything that can happen to an incident. */
+export type LifecycleEvent =
+  | { type: 'open'; actor: Actor; source?: string }
+  | { type: 'alert'; title: string; severity: Severity; details: Record<string, unknown>; actor: Actor }
+  | { type: 'acknowledge'; actor: Actor }
+  | { type: 'resolve'; actor: Actor; reason?: string }
+  | { type: 'ack_timeout' }
+  | { type: 'snooze'; until: number; actor: Actor }
+  | { type: 'snooze_expired' }
+  | { type: 'escalation_due'; level: number; round: number; cycle: number }
+  | { type: 'escalate'; level?: number; actor: Actor }
+  | { type: 'set_urgency'; urgency: Urgency; actor: Actor }
+  | { type: 'note'; text: string; actor: Actor }
+  | { type: 'reassign'; contactMethodId: number; label: string; actor: Actor }
+  | { type: 'auto_resolve' };
+
+/** Transition is a transition's result. */
+export interface Transition {
+  incident: IncidentState;
+  effects: Effect[];
+}
+
+const log = (entry: LogDraft): Effect => ({ type: 'log', entry });
+const cancel = (...kinds: JobKind[]): Effect => ({ type: 'cancel', kinds });
+const schedule = (job: PlannedJob): Effect => ({ type: 'schedule', job });
+
+/**
+ * planLevel schedules one escalation level: my notification rules for the incident's urgency (each
+ * after its start delay) and each backup contact now; for high urgency, the escalation timer too.
+ * Low urgency notifies level 1 through my low-urgency rules only and never escalates.
+ */
+export function planLevel(inc: IncidentState, ctx: LifecycleContext, level: number, round: number, startAt: number): Effect[] {
+  const effects: Effect[] = [];
+  const def = ctx.policy.levels[level - 1];
+  if (!def) return effects;
+  const base = `i${inc.id}:c${inc.cycle}:r${round}:l${level}`;
+  for (const target of def.targets) {
+    if (target.kind === 'me') {
+      for (const rule of ctx.rules) {
+        if (rule.urgency !== inc.urgency) continue;
+        effects.push(schedule({
+          kind: 'notify',
+          dueAt: startAt + rule.startDelayMinutes * MINUTE,
+          key: `${base}:rule${rule.id}`,
+          payload: { contactMethodId: rule.contactMethodId, ruleId: rule.id, level, round, cycle: inc.cycle },
+        }));
+      }
+    } else if (inc.urgency === 'high') {
+      effects.push(schedule({
+        kind: 'notify',
+        dueAt: startAt,
+        key: `${base}:cm${target.contactMethodId}`,
+        payload: { contactMethodId: target.contactMethodId, ruleId: null, level, round, cycle: inc.cycle },
+      }));
+    }
+  }
+  if (inc.urgency === 'high') {
+    effects.push(schedule({
+      kind: 'escalate',
+      dueAt: startAt + def.delayMinutes * MINUTE,
+      key: `${base}:escalate`,
+      payload: { level, round, cycle: inc.cycle },
+    }));
+  }
+  return effects;
+}
+
+function conflict(inc: IncidentState, what: string): never {
+  throw new ApiError('conflict', `incident #${inc.number} is ${inc.status}: ${what}`);
+}
+
+function resolveNow(inc: IncidentState, now: number, actor: Actor, message: string): Transition {
+  const next: IncidentState = { ...inc, status: 'resolved', resolvedAt: now, resolvedBy: actor, snoozedUntil: null };
+  return { incident: next, effects: [cancel('notify', 'escalate', 'ack_timeout', 'auto_resolve', 'snooze_expire'), log({ type: 'resolve', actor, message })] };
+}
+
+/** retrigger returns an acknowledged incident to triggered and notifies its current level again. */
+function retrigger(inc: IncidentState, ctx: LifecycleContext, now: number, entry: LogDraft): Transition {
+  const next: IncidentState = { ...inc, status: 'triggered', snoozedUntil: null, cycle: inc.cycle + 1 };
+  return {
+    incident: next,
+    effects: [cancel('ack_timeout', 'snooze_expire'), log(entry), ...planLevel(next, ctx, next.escalationLevel, next.escalationRound, now)],
+  };
+}
+
+/** moveTo sends a triggered incident to an escalation level (and round), dropping the old level's pending pages. */
+function moveTo(inc: IncidentState, ctx: LifecycleContext, now: number, level: number, round: number, entry: LogDraft): Transition {
+  const next: IncidentState = { ...inc, escalationLevel: level, escalationRound: round, cycle: inc.cycle + 1 };
+  return { incident: next, effects: [cancel('notify', 'escalate'), log(entry), ...planLevel(next, ctx, level, round, now)] };
+}
+
+/** transition is the lifecycle: every change to an incident goes through here. */
+export function transition(inc: IncidentState, event: LifecycleEvent, now: number, ctx: LifecycleContext): Transition {
+  const levels = ctx.policy.levels.length;
+  switch (event.type) {
+    case 'open': {
+      const effects: Effect[] = [
+        log({ type: 'trigger', actor: event.actor, message: `Triggered: ${inc.title}`, data: { urgency: inc.urgency, severity: inc.severity, dedupKey: inc.dedupKey, ...(event.source ? { source: event.source } : {}) } }),
+        ...planLevel(inc, ctx, 1, 1, now),
+      ];
+      if (ctx.service.autoResolveMinutes > 0) {
+        effects.push(schedule({ kind: 'auto_resolve', dueAt: now + ctx.service.autoResolveMinutes * MINUTE, key: `i${inc.id}:auto_resolve`, payload: {} }));
+      }
+      return { incident: inc, effects };
+    }
+    case 'alert': {
+      // Events API v2: a trigger with the dedup key of an open incident is added to it, it does not page again.
+      const next = { ...inc, alertCount: inc.alertCount + 1 };
+      return { incident: next, effects: [log({ type: 'alert', actor: event.actor, message: `Alert added: ${event.title}`, data: { severity: event.severity, details: event.details } })] };
+    }
+    case 'acknowledge': {
+      if (inc.status === 'resolved') conflict(inc, 'a resolved incident cannot be acknowledged');
+      const next: IncidentState = { ...inc, status: 'acknowledged', acknowledgedAt: inc.acknowledgedAt ?? now, snoozedUntil: null };
+      const effects: Effect[] = [cancel('notify', 'escalate', 'ack_timeout', 'snooze_expire'), log({ type: 'acknowledge', actor: event.actor, message: 'Acknowledged' })];
+      if (ctx.service.ackTimeoutMinutes > 0) {
+        effects.push(schedule({ kind: 'ack_timeout', dueAt: now + ctx.service.ackTimeoutMinutes * MINUTE, key: `i${inc.id}:c${inc.cycle}:ack_timeout:${now}`, payload: {} }));
+      }
+      return { incident: next, effects };
+    }
+    case 'resolve':
+      if (inc.status === 'resolved') conflict(inc, 'it is already resolved');
+      return resolveNow(inc, now, event.actor, event.reason ?? `Resolved by ${event.actor}`);
+    case 'auto_resolve':
+      if (inc.status === 'resolved') return { incident: inc, effects: [] };
+      return resolveNow(inc, now, 'auto', `Resolved automatically after ${ctx.service.autoResolveMinutes} minutes open`);
+    case 'ack_timeout':
+      if (inc.status !== 'acknowledged') return { incident: inc, effects: [] };
+      return retrigger(inc, ctx, now, { type: 'unacknowledge', actor: 'system', message: `Acknowledgement timed out after ${ctx.service.ackTimeoutMinutes} minutes; triggered again` });
+    case 'snooze': {
+      if (inc.status !== 'acknowledged') conflict(inc, 'only an acknowledged incident can be snoozed');
+      const next: IncidentState = { ...inc, snoozedUntil: event.until };
+      return {
+        incident: next,
+        effects: [
+          cancel('ack_timeout', 'snooze_expire'),
+          log({ type: 'snooze', actor: event.actor, message: `Snoozed until ${new Date(event.until).toISOString()}`, data: { until: new Date(event.until).toISOString() } }),
+          schedule({ kind: 'snooze_expire', dueAt: event.until, key: `i${inc.id}:c${inc.cycle}:snooze:${event.until}`, payload: {} }),
+        ],
+      };
+    }
+    case 'snooze_expired':
+      if (inc.status !== 'acknowledged' || inc.snoozedUntil === null || inc.snoozedUntil > now) return { incident: inc, effects: [] };
+      return retrigger(inc, ctx, now, { type: 'unacknowledge', actor: 'system', message: 'Snooze ended; triggered again' });
+    case 'escalation_due': {
+      const stale = inc.status !== 'triggered' || event.cycle !== inc.cycle || event.level !== inc.escalationLevel || event.round !== inc.escalationRound;
+      if (stale) return { incident: inc, effects: [] };
+      if (event.level < levels) {
+        return moveTo(inc, ctx, now, event.level + 1, event.round, { type: 'escalate', actor: 'system', message: `Not acknowledged: escalated to level ${event.level + 1}`, data: { level: event.level + 1, round: event.round } });
+      }
+      if (event.round <= ctx.policy.repeatCount) {
+        return moveTo(inc, ctx, now, 1, event.round + 1, { type: 'repeat', actor: 'system', message: `Not acknowledged: repeating the escalation policy (round ${event.round + 1} of ${ctx.policy.repeatCount + 1})`, data: { round: event.round + 1 } });
+      }
+      return { incident: inc, effects: [log({ type: 'exhaust', actor: 'system', message: `Escalation policy exhausted after ${event.round} round${event.round === 1 ? '' : 's'}; the incident stays triggered`, data: { rounds: event.round } })] };
+    }
+    case 'escalate': {
+      if (inc.status === 'resolved') conflict(inc, 'a resolved incident cannot be escalated');
+      const level = event.level ?? Math.min(inc.escalationLevel + 1, levels);
+      if (level > levels) throw new ApiError('invalid_input', `level: must be 1 to ${levels} (the policy "${ctx.policy.name}" has ${levels} level${levels === 1 ? '' : 's'})`, [{ path: 'level', message: `must be 1 to ${levels}` }]);
+      const triggered: IncidentState = { ...inc, status: 'triggered', snoozedUntil: null };
+      const moved = moveTo(triggered, ctx, now, level, inc.escalationRound, { type: 'escalate', actor: event.actor, message: `Escalated to level ${level}`, data: { level, round: inc.escalationRound } });
+      if (inc.status === 'acknowledged') moved.effects.unshift(cancel('ack_timeout', 'snooze_expire'));
+      return moved;
+    }
+    case 'set_urgency': {
+      if (inc.status === 'resolved') conflict(inc, 'the urgency of a resolved incident cannot change');
+      if (event.urgency === inc.urgency) return { incident: inc, effects: [] };
+      const next: IncidentState = { ...inc, urgency: event.urgency, cycle: inc.cycle + 1 };
+      const effects: Effect[] = [log({ type: 'urgency_change', actor: event.actor, message: `Urgency changed from ${inc.urgency} to ${event.urgency}`, data: { from: inc.urgency, to: event.urgency } })];
+      if (inc.status !== 'triggered') return { incident: next, effects };
+      // Pages still pending were planned for the old urgency: plan the current level again with the new one.
+      return { incident: next, effects: [cancel('notify', 'escalate'), ...effects, ...planLevel(next, ctx, next.escalationLevel, next.escalationRound, now)] };
+    }
+    case 'note':
+      return { incident: inc, effects: [log({ type: 'annotate', actor: event.actor, message: event.text })] };
+    case 'reassign': {
+      if (inc.status === 'resolved') conflict(inc, 'a resolved incident cannot be reassigned');
+      return {
+        incident: inc,
+        effects: [
+          log({ type: 'reassign', actor: event.actor, message: `Reassigned to ${event.label}`, data: { contactMethodId: event.contactMethodId } }),
+          schedule({ kind: 'notify', dueAt: now, key: `i${inc.id}:c${inc.cycle}:reassign:cm${event.contactMethodId}:${now}`, payload: { contactMethodId: event.contactMethodId, ruleId: null, level: inc.escalationLevel, round: inc.escalationRound, cycle: inc.cycle } }),
+        ],
+      };
+    }
+  }
+}

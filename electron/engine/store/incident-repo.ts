@@ -1,0 +1,243 @@
+/**
+ * IncidentRepo stores incidents, their timelines and the durable jobs (planned notifications,
+ * escalations and timeouts) that belong to them.
+ */
+import type { SQLInputValue } from 'node:sqlite';
+import { notFound } from '../../shared/errors.ts';
+import type { Actor, Incident, IncidentStatus, LogEntry, Severity, Urgency } from '../../shared/schemas.ts';
+import type { IncidentState, JobKind, LogDraft, PlannedJob } from '../incidents/lifecycle.ts';
+import type { Store } from './database.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+/** JobRow is one durable timer as stored. */
+export interface JobRow {
+  id: number;
+  incidentId: number;
+  kind: JobKind;
+  dueAt: number;
+  key: string;
+  payload: Record<string, unknown>;
+  state: 'pending' | 'running' | 'done' | 'cancelled';
+}
+
+/** NewIncident is what opening an incident needs. */
+export interface NewIncident {
+  title: string;
+  serviceId: number;
+  urgency: Urgency;
+  severity: Severity | null;
+  dedupKey: string;
+  createdAt: number;
+  details: Record<string, unknown>;
+}
+
+/** IncidentFilter narrows `list`. */
+export interface IncidentFilter {
+  status?: IncidentStatus[] | undefined;
+  serviceId?: number | undefined;
+  urgency?: Urgency | undefined;
+  limit: number;
+  offset: number;
+}
+
+const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+
+/** IncidentRepo is the incident tables' one door. */
+export class IncidentRepo {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  private get db() {
+    return this.store.db;
+  }
+
+  /** create inserts a triggered incident at level 1, round 1 and returns its state. */
+  create(n: NewIncident): IncidentState {
+    const next = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM incidents').get() as { n: number };
+    const res = this.db
+      .prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'triggered', ?, ?, 1, 1, 1, 1, ?, ?)`)
+      .run(next.n, n.title, n.serviceId, n.urgency, n.severity, n.dedupKey, n.createdAt, JSON.stringify(n.details), n.createdAt);
+    return this.state(Number(res.lastInsertRowid));
+  }
+
+  /** state loads an incident as the lifecycle sees it. */
+  state(id: number): IncidentState {
+    const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+    if (!r) throw notFound('incident', id);
+    return stateFromRow(r);
+  }
+
+  /** findOpen finds the open (not resolved) incident of a service with a dedup key. */
+  findOpen(serviceId: number, dedupKey: string): IncidentState | undefined {
+    const r = this.db.prepare("SELECT * FROM incidents WHERE service_id = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, dedupKey) as Row | undefined;
+    return r ? stateFromRow(r) : undefined;
+  }
+
+  /** save writes back an incident's mutable fields. */
+  save(s: IncidentState, now: number): void {
+    this.db
+      .prepare(`UPDATE incidents SET title = ?, urgency = ?, severity = ?, status = ?, acknowledged_at = ?, resolved_at = ?, resolved_by = ?, snoozed_until = ?,
+                escalation_level = ?, escalation_round = ?, cycle = ?, alert_count = ?, details_json = ?, updated_at = ? WHERE id = ?`)
+      .run(s.title, s.urgency, s.severity, s.status, s.acknowledgedAt, s.resolvedAt, s.resolvedBy, s.snoozedUntil, s.escalationLevel, s.escalationRound, s.cycle, s.alertCount, JSON.stringify(s.details), now, s.id);
+  }
+
+  /** get returns an incident for the API. */
+  get(id: number): Incident {
+    const r = this.db.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
+    if (!r) throw notFound('incident', id);
+    return incidentFromRow(r);
+  }
+
+  /** list returns incidents, newest first, with the total that match. */
+  list(f: IncidentFilter): { incidents: Incident[]; total: number } {
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (f.status?.length) {
+      where.push(`i.status IN (${f.status.map(() => '?').join(', ')})`);
+      args.push(...f.status);
+    }
+    if (f.serviceId !== undefined) {
+      where.push('i.service_id = ?');
+      args.push(f.serviceId);
+    }
+    if (f.urgency) {
+      where.push('i.urgency = ?');
+      args.push(f.urgency);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = this.db.prepare(`SELECT COUNT(*) AS n FROM incidents i ${clause}`).get(...args) as { n: number };
+    const rows = this.db
+      .prepare(`SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id ${clause} ORDER BY i.id DESC LIMIT ? OFFSET ?`)
+      .all(...args, f.limit, f.offset) as Row[];
+    return { incidents: rows.map(incidentFromRow), total: total.n };
+  }
+
+  /** addLog appends a timeline entry. */
+  addLog(incidentId: number, at: number, e: LogDraft): void {
+    this.db.prepare('INSERT INTO log_entries (incident_id, at, type, actor, message, data_json) VALUES (?, ?, ?, ?, ?, ?)').run(incidentId, at, e.type, e.actor, e.message, JSON.stringify(e.data ?? {}));
+  }
+
+  /** timeline returns an incident's log entries, oldest first. */
+  timeline(incidentId: number): LogEntry[] {
+    return (this.db.prepare('SELECT * FROM log_entries WHERE incident_id = ? ORDER BY id').all(incidentId) as Row[]).map((r) => ({
+      id: Number(r.id),
+      incidentId: Number(r.incident_id),
+      at: iso(r.at) as string,
+      type: String(r.type) as LogEntry['type'],
+      actor: String(r.actor) as Actor,
+      message: String(r.message),
+      data: JSON.parse(String(r.data_json)),
+    }));
+  }
+
+  // Jobs
+
+  /** schedule inserts a job; a job whose key exists already is left alone (idempotent). */
+  schedule(incidentId: number, job: PlannedJob, now: number): void {
+    this.db
+      .prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(key) DO NOTHING")
+      .run(incidentId, job.kind, job.dueAt, job.key, JSON.stringify(job.payload), now);
+  }
+
+  /** cancel marks an incident's pending jobs of these kinds cancelled. */
+  cancel(incidentId: number, kinds: JobKind[], now: number): void {
+    if (kinds.length === 0) return;
+    this.db
+      .prepare(`UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (${kinds.map(() => '?').join(', ')})`)
+      .run(now, incidentId, ...kinds);
+  }
+
+  /** nextDue is the due time of the earliest pending job, if any. */
+  nextDue(): number | undefined {
+    const r = this.db.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending'").get() as { t: number | null };
+    return r.t ?? undefined;
+  }
+
+  /** due returns pending jobs due at or before now, oldest first. */
+  due(now: number, limit = 100): JobRow[] {
+    return (this.db.prepare(
+          // At one instant, timers (escalations, timeouts) go before deliveries: a level that timed out is not paged.
+          "SELECT * FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, CASE kind WHEN 'notify' THEN 1 ELSE 0 END, id LIMIT ?",
+        ).all(now, limit) as Row[]).map(jobFromRow);
+  }
+
+  /** running returns jobs that were started but not finished (a crash happened mid-delivery). */
+  running(): JobRow[] {
+    return (this.db.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY id").all() as Row[]).map(jobFromRow);
+  }
+
+  /** setJobState moves a job to a new state; it returns false when the job was not in the expected state. */
+  setJobState(id: number, from: JobRow['state'], to: JobRow['state'], now: number): boolean {
+    const res = this.db.prepare('UPDATE jobs SET state = ?, done_at = ? WHERE id = ? AND state = ?').run(to, to === 'running' ? null : now, id, from);
+    return Number(res.changes) === 1;
+  }
+
+  /** pendingJobs lists an incident's pending jobs (for tests and the UI's "what happens next"). */
+  pendingJobs(incidentId: number): JobRow[] {
+    return (this.db.prepare("SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id").all(incidentId) as Row[]).map(jobFromRow);
+  }
+}
+
+function stateFromRow(r: Row): IncidentState {
+  return {
+    id: Number(r.id),
+    number: Number(r.number),
+    title: String(r.title),
+    serviceId: Number(r.service_id),
+    urgency: String(r.urgency) as Urgency,
+    severity: r.severity === null ? null : (String(r.severity) as Severity),
+    status: String(r.status) as IncidentStatus,
+    dedupKey: String(r.dedup_key),
+    createdAt: Number(r.created_at),
+    acknowledgedAt: r.acknowledged_at === null ? null : Number(r.acknowledged_at),
+    resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
+    resolvedBy: r.resolved_by === null ? null : (String(r.resolved_by) as Actor),
+    snoozedUntil: r.snoozed_until === null ? null : Number(r.snoozed_until),
+    escalationLevel: Number(r.escalation_level),
+    escalationRound: Number(r.escalation_round),
+    cycle: Number(r.cycle),
+    alertCount: Number(r.alert_count),
+    details: JSON.parse(String(r.details_json)),
+  };
+}
+
+function incidentFromRow(r: Row): Incident {
+  const s = stateFromRow(r);
+  return {
+    id: s.id,
+    number: s.number,
+    title: s.title,
+    serviceId: s.serviceId,
+    serviceName: String(r.service_name),
+    urgency: s.urgency,
+    severity: s.severity,
+    status: s.status,
+    dedupKey: s.dedupKey,
+    createdAt: iso(s.createdAt) as string,
+    acknowledgedAt: iso(s.acknowledgedAt),
+    resolvedAt: iso(s.resolvedAt),
+    resolvedBy: s.resolvedBy,
+    snoozedUntil: iso(s.snoozedUntil),
+    escalationLevel: s.escalationLevel,
+    escalationRound: s.escalationRound,
+    alertCount: s.alertCount,
+    details: s.details,
+  };
+}
+
+function jobFromRow(r: Row): JobRow {
+  return {
+    id: Number(r.id),
+    incidentId: Number(r.incident_id),
+    kind: String(r.kind) as JobKind,
+    dueAt: Number(r.due_at),
+    key: String(r.key),
+    payload: JSON.parse(String(r.payload_json)),
+    state: String(r.state) as JobRow['state'],
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * The one API contract: every method the UI (or a script) may call, with its input schema and
+ * output type, plus the events the engine pushes. Two transports serve it: Electron IPC (one
+ * `invoke` channel) and HTTP on 127.0.0.1 (`POST /api/<method>`). The renderer talks to a
+ * client built from this file and never knows which transport it has.
+ */
+import { z } from 'zod';
+import {
+  Actor,
+  ContactMethodInput,
+  EscalationPolicyInput,
+  Id,
+  IncidentStatus,
+  NotificationRuleInput,
+  ProfileInput,
+  ServiceInput,
+  TriggerInput,
+  Urgency,
+  type ContactMethod,
+  type EscalationPolicy,
+  type Incident,
+  type IncidentWithTimeline,
+  type NotificationRule,
+  type Profile,
+  type Service,
+} from './schemas.ts';
+
+const none = z.strictObject({});
+const byId = z.strictObject({ id: Id });
+const update = <T extends z.ZodType>(s: T) => z.strictObject({ id: Id, value: s });
+
+/** AnalyticsWindow is the period an analytics query covers: the last 7/30/90 days or a custom range. */
+export const AnalyticsWindow = z.union([
+  z.enum(['7d', '30d', '90d']),
+  z
+    .strictObject({ from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }), to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }) })
+    .refine((w) => Date.parse(w.to) > Date.parse(w.from), { path: ['to'], message: 'must be after from' }),
+]);
+export type AnalyticsWindow = z.infer<typeof AnalyticsWindow>;
+
+/** apiSchemas maps each method name to the schema of its single argument. */
+export const apiSchemas = {
+  'profile.get': none,
+  'profile.update': ProfileInput,
+
+  'contactMethods.list': none,
+  'contactMethods.create': ContactMethodInput,
+  'contactMethods.update': update(ContactMethodInput),
+  'contactMethods.delete': byId,
+
+  'notificationRules.list': none,
+  'notificationRules.create': NotificationRuleInput,
+  'notificationRules.update': update(NotificationRuleInput),
+  'notificationRules.delete': byId,
+
+  'escalationPolicies.list': none,
+  'escalationPolicies.create': EscalationPolicyInput,
+  'escalationPolicies.update': update(EscalationPolicyInput),
+  'escalationPolicies.delete': byId,
+
+  'services.list': none,
+  'services.create': ServiceInput,
+  'services.update': update(ServiceInput),
+  'services.delete': byId,
+
+  'incidents.list': z.strictObject({
+    status: z.array(IncidentStatus).optional(),
+    serviceId: Id.optional(),
+    urgency: Urgency.optional(),
+    limit: z.number().int().min(1, 'must be 1 to 500').max(500, 'must be 1 to 500').default(100),
+    offset: z.number().int().min(0, 'must be 0 or more').default(0),
+  }),
+  'incidents.get': byId,
+  'incidents.trigger': TriggerInput,
+  'incidents.acknowledge': byId,
+  'incidents.resolve': byId,
+  'incidents.snooze': z.strictObject({ id: Id, minutes: z.number().int('must be whole minutes').min(1, 'must be 1 to 10080 minutes').max(10080, 'must be 1 to 10080 minutes') }),
+  'incidents.note': z.strictObject({ id: Id, text: z.string().trim().min(1, 'must not be empty').max(10000, 'must be at most 10000 characters') }),
+  'incidents.escalate': z.strictObject({ id: Id, level: z.number().int().min(1, 'must be 1 or more').optional() }),
+  'incidents.setUrgency': z.strictObject({ id: Id, urgency: Urgency }),
+  'incidents.reassign': z.strictObject({ id: Id, contactMethodId: Id }),
+
+  'analytics.summary': z.strictObject({ window: AnalyticsWindow.default('30d'), serviceId: Id.optional() }),
+
+  'config.export': z.strictObject({ format: z.enum(['yaml', 'json']).default('yaml') }),
+  'config.import': z.strictObject({ text: z.string().min(1, 'must not be empty').max(5_000_000, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() }),
+} as const;
+
+/** ApiMethod is the name of one API method. */
+export type ApiMethod = keyof typeof apiSchemas;
+/** ApiInput is what a caller passes to a method (defaults may be omitted). */
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
+/** ApiArgs is a method's argument after validation (defaults applied). */
+export type ApiArgs<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
+
+/** MetricSummary: mean, median and p90 of a duration in seconds over `count` incidents (null when count is 0). */
+export interface MetricSummary {
+  count: number;
+  meanSeconds: number | null;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+/** AnalyticsWeek is one point of the weekly series: the week starting at `weekStart` (Monday 00:00 in the profile's zone). */
+export interface AnalyticsWeek {
+  weekStart: string;
+  incidents: number;
+  mta: MetricSummary;
+  mtr: MetricSummary;
+}
+
+/** AnalyticsSlice is MTA and MTR for one scope (all services, or one). */
+export interface AnalyticsSlice {
+  incidents: number;
+  neverAcknowledged: number;
+  autoResolved: number;
+  open: number;
+  mta: MetricSummary;
+  mtr: MetricSummary;
+  weekly: AnalyticsWeek[];
+}
+
+/** AnalyticsSummary answers `analytics.summary`: overall and per service. */
+export interface AnalyticsSummary {
+  from: string;
+  to: string;
+  overall: AnalyticsSlice;
+  services: Array<{ serviceId: number; serviceName: string } & AnalyticsSlice>;
+}
+
+/** TriggerResult says what a trigger did: opened an incident, added an alert to an open one, or was suppressed. */
+export type TriggerResult =
+  | { status: 'created' | 'deduplicated'; incident: Incident }
+  | { status: 'suppressed'; reason: string };
+
+/** ImportSummary counts what a configuration import replaced. */
+export interface ImportSummary {
+  contactMethods: number;
+  notificationRules: number;
+  escalationPolicies: number;
+  services: number;
+}
+
+/** ApiOutputs is the result type of each method. */
+export interface ApiOutputs {
+  'profile.get': Profile;
+  'profile.update': Profile;
+  'contactMethods.list': ContactMethod[];
+  'contactMethods.create': ContactMethod;
+  'contactMethods.update': ContactMethod;
+  'contactMethods.delete': { deleted: true };
+  'notificationRules.list': NotificationRule[];
+  'notificationRules.create': NotificationRule;
+  'notificationRules.update': NotificationRule;
+  'notificationRules.delete': { deleted: true };
+  'escalationPolicies.list': EscalationPolicy[];
+  'escalationPolicies.create': EscalationPolicy;
+  'escalationPolicies.update': EscalationPolicy;
+  'escalationPolicies.delete': { deleted: true };
+  'services.list': Service[];
+  'services.create': Service;
+  'services.update': Service;
+  'services.delete': { deleted: true };
+  'incidents.list': { incidents: Incident[]; total: number };
+  'incidents.get': IncidentWithTimeline;
+  'incidents.trigger': TriggerResult;
+  'incidents.acknowledge': Incident;
+  'incidents.resolve': Incident;
+  'incidents.snooze': Incident;
+  'incidents.note': Incident;
+  'incidents.escalate': Incident;
+  'incidents.setUrgency': Incident;
+  'incidents.reassign': Incident;
+  'analytics.summary': AnalyticsSummary;
+  'config.export': { format: 'yaml' | 'json'; text: string };
+  'config.import': ImportSummary;
+}
+
+/** StandbyApi is the contract as an interface of async methods. */
+export type StandbyApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+
+/** ApiEvents are pushed by the engine: over IPC to the window, over server-sent events to a browser. */
+export interface ApiEvents {
+  /** An incident was created or changed (status, urgency, timeline). */
+  'incident.changed': { incident: Incident };
+  /** Profile, contact methods, rules, policies or services changed. */
+  'config.changed': { entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all' };
+  /** A desktop notification to show (the Electron shell shows it; headless, the web UI does). */
+  'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low' };
+}
+/** ApiEventName is the name of one pushed event. */
+export type ApiEventName = keyof ApiEvents;
+/** ApiEvent is one pushed event as it travels: its name and payload. */
+export type ApiEvent = { [E in ApiEventName]: { type: E; data: ApiEvents[E] } }[ApiEventName];
+
+/** ApiErrorBody is what every transport returns for a failed call. */
+export interface ApiErrorBody {
+  error: {
+    code: 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'internal';
+    message: string;
+    /** For invalid_input: each field (dotted path) and the rule it broke. */
+    issues?: Array<{ path: string; message: string }>;
+  };
+}
+
+/** isApiMethod tells whether a string names a method of the contract. */
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.hasOwn(apiSchemas, name);
+}
+
+/** Re-exported so clients can import every shape from one place. */
+export { Actor };
