@@ -159,7 +159,10 @@ export class Engine {
         return l.act(a.id, { type: 'reassign', contactMethodId: cm.id, label: cm.label, actor: 'me' });
       },
 
-      'analytics.summary': (a) => computeAnalytics(this.store.db, a, this.clock.now(), c.getProfile().timeZone),
+      'analytics.summary': (a) => {
+        if (a.serviceId !== undefined) c.getService(a.serviceId);
+        return computeAnalytics(this.store.db, a, this.clock.now(), c.getProfile().timeZone);
+      },
 
       'config.export': (a) => ({ format: a.format, text: exportConfig(this.store, a.format) }),
       'config.import': (a) => {

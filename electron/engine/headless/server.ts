@@ -51,26 +51,25 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
   const release = acquireInstanceLock(o.dataDir);
   let engine: Engine | undefined;
   try {
-    let eng: Engine | undefined;
     const desktop: DesktopPort = {
       async show(n) {
-        eng?.publish({ type: 'notification.desktop', data: n });
+        engine?.publish({ type: 'notification.desktop', data: n });
         log(`desktop notification: ${n.title} (${n.body})`);
       },
     };
-    eng = engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log });
+    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log });
     if (o.configFile) {
       let text: string;
       try {
         text = readFileSync(o.configFile, 'utf8');
       } catch (err) {
-        throw new Error(`cannot read the configuration file ${o.configFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new Error(`cannot read the configuration file ${o.configFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
       }
       try {
         const s = importConfig(engine.store, text);
         log(`imported ${o.configFile}: ${s.services} service(s), ${s.escalationPolicies} escalation polic${s.escalationPolicies === 1 ? 'y' : 'ies'}, ${s.contactMethods} contact method(s), ${s.notificationRules} notification rule(s)`);
       } catch (err) {
-        if (err instanceof ApiError) throw new Error(`the configuration file ${o.configFile} is not valid, nothing was imported: ${err.message}`);
+        if (err instanceof ApiError) throw new Error(`the configuration file ${o.configFile} is not valid, nothing was imported: ${err.message}`, { cause: err });
         throw err;
       }
     }

@@ -68,12 +68,14 @@ export class ConfigRepo {
   }
 
   createContactMethod(v: ContactMethodInput): ContactMethod {
+    this.checkLabel(v.label, null);
     const res = this.db.prepare('INSERT INTO contact_methods (type, label, address, secret_ref) VALUES (?, ?, ?, ?)').run(v.type, v.label, v.address, v.secretRef);
     return this.getContactMethod(Number(res.lastInsertRowid));
   }
 
   updateContactMethod(id: number, v: ContactMethodInput): ContactMethod {
     this.getContactMethod(id);
+    this.checkLabel(v.label, id);
     this.db.prepare('UPDATE contact_methods SET type = ?, label = ?, address = ?, secret_ref = ? WHERE id = ?').run(v.type, v.label, v.address, v.secretRef, id);
     return this.getContactMethod(id);
   }
@@ -189,6 +191,12 @@ export class ConfigRepo {
     const r = this.db.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw new ApiError('invalid_input', `${path}: contact method ${id} does not exist`, [{ path, message: `contact method ${id} does not exist` }]);
     return contactFromRow(r);
+  }
+
+  /** Labels name contact methods in the configuration file and the UI, so they are unique. */
+  private checkLabel(label: string, id: number | null): void {
+    const clash = this.db.prepare('SELECT id FROM contact_methods WHERE label = ? AND id IS NOT ?').get(label, id) as Row | undefined;
+    if (clash) throw new ApiError('invalid_input', `label: a contact method labelled "${label}" already exists`, [{ path: 'label', message: 'must be unique' }]);
   }
 
   private checkPolicy(v: EscalationPolicyInput, id: number | null): void {

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
+import type { TriggerResult } from '../../../electron/shared/api.ts';
+import type { Incident } from '../../../electron/shared/schemas.ts';
 import { onCallSetup, testEngine } from '../../helpers/engine.ts';
 
-const created = <T extends { status: string }>(r: T): Extract<T, { status: 'created' }> => {
+const created = (r: TriggerResult): { status: 'created'; incident: Incident } => {
   if (r.status !== 'created') throw new Error(`expected a new incident, got ${r.status}`);
-  return r as Extract<T, { status: 'created' }>;
+  return { status: 'created', incident: r.incident };
 };
 
 describe('dedup (Events API v2 semantics)', () => {

@@ -1,0 +1,174 @@
+/**
+ * The HTTP transport: every API route answers bad input with 400, naming the field and the rule,
+ * and leaves the database exactly as it was; auth, unknown routes, health and server-sent events.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiSchemas, type ApiMethod } from '../../../electron/shared/api.ts';
+import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
+import { api, snapshot, tempDir, waitFor } from '../../helpers/headless.ts';
+
+const TOKEN = 'route-test-token';
+let s: HeadlessServer;
+let serviceId: number;
+let incidentId: number;
+
+beforeAll(async () => {
+  s = await startHeadless({ dataDir: tempDir(), port: 0, host: '127.0.0.1', token: TOKEN, log: () => {} });
+  serviceId = (await s.engine.invoke('services.list', {}))[0]!.id;
+  const r = await s.engine.invoke('incidents.trigger', { serviceId, title: 'existing' });
+  if (r.status === 'suppressed') throw new Error('suppressed');
+  incidentId = r.incident.id;
+  // Let the immediate desktop notification finish so the snapshots below see a quiet database.
+  await waitFor(() => s.engine.incidents.timeline(incidentId).some((e) => e.type === 'notify'), 'the first notification');
+});
+afterAll(() => s.close());
+
+/** One bad input per route, the field it names and a piece of the rule's message. */
+const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
+  'profile.get': [[{ extra: 1 }, '(input)', /Unrecognized key/]],
+  'profile.update': [
+    [{ name: 'A', email: 'not-an-email', phone: '', timeZone: 'UTC' }, 'email', /must be an email address/],
+    [{ name: 'A', email: '', phone: '555-1234', timeZone: 'UTC' }, 'phone', /E\.164/],
+    [{ name: 'A', email: '', phone: '', timeZone: 'Mars/Olympus' }, 'timeZone', /IANA time zone/],
+  ],
+  'contactMethods.list': [[{ x: true }, '(input)', /Unrecognized key/]],
+  'contactMethods.create': [
+    [{ type: 'sms', label: 'Phone', address: 'call me' }, 'address', /E\.164 form.*for a sms contact method/],
+    [{ type: 'pager', label: 'Old', address: '1' }, 'type', /Invalid option/],
+    [{ type: 'email', label: '', address: 'a@b.co' }, 'label', /must not be empty/],
+  ],
+  'contactMethods.update': [[{ id: 1, value: { type: 'webhook', label: 'Hook', address: 'ftp://x' } }, 'value.address', /http\(s\) URL/]],
+  'contactMethods.delete': [[{ id: -1 }, 'id', /must be positive/], [{ id: 'one' }, 'id', /must be a number/]],
+  'notificationRules.list': [[{ all: 1 }, '(input)', /Unrecognized key/]],
+  'notificationRules.create': [
+    [{ urgency: 'medium', startDelayMinutes: 0, contactMethodId: 1 }, 'urgency', /Invalid option/],
+    [{ urgency: 'high', startDelayMinutes: -5, contactMethodId: 1 }, 'startDelayMinutes', /must be 0 \(immediately\) or more/],
+    [{ urgency: 'high', startDelayMinutes: 1.5, contactMethodId: 1 }, 'startDelayMinutes', /whole minutes/],
+    [{ urgency: 'high', startDelayMinutes: 5, contactMethodId: 999 }, 'contactMethodId', /contact method 999 does not exist/],
+  ],
+  'notificationRules.update': [[{ id: 1 }, 'value', /expected object/]],
+  'notificationRules.delete': [[{}, 'id', /must be a number/]],
+  'escalationPolicies.list': [[{ a: 1 }, '(input)', /Unrecognized key/]],
+  'escalationPolicies.create': [
+    [{ name: 'P', levels: [] }, 'levels', /at least one level/],
+    [{ name: 'P', levels: [{ targets: [{ kind: 'me' }], delayMinutes: 0 }] }, 'levels.0.delayMinutes', /at least 1 minute/],
+    [{ name: 'P', levels: [{ targets: [{ kind: 'me' }], delayMinutes: 5 }], repeatCount: 10 }, 'repeatCount', /at most 9 times/],
+    [{ name: 'P', levels: [{ targets: [{ kind: 'contact', contactMethodId: 999 }], delayMinutes: 5 }] }, 'levels.0.targets.0.contactMethodId', /does not exist/],
+    [{ name: 'Default', levels: [{ targets: [{ kind: 'me' }], delayMinutes: 5 }] }, 'name', /already exists/],
+  ],
+  'escalationPolicies.update': [[{ id: 1, value: { name: 'P', levels: [{ targets: [], delayMinutes: 5 }] } }, 'value.levels.0.targets', /at least one target/]],
+  'escalationPolicies.delete': [[{ id: 0 }, 'id', /must be positive/]],
+  'services.list': [[{ q: 1 }, '(input)', /Unrecognized key/]],
+  'services.create': [
+    [{ name: '', escalationPolicyId: 1 }, 'name', /must not be empty/],
+    [{ name: 'S', escalationPolicyId: 999 }, 'escalationPolicyId', /escalation policy 999 does not exist/],
+    [{ name: 'S', escalationPolicyId: 1, ackTimeoutMinutes: -1 }, 'ackTimeoutMinutes', /0 \(off\) or more/],
+    [{ name: 'S', escalationPolicyId: 1, urgencyRule: { type: 'support_hours', supportHours: { days: [1], start: '9am', end: '17:00' } } }, 'urgencyRule.supportHours.start', /HH:MM/],
+    [{ name: 'S', escalationPolicyId: 1, maintenanceWindows: [{ type: 'once', start: '2026-01-02T00:00:00Z', end: '2026-01-01T00:00:00Z' }] }, 'maintenanceWindows.0.end', /must be after start/],
+    [{ name: 'S', escalationPolicyId: 1, maintenanceWindows: [{ type: 'weekly', days: [7], start: '01:00', end: '02:00' }] }, 'maintenanceWindows.0.days.0', /0 \(Sunday\) to 6/],
+  ],
+  'services.update': [[{ id: 1, value: { name: 'S', escalationPolicyId: 1, enabled: 'yes' } }, 'value.enabled', /expected boolean/]],
+  'services.delete': [[{ id: 1.5 }, 'id', /must be an integer/]],
+  'incidents.list': [[{ status: ['open'] }, 'status.0', /Invalid option/], [{ limit: 1000 }, 'limit', /1 to 500/]],
+  'incidents.get': [[{ id: null }, 'id', /must be a number/]],
+  'incidents.trigger': [
+    [{ serviceId: 1, title: '' }, 'title', /must not be empty/],
+    [{ serviceId: 1, title: 'x'.repeat(1025) }, 'title', /at most 1024/],
+    [{ serviceId: 1, title: 'x', severity: 'fatal' }, 'severity', /Invalid option/],
+    [{ serviceId: 1, title: 'x', dedupKey: 'k'.repeat(256) }, 'dedupKey', /at most 255/],
+  ],
+  'incidents.acknowledge': [[{ id: '1' }, 'id', /must be a number/]],
+  'incidents.resolve': [[{ id: true }, 'id', /must be a number/]],
+  'incidents.snooze': [[{ id: 1, minutes: 0 }, 'minutes', /1 to 10080/]],
+  'incidents.note': [[{ id: 1, text: '   ' }, 'text', /must not be empty/]],
+  'incidents.escalate': [[{ id: 1, level: 0 }, 'level', /1 or more/]],
+  'incidents.setUrgency': [[{ id: 1, urgency: 'urgent' }, 'urgency', /Invalid option/]],
+  'incidents.reassign': [[{ id: 1 }, 'contactMethodId', /must be a number/]],
+  'analytics.summary': [[{ window: '1y' }, 'window', /Invalid/], [{ window: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } }, 'window.to', /must be after from/]],
+  'config.export': [[{ format: 'xml' }, 'format', /Invalid option/]],
+  'config.import': [[{ text: '' }, 'text', /must not be empty/], [{ text: 'version: 1\nprofile: { timeZone: Nowhere/Land }\n' }, 'profile', /./]],
+};
+
+describe('every route rejects bad input with 400 and changes nothing', () => {
+  it('covers every method of the contract', () => {
+    expect(Object.keys(badInputs).sort()).toEqual(Object.keys(apiSchemas).sort());
+  });
+
+  for (const [method, cases] of Object.entries(badInputs)) {
+    it(method, async () => {
+      const before = snapshot(s.engine.store.db);
+      for (const [input, path, rule] of cases) {
+        const r = await api(s.url, TOKEN, method, input);
+        expect(r.status, `${method} ${JSON.stringify(input)}`).toBe(400);
+        expect(r.body.error.code).toBe('invalid_input');
+        expect(r.body.error.issues.some((i: { path: string }) => i.path.startsWith(path)), `${method}: issues ${JSON.stringify(r.body.error.issues)} should name ${path}`).toBe(true);
+        expect(r.body.error.message).toMatch(rule);
+      }
+      for (const raw of ['{"unterminated": ', '[1,2]', '"a string"', '42']) {
+        const r = await api(s.url, TOKEN, method, undefined, raw);
+        expect(r.status).toBe(400);
+        expect(r.body.error.message).toMatch(/^body: must be (valid JSON|a JSON object)/);
+      }
+      expect(snapshot(s.engine.store.db)).toEqual(before);
+    });
+  }
+});
+
+describe('HTTP transport', () => {
+  it('answers /healthz without a token', async () => {
+    const r = await fetch(`${s.url}/healthz`);
+    expect([r.status, await r.json()]).toEqual([200, { status: 'ok' }]);
+  });
+
+  it('refuses API calls without the right token', async () => {
+    const before = snapshot(s.engine.store.db);
+    for (const token of [undefined, 'wrong', `${TOKEN}x`]) {
+      const r = await api(s.url, token, 'incidents.resolve', { id: incidentId });
+      expect(r.status).toBe(401);
+      expect(r.body.error.message).toMatch(/Authorization: Bearer/);
+    }
+    expect((await fetch(`${s.url}/api/events`)).status).toBe(401);
+    expect(snapshot(s.engine.store.db)).toEqual(before);
+  });
+
+  it('answers 404 for an unknown method or id and 409 for an impossible transition', async () => {
+    expect((await api(s.url, TOKEN, 'incidents.destroy', {})).status).toBe(404);
+    expect((await api(s.url, TOKEN, '__proto__', {})).status).toBe(404);
+    const missing = await api(s.url, TOKEN, 'incidents.get', { id: 424242 });
+    expect([missing.status, missing.body.error.message]).toEqual([404, 'incident 424242 does not exist']);
+    const snooze = await api(s.url, TOKEN, 'incidents.snooze', { id: incidentId, minutes: 5 });
+    expect(snooze.status).toBe(409);
+    const get = await fetch(`${s.url}/api/incidents.list`);
+    expect(get.status).toBe(404);
+  });
+
+  it('refuses a body over the limit without reading it all', async () => {
+    const r = await api(s.url, TOKEN, 'config.import', undefined, JSON.stringify({ text: 'x'.repeat(7 * 1024 * 1024) }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/body: must be at most/);
+  });
+
+  it('streams incident changes as server-sent events', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${s.url}/api/events?token=${TOKEN}`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    const read = async (until: RegExp) => {
+      while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await read(/event: ready/);
+    const ack = await api(s.url, TOKEN, 'incidents.acknowledge', { id: incidentId });
+    expect(ack.status).toBe(200);
+    await read(/event: incident\.changed\ndata: .*"status":"acknowledged"/);
+    controller.abort();
+  });
+
+  it('a trigger through the API is committed when it is answered', async () => {
+    const r = await api(s.url, TOKEN, 'incidents.trigger', { serviceId, title: 'via HTTP', dedupKey: 'http-1', details: { url: 'https://example.com' } });
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('created');
+    const row = s.engine.store.db.prepare('SELECT title, dedup_key FROM incidents WHERE id = ?').get(r.body.incident.id);
+    expect(row).toEqual({ title: 'via HTTP', dedup_key: 'http-1' });
+  });
+});

@@ -1,0 +1,89 @@
+/** Helpers to run the headless server, in this process or as a child process, and to call its API. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+
+/** ROOT is the project directory. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** tempDir makes a fresh directory for one test. */
+export function tempDir(prefix = 'standby-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** ApiResponse is an HTTP answer with its JSON body, loosely typed because tests probe good and bad answers alike. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
+export type ApiResponse = { status: number; body: any };
+
+/** api POSTs to /api/<method> and returns status and parsed body. */
+export async function api(url: string, token: string | undefined, method: string, body: unknown = {}, raw?: string): Promise<ApiResponse> {
+  const res = await fetch(`${url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** snapshot reads every table of the database, to show a failed request changed nothing. */
+export function snapshot(db: DatabaseSync): Record<string, unknown[]> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
+  return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+}
+
+/** ChildServer is a headless Standby in its own process. */
+export interface ChildServer {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** startChild spawns `node electron/engine/headless/cli.ts serve ...` and waits for its "listening" line. */
+export async function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${out}`));
+    });
+  });
+  return { child, url, output: () => out, exited };
+}
+
+/** waitFor polls until check returns a truthy value or the time is up. */
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
