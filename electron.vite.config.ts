@@ -11,8 +11,9 @@ export default defineConfig({
     },
   },
   preload: {
+    // A sandboxed preload is loaded as a CommonJS script, never as an ES module: out/preload/index.cjs.
     build: {
-      lib: { entry: resolve(import.meta.dirname, 'electron/preload/index.ts') },
+      lib: { entry: resolve(import.meta.dirname, 'electron/preload/index.ts'), formats: ['cjs'] },
     },
   },
   renderer: {

@@ -1,0 +1,140 @@
+/**
+ * Standby's Electron main process: one instance per user, the engine on the user's data directory,
+ * the dashboard window, the tray, OS notifications, the IPC transport and power events. Everything
+ * with behaviour lives in the engine; this file only wires the pieces and shuts them down cleanly.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, dialog } from 'electron';
+import { SystemClock } from '../engine/clock.ts';
+import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
+import { Engine } from '../engine/engine.ts';
+import { acquireInstanceLock } from '../engine/instance-lock.ts';
+import { builtinChannels } from '../engine/notify/registry.ts';
+import { serveIpc } from './ipc.ts';
+import { OsNotifications } from './notifications.ts';
+import { watchPower } from './power.ts';
+import { incidentRoute, rendererLocation } from './renderer-policy.ts';
+import { StandbyTray } from './tray.ts';
+import { MainWindow, secureContents, secureSession } from './window.ts';
+
+const log = (line: string) => console.log(`${new Date().toISOString()} standby: ${line}`);
+
+// The data directory is <appData>/Standby on every platform, the folder the headless server uses
+// too (engine/data-dir.ts), whatever the package name says; STANDBY_DATA_DIR moves it, as it does
+// for `standby serve`.
+app.setName(APP_NAME);
+app.setPath('userData', process.env.STANDBY_DATA_DIR ? resolve(process.env.STANDBY_DATA_DIR) : join(app.getPath('appData'), APP_NAME));
+
+const loc = rendererLocation({
+  packaged: app.isPackaged,
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  indexFileUrl: pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href,
+});
+
+/** Running is everything a started Standby holds, to be let go of in order at quit. */
+interface Running {
+  engine: Engine;
+  tray: StandbyTray;
+  notifications: OsNotifications;
+  stop: Array<() => void>;
+  release: () => void;
+}
+
+const window = new MainWindow(loc, log);
+let running: Running | undefined;
+let quitting: 'no' | 'stopping' | 'done' = 'no';
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  secureSession(loc);
+  const dataDir = app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let release: () => void;
+  try {
+    release = acquireInstanceLock(dataDir);
+  } catch (err) {
+    dialog.showErrorBox('Standby is already running', (err as Error).message);
+    app.exit(1);
+    return;
+  }
+  let engine: Engine | undefined;
+  try {
+    const act = (method: 'incidents.acknowledge' | 'incidents.resolve') => (id: number) => {
+      engine?.invoke(method, { id }).catch((err: unknown) => log(`${method} ${id} failed: ${(err as Error).message}`));
+    };
+    const openIncident = (id: number) => window.show(incidentRoute(id));
+    const notifications = new OsNotifications({ acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), open: openIncident }, log);
+    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), log });
+    const tray = new StandbyTray(
+      engine,
+      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), quit: () => app.quit() },
+      log,
+    );
+    const stop = [
+      serveIpc(engine, window, loc, log),
+      watchPower(engine, log),
+      engine.on((e) => {
+        if (e.type !== 'incident.changed') return;
+        tray.refreshSoon();
+        if (e.data.incident.status !== 'triggered') notifications.dismiss(e.data.incident.id);
+      }),
+    ];
+    running = { engine, tray, notifications, stop, release };
+    await engine.start();
+    await tray.refresh();
+    if (!process.argv.includes('--hidden')) window.show();
+    log(`started with data in ${dataDir}`);
+  } catch (err) {
+    log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);
+    dialog.showErrorBox('Standby could not start', (err as Error).message);
+    if (running) {
+      await shutdown();
+    } else {
+      await engine?.stop().catch(() => {});
+      release();
+    }
+    app.exit(1);
+  }
+}
+
+async function shutdown(): Promise<void> {
+  const r = running;
+  running = undefined;
+  if (!r) return;
+  for (const stop of r.stop) stop();
+  r.notifications.dismissAll();
+  r.tray.destroy();
+  try {
+    await r.engine.stop();
+  } catch (err) {
+    log(`engine stop failed: ${(err as Error).message}`);
+  }
+  r.release();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Standby runs for this user: it gets `second-instance` and shows its window.
+  app.quit();
+} else {
+  app.on('second-instance', () => window.show());
+  app.on('activate', () => window.show());
+  app.on('web-contents-created', (_event, contents) => secureContents(contents, loc, log));
+  // Closing the window hides it; Standby keeps running in the tray until Quit.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    window.allowClose();
+    if (quitting === 'done') return;
+    event.preventDefault();
+    if (quitting === 'stopping') return;
+    quitting = 'stopping';
+    void shutdown().finally(() => {
+      quitting = 'done';
+      app.quit();
+    });
+  });
+  process.on('SIGTERM', () => app.quit());
+  process.on('SIGINT', () => app.quit());
+  void start();
+}

@@ -1,0 +1,34 @@
+/**
+ * The IPC transport of the API contract: one `invoke` channel into the engine, checked by
+ * ipc-guard.ts, and the engine's events pushed to the window on the event channel.
+ */
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import type { Engine } from '../engine/engine.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeResult } from '../shared/bridge.ts';
+import { handleInvoke, type InvokeSender } from './ipc-guard.ts';
+import type { RendererLocation } from './renderer-policy.ts';
+import type { MainWindow } from './window.ts';
+
+function senderOf(event: IpcMainInvokeEvent, window: MainWindow): InvokeSender {
+  const frame = event.senderFrame;
+  return {
+    frameUrl: frame?.url,
+    isMainFrame: frame !== null && frame.parent === null,
+    isMainWindow: window.webContents !== undefined && event.sender === window.webContents,
+  };
+}
+
+/** serveIpc answers the invoke channel and forwards engine events to the window; it returns the function that stops both. */
+export function serveIpc(engine: Engine, window: MainWindow, loc: RendererLocation, log: (line: string) => void): () => void {
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown): Promise<BridgeResult> =>
+    handleInvoke(engine, senderOf(event, window), method, input, loc, log),
+  );
+  const unsubscribe = engine.on((e) => {
+    const contents = window.webContents;
+    if (contents && !contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, e);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Where the window's page comes from and what it may do, as plain functions over strings (no
+ * `electron` import), so the rules are unit-tested in Node: which URLs count as our renderer, the
+ * Content-Security-Policy, and which links may leave for the system browser.
+ */
+
+/** RendererLocation is our page: the built index.html on disk, or the electron-vite dev server in development. */
+export type RendererLocation = { kind: 'file'; indexUrl: string } | { kind: 'dev'; url: string };
+
+/** RendererLocationInput is what rendererLocation decides from. */
+export interface RendererLocationInput {
+  /** packaged is app.isPackaged: a packaged app never trusts the dev server variable. */
+  packaged: boolean;
+  /** devServerUrl is process.env.ELECTRON_RENDERER_URL, set by `electron-vite dev`. */
+  devServerUrl: string | undefined;
+  /** indexFileUrl is the file:// URL of out/renderer/index.html. */
+  indexFileUrl: string;
+}
+
+/** rendererLocation picks the dev server (unpackaged, with an http(s) URL on this machine) or the built file. */
+export function rendererLocation(i: RendererLocationInput): RendererLocation {
+  if (!i.packaged && i.devServerUrl) {
+    const url = parseUrl(i.devServerUrl);
+    if (url && (url.protocol === 'http:' || url.protocol === 'https:') && isLocalHost(url.hostname)) return { kind: 'dev', url: url.href };
+  }
+  return { kind: 'file', indexUrl: i.indexFileUrl };
+}
+
+/** isTrustedRendererUrl tells whether a frame's URL is our page (any #route): the exact index.html, or the dev server's origin. */
+export function isTrustedRendererUrl(frameUrl: string, loc: RendererLocation): boolean {
+  const url = parseUrl(frameUrl);
+  if (!url) return false;
+  if (loc.kind === 'dev') return url.origin === new URL(loc.url).origin;
+  const index = new URL(loc.indexUrl);
+  return url.protocol === 'file:' && url.host === index.host && url.pathname === index.pathname && url.search === '';
+}
+
+/** rendererUrlFor is the URL that opens our page on a route such as `/incidents/12` (the hash router's part after `#`). */
+export function rendererUrlFor(loc: RendererLocation, route = '/'): string {
+  const url = new URL(loc.kind === 'dev' ? loc.url : loc.indexUrl);
+  url.hash = route;
+  return url.href;
+}
+
+/** incidentRoute is the renderer's route of one incident. */
+export function incidentRoute(incidentId: number): string {
+  return `/incidents/${Math.trunc(incidentId)}`;
+}
+
+/**
+ * contentSecurityPolicy is the window's CSP: the renderer's own scripts and styles and nothing
+ * else; it reaches the engine over IPC, so it connects nowhere (the dev server adds its HMR socket).
+ */
+export function contentSecurityPolicy(loc: RendererLocation): string {
+  const common = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-src 'none'; frame-ancestors 'none'; form-action 'none'";
+  if (loc.kind === 'file') return `${common}; connect-src 'none'`;
+  const origin = new URL(loc.url);
+  const socket = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}`;
+  return `${common}; connect-src 'self' ${socket}`;
+}
+
+/**
+ * allowsPermission answers the session's permission checks and requests: everything is refused but
+ * writing plain text to the clipboard (the "copy" buttons) from our own page.
+ */
+export function allowsPermission(permission: string, requestingUrl: string | undefined, loc: RendererLocation): boolean {
+  return permission === 'clipboard-sanitized-write' && requestingUrl !== undefined && isTrustedRendererUrl(requestingUrl, loc);
+}
+
+/** externalLink is the URL to hand to the system browser when the page asks to open one (http and https only), else undefined. */
+export function externalLink(target: string): string | undefined {
+  const url = parseUrl(target);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return undefined;
+  return url.href;
+}
+
+function parseUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function isLocalHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}

@@ -1,0 +1,107 @@
+/**
+ * The tray icon: calm or alert, a tooltip with counts, and a menu listing the open incidents (each
+ * with Acknowledge, Resolve, Open), "Open dashboard" and "Quit Standby". The menu is rebuilt from the
+ * engine, debounced, whenever an incident changes.
+ */
+import { readFileSync } from 'node:fs';
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import type { Engine } from '../engine/engine.ts';
+import { TRAY_ICONS } from './assets.ts';
+import { TRAY_INCIDENT_LIMIT, trayState, type TrayState } from './tray-model.ts';
+
+/** TRAY_REBUILD_DEBOUNCE_MS groups a burst of incident changes (an escalation touches several rows) into one menu rebuild. */
+export const TRAY_REBUILD_DEBOUNCE_MS = 250;
+
+/** TrayActions is what the menu's items do; the shell wires them to the engine, the window and the app. */
+export interface TrayActions {
+  acknowledge(incidentId: number): void;
+  resolve(incidentId: number): void;
+  openIncident(incidentId: number): void;
+  openDashboard(): void;
+  quit(): void;
+}
+
+function icon(files: { x1: string; x2: string }): NativeImage {
+  const image = nativeImage.createFromBuffer(readFileSync(files.x1), { scaleFactor: 1 });
+  image.addRepresentation({ scaleFactor: 2, buffer: readFileSync(files.x2) });
+  return image;
+}
+
+/** StandbyTray owns the tray icon and its menu. */
+export class StandbyTray {
+  private readonly tray: Tray;
+  private readonly icons: { calm: NativeImage; alert: NativeImage };
+  private readonly engine: Engine;
+  private readonly actions: TrayActions;
+  private readonly log: (line: string) => void;
+  private timer: NodeJS.Timeout | undefined;
+  private alert: boolean | undefined;
+
+  constructor(engine: Engine, actions: TrayActions, log: (line: string) => void) {
+    this.engine = engine;
+    this.actions = actions;
+    this.log = log;
+    this.icons = { calm: icon(TRAY_ICONS.calm), alert: icon(TRAY_ICONS.alert) };
+    this.tray = new Tray(this.icons.calm);
+    this.tray.setToolTip('Standby');
+    // Linux trays often ignore clicks and show only the menu; elsewhere a click opens the dashboard.
+    this.tray.on('click', () => actions.openDashboard());
+  }
+
+  /** refreshSoon rebuilds the menu after TRAY_REBUILD_DEBOUNCE_MS, once for a burst of changes. */
+  refreshSoon(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, TRAY_REBUILD_DEBOUNCE_MS);
+  }
+
+  /** refresh reads the open incidents from the engine and rebuilds the icon, tooltip and menu now. */
+  async refresh(): Promise<void> {
+    try {
+      const [open, triggered, acknowledged] = await Promise.all([
+        this.engine.invoke('incidents.list', { status: ['triggered', 'acknowledged'], limit: TRAY_INCIDENT_LIMIT }),
+        this.engine.invoke('incidents.list', { status: ['triggered'], limit: 1 }),
+        this.engine.invoke('incidents.list', { status: ['acknowledged'], limit: 1 }),
+      ]);
+      this.render(trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }));
+    } catch (err) {
+      this.log(`could not refresh the tray: ${(err as Error).message}`);
+    }
+  }
+
+  /** destroy removes the icon (at quit). */
+  destroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.tray.isDestroyed()) this.tray.destroy();
+  }
+
+  private render(state: TrayState): void {
+    if (this.tray.isDestroyed()) return;
+    if (state.alert !== this.alert) {
+      this.tray.setImage(state.alert ? this.icons.alert : this.icons.calm);
+      this.alert = state.alert;
+    }
+    this.tray.setToolTip(state.tooltip);
+    const a = this.actions;
+    const items: MenuItemConstructorOptions[] = state.incidents.map((i) => ({
+      label: i.label,
+      submenu: [
+        { label: 'Acknowledge', enabled: i.canAcknowledge, click: () => a.acknowledge(i.id) },
+        { label: 'Resolve', click: () => a.resolve(i.id) },
+        { label: 'Open', click: () => a.openIncident(i.id) },
+      ],
+    }));
+    if (items.length === 0) items.push({ label: 'No open incidents', enabled: false });
+    if (state.more > 0) items.push({ label: `${state.more} more in the dashboard…`, click: () => a.openDashboard() });
+    items.push(
+      { type: 'separator' },
+      { label: 'Open dashboard', click: () => a.openDashboard() },
+      { type: 'separator' },
+      { label: 'Quit Standby', click: () => a.quit() },
+    );
+    this.tray.setContextMenu(Menu.buildFromTemplate(items));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `npm start [-- ARGS]`: Standby as a tray app when this machine can run Electron, otherwise the
+ * same engine headless (HTTP API and web UI on 127.0.0.1), with ARGS passed to `standby serve`.
+ * Either way it builds the app first when the build it needs is missing (STANDBY_NO_BUILD=1 skips that).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+
+/** PROJECT_DIR is the repository root (the folder with package.json). */
+export const PROJECT_DIR = join(import.meta.dirname, '..');
+
+/** ElectronBinary says whether Electron can run here: its executable's path, or why not. */
+export type ElectronBinary = { available: true; path: string } | { available: false; reason: string };
+
+/**
+ * findElectronBinary looks for the Electron executable without triggering its download: the
+ * `electron` package's index.js fetches the binary when path.txt or the binary is missing, so the
+ * files are checked first and index.js is only required once they exist.
+ */
+export function findElectronBinary(
+  projectDir: string = PROJECT_DIR,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): ElectronBinary {
+  const require = createRequire(join(projectDir, 'package.json'));
+  let packageDir: string;
+  try {
+    packageDir = dirname(require.resolve('electron/package.json'));
+  } catch {
+    return { available: false, reason: 'the electron package is not installed' };
+  }
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return { available: false, reason: `its binary was never downloaded: ${relative(projectDir, pathFile)} is missing` };
+  const executable = readFileSync(pathFile, 'utf8').trim();
+  const binary = env.ELECTRON_OVERRIDE_DIST_PATH ? join(env.ELECTRON_OVERRIDE_DIST_PATH, executable || 'electron') : join(packageDir, 'dist', executable);
+  if (!existsSync(binary)) return { available: false, reason: `its binary ${relative(projectDir, binary)} is missing` };
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { available: false, reason: 'no display: $DISPLAY and $WAYLAND_DISPLAY are unset' };
+  try {
+    return { available: true, path: require('electron') as string };
+  } catch (err) {
+    return { available: false, reason: (err as Error).message };
+  }
+}
+
+/** notAvailableLine is the one line `npm start` prints before falling back to headless. */
+export function notAvailableLine(reason: string): string {
+  return `Electron is not available on this machine (${reason}); starting Standby headless instead.`;
+}
+
+/** forwardedArgs are the arguments after `--` (npm already strips it; `node scripts/start.ts -- ...` does not). */
+export function forwardedArgs(argv: string[]): string[] {
+  return argv[0] === '--' ? argv.slice(1) : argv;
+}
+
+/** run starts a child with inherited stdio, passes SIGINT and SIGTERM on to it, and resolves with its exit code. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: PROJECT_DIR, stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const done = (code: number) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code);
+    };
+    child.once('error', (err) => {
+      console.error(`could not run ${command}: ${err.message}`);
+      done(1);
+    });
+    child.once('exit', (code, signal) => done(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));
+  });
+}
+
+/** buildIfMissing runs `electron-vite build` unless every file named is already there (or STANDBY_NO_BUILD is set); it returns the exit code. */
+async function buildIfMissing(files: string[]): Promise<number> {
+  if (process.env.STANDBY_NO_BUILD === '1' || files.every((f) => existsSync(join(PROJECT_DIR, f)))) return 0;
+  const cli = join(PROJECT_DIR, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  return run(process.execPath, [cli, 'build']);
+}
+
+/** main starts Standby; it resolves with an exit code, or never when the headless server keeps running. */
+export async function main(argv: string[]): Promise<number> {
+  const args = forwardedArgs(argv);
+  const electron = findElectronBinary();
+  if (electron.available) {
+    const built = await buildIfMissing(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']);
+    if (built !== 0) return built;
+    const env = { ...process.env };
+    delete env.ELECTRON_RUN_AS_NODE;
+    return run(electron.path, [PROJECT_DIR, ...args], env);
+  }
+  console.log(notAvailableLine(electron.reason));
+  if ((await buildIfMissing(['out/renderer/index.html'])) !== 0) {
+    console.error('The web UI could not be built; starting the API anyway (its page says how to build the UI).');
+  }
+  const headless = await import('../electron/engine/headless/cli.ts');
+  return headless.main(['serve', ...args]);
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exit(code);
+}
