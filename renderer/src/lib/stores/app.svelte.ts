@@ -1,0 +1,93 @@
+/**
+ * AppState starts the window: it finds the transport (the Electron bridge, or HTTP with the token
+ * from the URL), opens the one event stream and hands each event to the stores that care.
+ * Without a token (or with one the server rejects) the window shows how to get one instead.
+ */
+import type { ApiEvent } from '../../../../electron/shared/api.ts';
+import { hasBridge, subscribe, UNAUTHORIZED_EVENT, type ConnectionStatus } from '../api-client.ts';
+import { adoptTokenFromUrl, forgetToken } from '../session.ts';
+import { analytics } from './analytics.svelte.ts';
+import { config } from './config.svelte.ts';
+import { incidentDetail } from './incident-detail.svelte.ts';
+import { incidents } from './incidents.svelte.ts';
+import { notifications } from './notifications.svelte.ts';
+
+/** AppMode is what the window can show: the UI, or the "no token" screen. */
+export type AppMode = 'ready' | 'no-token' | 'token-rejected';
+
+/** AppState holds the window's mode and the event stream's status. */
+export class AppState {
+  mode = $state<AppMode>('ready');
+  connection = $state<ConnectionStatus>('connecting');
+
+  /** start reads the token, loads everything and follows events; it returns the function that stops it. */
+  start(): () => void {
+    if (!hasBridge()) {
+      // A URL with a new token pasted into this tab only changes the hash: take it and start afresh.
+      const onHash = (): void => {
+        if (/[#&]token=/.test(window.location.hash) && adoptTokenFromUrl() !== null) window.location.reload();
+      };
+      window.addEventListener('hashchange', onHash);
+      if (adoptTokenFromUrl() === null) {
+        this.mode = 'no-token';
+        return () => window.removeEventListener('hashchange', onHash);
+      }
+      const stopHttp = this.#follow();
+      return () => {
+        window.removeEventListener('hashchange', onHash);
+        stopHttp();
+      };
+    }
+    return this.#follow();
+  }
+
+  #follow(): () => void {
+    const onUnauthorized = (): void => {
+      forgetToken();
+      this.mode = 'token-rejected';
+      stop();
+    };
+    window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    const stop = subscribe({
+      event: (e) => this.#dispatch(e),
+      resync: () => this.#reloadAll(),
+      status: (s) => (this.connection = s),
+    });
+    this.#reloadAll();
+    return () => {
+      window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+      stop();
+    };
+  }
+
+  #reloadAll(): void {
+    void config.load('all');
+    void incidents.load();
+    void incidentDetail.reload();
+    analytics.invalidate();
+  }
+
+  #dispatch(e: ApiEvent): void {
+    switch (e.type) {
+      case 'incident.changed':
+        incidents.handle(e);
+        incidentDetail.handle(e);
+        analytics.invalidate();
+        if (e.data.incident.status !== 'triggered') notifications.forgetIncident(e.data.incident.id);
+        return;
+      case 'config.changed':
+        config.handle(e.data.entity);
+        incidents.handle(e);
+        return;
+      case 'notification.desktop':
+        notifications.show(e.data);
+        return;
+      default:
+        // Integrations and change events have no view yet.
+        return;
+    }
+  }
+}
+
+/** app is the window. */
+export const app = new AppState();

@@ -1,0 +1,120 @@
+/**
+ * IncidentsState is the incident list: the filter tab, the incidents it shows (open ones first),
+ * the open count for the navigation, and the row actions (acknowledge, resolve) with their errors.
+ * It reloads when the engine says an incident changed.
+ */
+import type { ApiEvent } from '../../../../electron/shared/api.ts';
+import type { Incident, IncidentStatus } from '../../../../electron/shared/schemas.ts';
+import { call, errorMessage } from '../api-client.ts';
+
+/** IncidentFilter is one tab of the incident list. */
+export type IncidentFilter = 'open' | 'triggered' | 'acknowledged' | 'resolved' | 'all';
+
+/** INCIDENT_FILTERS are the tabs in order, with the statuses each shows (undefined: every status). */
+export const INCIDENT_FILTERS: ReadonlyArray<{ id: IncidentFilter; label: string; statuses: IncidentStatus[] | undefined }> = [
+  { id: 'open', label: 'Open', statuses: ['triggered', 'acknowledged'] },
+  { id: 'triggered', label: 'Triggered', statuses: ['triggered'] },
+  { id: 'acknowledged', label: 'Acknowledged', statuses: ['acknowledged'] },
+  { id: 'resolved', label: 'Resolved', statuses: ['resolved'] },
+  { id: 'all', label: 'All', statuses: undefined },
+];
+
+/** LIST_LIMIT is how many incidents one tab shows (the contract allows up to 500). */
+const LIST_LIMIT = 200;
+/** RELOAD_DEBOUNCE_MS gathers a burst of incident events into one reload. */
+const RELOAD_DEBOUNCE_MS = 150;
+
+const STATUS_RANK: Record<IncidentStatus, number> = { triggered: 0, acknowledged: 1, resolved: 2 };
+
+/** sortIncidents puts open incidents first (triggered, then acknowledged), newest first within each. */
+export function sortIncidents(list: Incident[]): Incident[] {
+  return [...list].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || b.number - a.number);
+}
+
+/** RowAction is what a row's buttons do. */
+export type RowAction = 'acknowledge' | 'resolve';
+
+/** IncidentsState holds the list and its actions. */
+export class IncidentsState {
+  filter = $state<IncidentFilter>('open');
+  incidents = $state<Incident[]>([]);
+  total = $state(0);
+  openCount = $state(0);
+  loaded = $state(false);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  rowErrors = $state<Record<number, string>>({});
+  pending = $state<Record<number, RowAction>>({});
+  #seq = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** load fetches the current tab and the open count. */
+  async load(): Promise<void> {
+    const seq = ++this.#seq;
+    this.loading = true;
+    const statuses = INCIDENT_FILTERS.find((f) => f.id === this.filter)?.statuses;
+    try {
+      const [list, open] = await Promise.all([
+        call('incidents.list', { ...(statuses ? { status: statuses } : {}), limit: LIST_LIMIT }),
+        call('incidents.list', { status: ['triggered', 'acknowledged'], limit: 1 }),
+      ]);
+      if (seq !== this.#seq) return;
+      this.incidents = sortIncidents(list.incidents);
+      this.total = list.total;
+      this.openCount = open.total;
+      this.error = null;
+      this.loaded = true;
+    } catch (err) {
+      if (seq === this.#seq) this.error = errorMessage(err);
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
+
+  /** setFilter switches tabs. */
+  setFilter(filter: IncidentFilter): void {
+    if (this.filter === filter) return;
+    this.filter = filter;
+    this.rowErrors = {};
+    void this.load();
+  }
+
+  /** act acknowledges or resolves one incident from its row; a refusal is shown on the row. */
+  async act(id: number, action: RowAction): Promise<void> {
+    this.pending[id] = action;
+    delete this.rowErrors[id];
+    try {
+      const incident = await call(action === 'acknowledge' ? 'incidents.acknowledge' : 'incidents.resolve', { id });
+      this.replace(incident);
+    } catch (err) {
+      this.rowErrors[id] = errorMessage(err);
+    } finally {
+      delete this.pending[id];
+    }
+  }
+
+  /** replace updates a row in place (before the reload decides whether it still belongs to the tab). */
+  replace(incident: Incident): void {
+    const i = this.incidents.findIndex((x) => x.id === incident.id);
+    if (i >= 0) this.incidents[i] = incident;
+  }
+
+  /** handle reacts to an engine event. */
+  handle(e: ApiEvent): void {
+    if (e.type === 'incident.changed') {
+      this.replace(e.data.incident);
+      this.scheduleReload();
+    } else if (e.type === 'config.changed' && (e.data.entity === 'services' || e.data.entity === 'all')) {
+      this.scheduleReload();
+    }
+  }
+
+  /** scheduleReload reloads soon, once for a burst of events. */
+  scheduleReload(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.load(), RELOAD_DEBOUNCE_MS);
+  }
+}
+
+/** incidents is the window's incident list. */
+export const incidents = new IncidentsState();

@@ -1,0 +1,86 @@
+/**
+ * NavState is the window's hash router: which view it shows and which incident is open. Routes
+ * are the part of the URL after `#`, as the Electron shell opens them (`/incidents/12` from a
+ * notification or the tray; see electron/main/renderer-policy.ts): `/` and `/incidents` are the
+ * incident list, `/incidents/<id>` one incident, `/services`, `/policies`, `/profile`,
+ * `/analytics`, `/settings` the other views. Back and forward work as in any page.
+ */
+import { incidentDetail } from './incident-detail.svelte.ts';
+
+/** View names one page of the UI. */
+export type View = 'incidents' | 'services' | 'policies' | 'profile' | 'analytics' | 'settings';
+
+/** VIEWS lists the pages in navigation order with their titles. */
+export const VIEWS: ReadonlyArray<{ id: View; title: string }> = [
+  { id: 'incidents', title: 'Incidents' },
+  { id: 'services', title: 'Services' },
+  { id: 'policies', title: 'Escalation policies' },
+  { id: 'profile', title: 'Profile & notifications' },
+  { id: 'analytics', title: 'Analytics' },
+  { id: 'settings', title: 'Settings' },
+];
+
+/** Route is a view and, for incidents, the open incident (null: the list). */
+export interface Route {
+  view: View;
+  incidentId: number | null;
+}
+
+/** parseRoute reads a location hash ("#/incidents/12"); anything unknown is the incident list. */
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#/, '').split('?')[0]?.split('/').filter(Boolean) ?? [];
+  const [first, second] = parts;
+  if (first === 'incidents' && second !== undefined && /^\d+$/.test(second) && Number(second) > 0) return { view: 'incidents', incidentId: Number(second) };
+  const view = VIEWS.find((v) => v.id === first)?.id ?? 'incidents';
+  return { view, incidentId: null };
+}
+
+/** routeHash writes a route as a location hash. */
+export function routeHash(r: Route): string {
+  return r.incidentId !== null ? `#/incidents/${r.incidentId}` : `#/${r.view}`;
+}
+
+/** NavState holds the current view and follows the URL's hash. */
+export class NavState {
+  view = $state<View>('incidents');
+
+  /** start applies the current hash and follows its changes until the returned function is called. */
+  start(): () => void {
+    const onHashChange = (): void => this.#apply(parseRoute(window.location.hash));
+    onHashChange();
+    window.addEventListener('hashchange', onHashChange);
+    window.addEventListener('popstate', onHashChange);
+    return () => {
+      window.removeEventListener('hashchange', onHashChange);
+      window.removeEventListener('popstate', onHashChange);
+    };
+  }
+
+  /** go shows a view (for incidents: the list). */
+  go(view: View): void {
+    this.#navigate({ view, incidentId: null });
+  }
+
+  /** openIncident shows one incident's detail. */
+  openIncident(id: number): void {
+    this.#navigate({ view: 'incidents', incidentId: id });
+  }
+
+  #navigate(r: Route): void {
+    const hash = routeHash(r);
+    if (window.location.hash !== hash) window.history.pushState(null, '', hash);
+    this.#apply(r);
+  }
+
+  #apply(r: Route): void {
+    this.view = r.view;
+    if (r.incidentId !== null) {
+      if (incidentDetail.id !== r.incidentId) void incidentDetail.open(r.incidentId);
+    } else if (incidentDetail.id !== null) {
+      incidentDetail.close();
+    }
+  }
+}
+
+/** nav is the window's navigation. */
+export const nav = new NavState();
