@@ -1,0 +1,69 @@
+/**
+ * The inbound HTTP routes, on the same server as the API but outside /api: they are authorized by
+ * an integration's key, not by the API token. `POST /v2/enqueue` and `POST /v2/change/enqueue`
+ * speak PagerDuty's Events API v2; `POST /integrations/alertmanager` takes Alertmanager's webhook.
+ */
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Engine } from '../engine.ts';
+import { alertmanagerWebhook, enqueueChangeEvent, enqueueEvent, tooLarge, type InboundAnswer } from './intake.ts';
+
+/** EVENTS_BODY_LIMIT is PagerDuty's Events API payload limit, 512 KB (https://developer.pagerduty.com/docs/events-api-v2/overview/#size-limits). */
+export const EVENTS_BODY_LIMIT = 512 * 1024;
+/** ALERTMANAGER_BODY_LIMIT bounds a webhook body: a notification carries a whole alert group (limit it with max_alerts). */
+export const ALERTMANAGER_BODY_LIMIT = 4 * 1024 * 1024;
+
+function answer(c: Context, a: InboundAnswer) {
+  for (const [k, v] of Object.entries(a.headers ?? {})) c.header(k, v);
+  return c.json(a.body, a.status);
+}
+
+/**
+ * readLimited reads the body as text, or undefined when it is over max bytes. A body with a
+ * Content-Length is checked up front and read directly (Node's parser holds it to that length);
+ * only a chunked body goes through Hono's bodyLimit stream, which counts as it reads.
+ */
+async function readLimited(c: Context, max: number): Promise<string | undefined> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && /^\d+$/.test(declared)) return Number(declared) > max ? undefined : c.req.text();
+  let text: string | undefined;
+  await bodyLimit({ maxSize: max, onError: (ctx) => ctx.body(null, 413) })(c, async () => {
+    text = await c.req.text();
+  });
+  return text;
+}
+
+/** route answers a request from its raw body, read within the size limit (over it: 413). */
+function route(max: number, handle: (c: Context, text: string) => Promise<InboundAnswer>) {
+  return async (c: Context) => {
+    const text = await readLimited(c, max);
+    return answer(c, text === undefined ? tooLarge(max) : await handle(c, text));
+  };
+}
+
+function bearer(c: Context): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+  return m?.[1];
+}
+
+function wrongMethod(c: Context) {
+  c.header('Allow', 'POST');
+  return c.json({ status: 'invalid request', message: `${c.req.method} is not allowed here: send events with POST and a JSON body` }, 405);
+}
+
+/** mountInboundRoutes adds the inbound routes to the HTTP app. */
+export function mountInboundRoutes(app: Hono, engine: Engine): void {
+  const inbound = engine.inbound;
+  app.post('/v2/enqueue', route(EVENTS_BODY_LIMIT, (_c, text) => enqueueEvent(inbound, text)));
+  app.post('/v2/change/enqueue', route(EVENTS_BODY_LIMIT, (_c, text) => enqueueChangeEvent(inbound, text)));
+  // The key is checked before a (possibly 4 MB) body is read: an unknown sender gets its 401 at once.
+  const alertmanager = (keyOf: (c: Context) => string | undefined) => async (c: Context) => {
+    const key = keyOf(c);
+    const known = key === undefined ? undefined : inbound.authenticate(key);
+    if (known?.type !== 'alertmanager') return answer(c, await alertmanagerWebhook(inbound, key, ''));
+    return route(ALERTMANAGER_BODY_LIMIT, (_c, text) => alertmanagerWebhook(inbound, key, text))(c);
+  };
+  app.post('/integrations/alertmanager', alertmanager(bearer));
+  app.post('/integrations/alertmanager/:key', alertmanager((c) => c.req.param('key')));
+  for (const path of ['/v2/enqueue', '/v2/change/enqueue', '/integrations/alertmanager', '/integrations/alertmanager/:key']) app.all(path, wrongMethod);
+}

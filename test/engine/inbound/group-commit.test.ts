@@ -1,0 +1,63 @@
+/**
+ * GroupCommit: work queued together commits in one transaction; each operation's failure rolls back
+ * only its own savepoint; promises settle only after COMMIT, and a failed commit rejects them all.
+ */
+import { describe, expect, it } from 'vitest';
+import { GroupCommit, MAX_BATCH } from '../../../electron/engine/inbound/group-commit.ts';
+import { Store } from '../../../electron/engine/store/database.ts';
+
+function store() {
+  const s = new Store(':memory:');
+  s.db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
+  return s;
+}
+const count = (s: Store) => (s.db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+
+describe('GroupCommit', () => {
+  it('commits concurrent operations in one batch and resolves each with its result', async () => {
+    const s = store();
+    const g = new GroupCommit(s);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => g.run(() => (s.db.prepare('INSERT INTO t (v) VALUES (?)').run(i), i * 2))));
+    expect(results).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    expect(count(s)).toBe(10);
+    expect(g.stats()).toEqual({ batches: 1, ops: 10 });
+  });
+
+  it('a failing operation rolls back alone and rejects with its own error', async () => {
+    const s = store();
+    const g = new GroupCommit(s);
+    const ok = g.run(() => s.db.prepare('INSERT INTO t (v) VALUES (1)').run());
+    const bad = g.run(() => {
+      s.db.prepare('INSERT INTO t (v) VALUES (2)').run();
+      throw new Error('half done');
+    });
+    const ok2 = g.run(() => s.db.prepare('INSERT INTO t (v) VALUES (3)').run());
+    await expect(bad).rejects.toThrow('half done');
+    await Promise.all([ok, ok2]);
+    expect(s.db.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 1 }, { v: 3 }]);
+  });
+
+  it('nothing is resolved before the commit, and a failed commit rejects every operation', async () => {
+    const s = store();
+    const g = new GroupCommit(s);
+    let settled = false;
+    const p = g.run(() => s.db.prepare('INSERT INTO t (v) VALUES (1)').run()).finally(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await p;
+    // A deferred foreign key violation makes COMMIT itself fail.
+    s.db.exec('PRAGMA foreign_keys = ON; CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
+    const a = g.run(() => s.db.prepare('INSERT INTO t (v) VALUES (2)').run());
+    const b = g.run(() => s.db.prepare('INSERT INTO child (pid) VALUES (42)').run());
+    await expect(a).rejects.toThrow(/FOREIGN KEY/);
+    await expect(b).rejects.toThrow(/FOREIGN KEY/);
+    expect(count(s)).toBe(1);
+  });
+
+  it('splits a flood into batches of at most MAX_BATCH', async () => {
+    const s = store();
+    const g = new GroupCommit(s);
+    await Promise.all(Array.from({ length: MAX_BATCH * 2 + 1 }, () => g.run(() => s.db.prepare('INSERT INTO t (v) VALUES (0)').run())));
+    expect(g.stats()).toEqual({ batches: 3, ops: MAX_BATCH * 2 + 1 });
+  });
+});
