@@ -1,0 +1,75 @@
+/**
+ * A monitor as the runner holds it, and what the runner does with one that needs no runner state:
+ * where its checks fall in time, its view for the API, and one check run with its timeout.
+ */
+import type { CheckResult, MonitorView } from '../../shared/schemas.ts';
+import { displayStatus, type JudgementState } from './judgement.ts';
+import type { MonitorRecord } from './monitor-repo.ts';
+import { errorText, type CheckOutcome, type HeartbeatState, type MonitorType } from './monitor-type.ts';
+
+/** Live is a monitor as the runner holds it. */
+export interface Live {
+  rec: MonitorRecord;
+  type: MonitorType;
+  config: unknown;
+  confirming: boolean;
+  lastCheck: CheckResult | null;
+}
+
+/** spreadOffset places a monitor's first check within its interval (golden-ratio steps by id, so starts spread evenly). */
+export function spreadOffset(id: number, intervalMs: number): number {
+  return Math.floor(((id * 0.6180339887498949) % 1) * intervalMs);
+}
+
+/** nextOnGrid is the first time after `now` on the grid `dueAt + k * intervalMs`. */
+export function nextOnGrid(dueAt: number, intervalMs: number, now: number): number {
+  if (dueAt + intervalMs > now) return dueAt + intervalMs;
+  return now + intervalMs - ((now - dueAt) % intervalMs);
+}
+
+/** sameJudgement tells whether two states would be stored alike (so unchanged ones are not written). */
+export function sameJudgement(a: JudgementState, b: JudgementState): boolean {
+  return a.status === b.status && a.since === b.since && a.failStreak === b.failStreak && a.okStreak === b.okStreak && a.flapping === b.flapping
+    && a.incidentOpen === b.incidentOpen && a.unknownSince === b.unknownSince && a.changes.length === b.changes.length;
+}
+
+/** monitorView is a monitor as the API shows it; "pause monitoring" shows every monitor paused. */
+export function monitorView(live: Live, pause: { paused: boolean; until: number | null }, pingPath: string | null): MonitorView {
+  const { paused, pausedUntil, judgement, hasPingKey: _h, ...monitor } = live.rec;
+  const iso = (t: number) => new Date(t).toISOString();
+  return {
+    ...monitor,
+    status: displayStatus(judgement, paused || pause.paused),
+    statusSince: judgement.since === null ? null : iso(judgement.since),
+    confirming: live.confirming,
+    isFlapping: judgement.flapping,
+    paused: paused || pause.paused,
+    pausedUntil: paused && pausedUntil !== null ? iso(pausedUntil) : pause.paused && pause.until !== null ? iso(pause.until) : null,
+    lastCheck: live.lastCheck,
+    pingPath,
+  };
+}
+
+/** runCheck runs a monitor's check with its timeout; `stop` aborts it early (sleep, pause, shutdown). A thrown error is a failed check. */
+export async function runCheck(live: Live, stop: AbortSignal, now: () => number, heartbeat: (id: number) => HeartbeatState): Promise<CheckOutcome> {
+  const timeoutMs = live.rec.timeoutSeconds * 1000;
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  stop.addEventListener('abort', abort, { once: true });
+  const timer = setTimeout(abort, timeoutMs);
+  let guard: NodeJS.Timeout | undefined;
+  try {
+    const ctx = { signal: controller.signal, timeoutMs, now, heartbeat: () => (live.rec.kind === 'heartbeat' ? heartbeat(live.rec.id) : undefined) };
+    // A check that ignores its signal still ends: one second after the timeout it counts as down.
+    const late = new Promise<CheckOutcome>((resolve) => {
+      guard = setTimeout(() => resolve({ status: 'down', message: `no answer within ${timeoutMs} ms` }), timeoutMs + 1000);
+    });
+    return await Promise.race([live.type.check(live.config, ctx), late]);
+  } catch (err) {
+    return { status: 'down', message: `the check failed: ${errorText(err)}` };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(guard);
+    stop.removeEventListener('abort', abort);
+  }
+}

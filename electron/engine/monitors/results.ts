@@ -1,0 +1,203 @@
+/**
+ * Check results: every check is stored raw (status, phases, message) and counted at once into an
+ * hourly and a daily (UTC) rollup: checks, up, degraded, down, unknown, latency count/sum/min/max.
+ * A bucket's p95 is computed from the raw results when the bucket closes. Raw results are kept for
+ * a configurable time; rollups are what uptime and charts read, so they stay fast with years of
+ * history. Writes are buffered and committed together (one transaction, one fsync) every second.
+ */
+import type { StatementSync } from 'node:sqlite';
+import type { CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/schemas.ts';
+import type { Store } from '../store/database.ts';
+
+/** HOUR and DAY are the rollup bucket sizes in ms. */
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+/** HOURLY_RETENTION_MS is how long hourly rollups are kept (uptime windows reach back 90 days); daily ones are kept forever. */
+export const HOURLY_RETENTION_MS = 92 * DAY;
+
+/** PendingResult is a check result waiting to be written. */
+export interface PendingResult {
+  monitorId: number;
+  at: number;
+  status: CheckStatus;
+  latencyMs: number | null;
+  phases: CheckPhases | null;
+  message: string | null;
+  details: Record<string, unknown> | null;
+}
+
+const WINDOWS: Record<UptimeWindowName, number> = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY };
+
+/** SeriesWindow is a chart's period: hourly points up to 7 days, daily beyond. */
+export type SeriesWindow = UptimeWindowName | '1y';
+
+type Row = Record<string, number | string | null | undefined>;
+
+/** ResultStore writes check results and rollups and answers history questions. */
+export class ResultStore {
+  private readonly store: Store;
+  private buffer: PendingResult[] = [];
+  private insertRaw: StatementSync | undefined;
+  private upsertRollup: StatementSync | undefined;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  /** add queues a result; flush() writes it. */
+  add(r: PendingResult): void {
+    this.buffer.push(r);
+  }
+
+  /** discard drops a monitor's unwritten results (it is being deleted). */
+  discard(monitorId: number): void {
+    this.buffer = this.buffer.filter((r) => r.monitorId !== monitorId);
+  }
+
+  /** pending is the number of results not yet written. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** flush writes queued results and their rollups in the caller's transaction (or its own). */
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.insertRaw ??= this.store.db.prepare(
+      'INSERT INTO monitor_results (monitor_id, at, status, latency_ms, dns_ms, tcp_ms, tls_ms, first_byte_ms, download_ms, message, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.upsertRollup ??= this.store.db.prepare(`
+      INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max, latency_p95)
+      VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+      ON CONFLICT (monitor_id, bucket_ms, start) DO UPDATE SET
+        checks = checks + 1, up = up + excluded.up, degraded = degraded + excluded.degraded,
+        down = down + excluded.down, unknown = unknown + excluded.unknown,
+        latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
+        latency_min = MIN(COALESCE(latency_min, excluded.latency_min), COALESCE(excluded.latency_min, latency_min)),
+        latency_max = MAX(COALESCE(latency_max, excluded.latency_max), COALESCE(excluded.latency_max, latency_max)),
+        latency_p95 = NULL`);
+    const insert = this.insertRaw;
+    const upsert = this.upsertRollup;
+    this.store.transaction(() => {
+      for (const r of batch) {
+        const p = r.phases;
+        // Details go with failures only: an up check's message says enough, and raw rows stay small.
+        insert.run(r.monitorId, r.at, r.status, r.latencyMs, p?.dns ?? null, p?.tcp ?? null, p?.tls ?? null, p?.firstByte ?? null, p?.download ?? null, r.message, r.status !== 'up' && r.details ? JSON.stringify(r.details) : null);
+        // Latency statistics count answered checks only: a timeout's duration is not a response time.
+        const lat = (r.status === 'up' || r.status === 'degraded') && r.latencyMs !== null ? r.latencyMs : null;
+        const flags = [r.status === 'up' ? 1 : 0, r.status === 'degraded' ? 1 : 0, r.status === 'down' ? 1 : 0, r.status === 'unknown' ? 1 : 0] as const;
+        for (const bucket of [HOUR, DAY]) {
+          upsert.run(r.monitorId, bucket, Math.floor(r.at / bucket) * bucket, ...flags, lat === null ? 0 : 1, lat ?? 0, lat, lat);
+        }
+      }
+    });
+  }
+
+  /** closeBuckets computes the p95 of every bucket that has ended, from the raw results. */
+  closeBuckets(now: number): number {
+    const open = this.store.db
+      .prepare('SELECT monitor_id, bucket_ms, start, latency_count, latency_max FROM monitor_rollups WHERE latency_p95 IS NULL AND latency_count > 0 AND start <= ?')
+      .all(now - HOUR) as Row[];
+    const set = this.store.db.prepare('UPDATE monitor_rollups SET latency_p95 = ? WHERE monitor_id = ? AND bucket_ms = ? AND start = ?');
+    let closed = 0;
+    this.store.transaction(() => {
+      for (const r of open) {
+        const start = Number(r.start);
+        const bucket = Number(r.bucket_ms);
+        if (start + bucket > now) continue;
+        // When the raw results are gone (retention), the maximum is the best bound on the p95 left.
+        const p95 = this.percentile(Number(r.monitor_id), start, start + bucket, 0.95) ?? Number(r.latency_max);
+        set.run(p95, Number(r.monitor_id), bucket, start);
+        closed++;
+      }
+    });
+    return closed;
+  }
+
+  /** prune deletes raw results older than the retention and hourly rollups older than 92 days. */
+  prune(now: number, rawRetentionMs: number): void {
+    this.store.transaction(() => {
+      this.store.db.prepare('DELETE FROM monitor_results WHERE id IN (SELECT r.id FROM monitors m JOIN monitor_results r ON r.monitor_id = m.id AND r.at < ?)').run(now - rawRetentionMs);
+      this.store.db.prepare('DELETE FROM monitor_rollups WHERE bucket_ms = ? AND start < ?').run(HOUR, now - HOURLY_RETENTION_MS);
+    });
+  }
+
+  /** recent lists a monitor's newest raw results, newest first, before a time if given. */
+  recent(monitorId: number, limit: number, before?: number): CheckResult[] {
+    const rows = this.store.db
+      .prepare('SELECT * FROM monitor_results WHERE monitor_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(monitorId, before ?? Number.MAX_SAFE_INTEGER, limit) as Row[];
+    return rows.map(resultFromRow);
+  }
+
+  /** uptime reports the 24 h, 7 d, 30 d and 90 d windows from hourly rollups (the p95 from raw results when they still cover the window). */
+  uptime(monitorId: number, now: number, rawRetentionMs: number): UptimeWindow[] {
+    const sum = this.store.db.prepare(`
+      SELECT COALESCE(SUM(checks), 0) AS checks, COALESCE(SUM(up), 0) AS up, COALESCE(SUM(degraded), 0) AS degraded,
+             COALESCE(SUM(down), 0) AS down, COALESCE(SUM(unknown), 0) AS unknown,
+             COALESCE(SUM(latency_count), 0) AS latency_count, COALESCE(SUM(latency_sum), 0) AS latency_sum,
+             MIN(latency_min) AS latency_min, MAX(latency_max) AS latency_max
+      FROM monitor_rollups WHERE monitor_id = ? AND bucket_ms = ? AND start >= ?`);
+    const current = Math.floor(now / HOUR) * HOUR;
+    return (Object.entries(WINDOWS) as Array<[UptimeWindowName, number]>).map(([window, ms]) => {
+      const from = current - ms + HOUR;
+      const r = sum.get(monitorId, HOUR, from) as Row;
+      const p95 = ms <= rawRetentionMs ? this.percentile(monitorId, from, now + 1, 0.95) : null;
+      return { window, ...counts(r), latency: latencyOf(r, p95) };
+    });
+  }
+
+  /** series gives a chart's points: hourly up to 7 days, daily beyond, oldest first, only buckets with checks. */
+  series(monitorId: number, window: SeriesWindow, now: number): { bucket: 'hour' | 'day'; points: SeriesPoint[] } {
+    const span = window === '1y' ? 365 * DAY : WINDOWS[window];
+    const bucket = span <= 7 * DAY ? HOUR : DAY;
+    const from = Math.floor(now / bucket) * bucket - span + bucket;
+    const rows = this.store.db
+      .prepare('SELECT * FROM monitor_rollups WHERE monitor_id = ? AND bucket_ms = ? AND start >= ? ORDER BY start')
+      .all(monitorId, bucket, from) as Row[];
+    const points = rows.map((r) => {
+      const start = Number(r.start);
+      let p95 = r.latency_p95 === null ? null : Number(r.latency_p95);
+      // A bucket not closed yet (the current one, or one maintenance has not reached) gets its p95 on the fly.
+      if (p95 === null && Number(r.latency_count) > 0) p95 = this.percentile(monitorId, start, start + bucket, 0.95);
+      return { start: new Date(start).toISOString(), ...counts(r), latency: latencyOf(r, p95) };
+    });
+    return { bucket: bucket === HOUR ? 'hour' : 'day', points };
+  }
+
+  /** percentile is the nearest-rank percentile of answered checks' latency in [from, to), or null without any. */
+  percentile(monitorId: number, from: number, to: number, q: number): number | null {
+    const where = "monitor_id = ? AND at >= ? AND at < ? AND status IN ('up', 'degraded') AND latency_ms IS NOT NULL";
+    const n = (this.store.db.prepare(`SELECT COUNT(*) AS n FROM monitor_results WHERE ${where}`).get(monitorId, from, to) as { n: number }).n;
+    if (n === 0) return null;
+    const row = this.store.db.prepare(`SELECT latency_ms FROM monitor_results WHERE ${where} ORDER BY latency_ms LIMIT 1 OFFSET ?`).get(monitorId, from, to, Math.ceil(q * n) - 1) as { latency_ms: number };
+    return row.latency_ms;
+  }
+}
+
+function counts(r: Row): { checks: number; up: number; degraded: number; down: number; unknown: number; uptime: number | null } {
+  const c = { checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down), unknown: Number(r.unknown) };
+  const counted = c.checks - c.unknown;
+  return { ...c, uptime: counted > 0 ? (c.up + c.degraded) / counted : null };
+}
+
+function latencyOf(r: Row, p95: number | null): LatencySummary | null {
+  const n = Number(r.latency_count);
+  if (n === 0) return null;
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return { min: round(Number(r.latency_min)), mean: round(Number(r.latency_sum) / n), p95: p95 === null ? null : round(p95), max: round(Number(r.latency_max)) };
+}
+
+function resultFromRow(r: Row): CheckResult {
+  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  const hasPhases = [r.dns_ms, r.tcp_ms, r.tls_ms, r.first_byte_ms, r.download_ms].some((v) => v !== null);
+  return {
+    at: new Date(Number(r.at)).toISOString(),
+    status: r.status as CheckStatus,
+    latencyMs: num(r.latency_ms),
+    phases: hasPhases ? { dns: num(r.dns_ms), tcp: num(r.tcp_ms), tls: num(r.tls_ms), firstByte: num(r.first_byte_ms), download: num(r.download_ms), total: num(r.latency_ms) } : null,
+    message: r.message === null || r.message === undefined ? null : String(r.message),
+    details: r.details_json === null || r.details_json === undefined ? null : (JSON.parse(String(r.details_json)) as Record<string, unknown>),
+  };
+}

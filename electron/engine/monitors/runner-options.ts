@@ -1,0 +1,38 @@
+/** MonitorRunnerOptions tune the monitor runner; the defaults suit a laptop, tests and the benchmark change them. */
+import type { MonitorTypeRegistry } from './registry.ts';
+
+/** MonitorRunnerOptions tune the runner (tests and the benchmark change them; the defaults suit a laptop). */
+export interface MonitorRunnerOptions {
+  types?: MonitorTypeRegistry;
+  /** maxTickMs: the scheduler looks at the wall clock at least this often (5 s). */
+  maxTickMs?: number;
+  /** sleepGapMs: a tick this much later than planned means the computer slept (30 s). */
+  sleepGapMs?: number;
+  /** wakeSettleMs: after a wake, checks wait this long for the network to come back (5 s). */
+  wakeSettleMs?: number;
+  /** flushMs: results are written in one transaction at most this often (1 s). */
+  flushMs?: number;
+  /** maintenanceMs: how often p95s are computed for closed buckets and old results pruned (10 min). */
+  maintenanceMs?: number;
+  /** offlineRecheckMs: while offline, the reference targets are tried this often (30 s). */
+  offlineRecheckMs?: number;
+  connectivityTimeoutMs?: number;
+  connectivityCacheMs?: number;
+}
+
+/** RunnerTuning is the options with every default filled in. */
+export type RunnerTuning = Required<Omit<MonitorRunnerOptions, 'types'>>;
+
+/** withDefaults fills in the defaults. */
+export function withDefaults(o: MonitorRunnerOptions): RunnerTuning {
+  return {
+    maxTickMs: o.maxTickMs ?? 5000,
+    sleepGapMs: o.sleepGapMs ?? 30_000,
+    wakeSettleMs: o.wakeSettleMs ?? 5000,
+    flushMs: o.flushMs ?? 1000,
+    maintenanceMs: o.maintenanceMs ?? 10 * 60_000,
+    offlineRecheckMs: o.offlineRecheckMs ?? 30_000,
+    connectivityTimeoutMs: o.connectivityTimeoutMs ?? 3000,
+    connectivityCacheMs: o.connectivityCacheMs ?? 15_000,
+  };
+}

@@ -1,0 +1,422 @@
+/**
+ * MonitorRunner runs the monitors: it schedules their checks, asks "is it me?" before a network
+ * failure counts, judges each check (retries, recovery, flapping), opens and resolves incidents
+ * through the incident engine, stores results, and handles sleep, wake and "pause monitoring".
+ * With no monitors it sets no timer at all.
+ */
+import type { ApiEvent } from '../../shared/api.ts';
+import type { MonitoringStatus, MonitorView } from '../../shared/schemas.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { IncidentEngine } from '../incidents/incident-engine.ts';
+import type { Store } from '../store/database.ts';
+import { Connectivity } from './connectivity.ts';
+import { applyIncidentEffects } from './incident-effects.ts';
+import { regrace } from './heartbeats.ts';
+import { judge } from './judgement.ts';
+import { monitorView, nextOnGrid, runCheck, sameJudgement, spreadOffset, type Live } from './live.ts';
+import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
+import { errorText, type Verdict } from './monitor-type.ts';
+import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
+import { HOUR, ResultStore, type PendingResult } from './results.ts';
+import { withDefaults, type MonitorRunnerOptions, type RunnerTuning } from './runner-options.ts';
+import { Scheduler } from './scheduler.ts';
+import type { HeartbeatConfig } from './types/heartbeat.ts';
+
+export { nextOnGrid, spreadOffset, type Live } from './live.ts';
+export type { MonitorRunnerOptions } from './runner-options.ts';
+
+/** MonitorRunnerDeps are the runner's collaborators. */
+export interface MonitorRunnerDeps {
+  store: Store;
+  clock: Clock;
+  lifecycle: IncidentEngine;
+  emit: (e: ApiEvent) => void;
+  log: (line: string) => void;
+}
+
+/** MonitorRunner is the monitors' engine. */
+export class MonitorRunner {
+  readonly repo: MonitorRepo;
+  readonly results: ResultStore;
+  readonly connectivity: Connectivity;
+  readonly types: MonitorTypeRegistry;
+  readonly scheduler: Scheduler;
+  private readonly d: MonitorRunnerDeps;
+  private readonly o: RunnerTuning;
+  private readonly live = new Map<number, Live>();
+  private readonly dirty = new Set<number>();
+  private epoch = 0;
+  private epochController = new AbortController();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private maintenanceTimer: TimerHandle | undefined;
+  private pauseTimer: TimerHandle | undefined;
+  private started = false;
+  private suspendedAt: number | null = null;
+  private lastWakeAt: number | null = null;
+  /** pause mirrors the stored "pause monitoring" switch. */
+  private pause: { paused: boolean; until: number | null };
+
+  constructor(deps: MonitorRunnerDeps, opts: MonitorRunnerOptions = {}) {
+    this.d = deps;
+    this.o = withDefaults(opts);
+    this.types = opts.types ?? builtinMonitorTypes();
+    this.repo = new MonitorRepo(deps.store);
+    this.pause = this.repo.globalPause();
+    this.results = new ResultStore(deps.store);
+    this.connectivity = new Connectivity(deps.clock, { timeoutMs: this.o.connectivityTimeoutMs, cacheMs: this.o.connectivityCacheMs, recheckMs: this.o.offlineRecheckMs }, (s) => this.onConnectivity(s.online === true));
+    this.scheduler = new Scheduler({
+      clock: deps.clock,
+      concurrency: 100,
+      maxTickMs: this.o.maxTickMs,
+      sleepGapMs: this.o.sleepGapMs,
+      run: (id, dueAt) => this.run(id, dueAt),
+      onWake: (gap) => this.wake(gap),
+    });
+    for (const rec of this.repo.list()) this.upsert(rec, false);
+  }
+
+  /** start loads the monitors and schedules their checks, spread over each interval. */
+  start(): void {
+    this.started = true;
+    this.sync(false);
+    this.pause = this.repo.globalPause();
+    if (this.pause.paused && this.pause.until !== null && this.pause.until <= this.d.clock.now()) this.setPause(false, null);
+    if (this.pause.paused) this.armPauseTimer();
+    else this.scheduleAll(0);
+    this.scheduler.start();
+    this.armMaintenance();
+  }
+
+  /** stop ends all checks (aborting those in progress) and writes what is buffered. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.epochController.abort();
+    for (const t of [this.maintenanceTimer, this.pauseTimer]) if (t) this.d.clock.clearTimer(t);
+    this.connectivity.stop();
+    await this.scheduler.stop();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flush();
+  }
+
+  /** idle resolves when no check is running (tests call it after moving a fake clock). */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
+  }
+
+  /** applySettings reads the monitoring settings (reference targets, concurrency). */
+  applySettings(): void {
+    const s = this.repo.settings();
+    this.connectivity.setTargets(s.referenceTargets);
+    this.scheduler.setConcurrency(s.concurrency);
+  }
+
+  /** reload re-reads every monitor from the database (after a configuration import); changed ones are rescheduled. */
+  reload(): void {
+    this.sync(true);
+  }
+
+  private sync(schedule: boolean): void {
+    this.applySettings();
+    const ids = new Set<number>();
+    for (const rec of this.repo.list()) {
+      ids.add(rec.id);
+      const old = this.live.get(rec.id);
+      const same = old && JSON.stringify({ ...old.rec, judgement: 0 }) === JSON.stringify({ ...rec, judgement: 0 });
+      if (!same) this.upsert(rec, schedule);
+    }
+    for (const id of [...this.live.keys()]) if (!ids.has(id)) this.remove(id);
+  }
+
+  /** upsert holds a monitor (new or changed) and, when asked, schedules its next check. */
+  upsert(rec: MonitorRecord, schedule: boolean): Live | undefined {
+    const type = this.types.get(rec.kind);
+    const parsed = type?.schema.safeParse(rec.config);
+    if (!type || !parsed?.success) {
+      this.d.log(`monitor "${rec.name}" is skipped: ${type ? 'its settings no longer fit its type' : `no monitor type "${rec.kind}"`}`);
+      this.remove(rec.id);
+      return undefined;
+    }
+    const old = this.live.get(rec.id);
+    const live: Live = { rec, type, config: parsed.data, confirming: false, lastCheck: old?.lastCheck ?? null };
+    this.live.set(rec.id, live);
+    if (schedule) this.scheduleOne(live, 0);
+    this.armMaintenance();
+    return live;
+  }
+
+  /** remove forgets a monitor (deleted or broken). */
+  remove(id: number): void {
+    this.live.delete(id);
+    this.dirty.delete(id);
+    this.results.discard(id);
+    this.scheduler.unschedule(id);
+  }
+
+  /** get is a held monitor. */
+  get(id: number): Live | undefined {
+    return this.live.get(id);
+  }
+
+  /** all lists the held monitors. */
+  all(): Live[] {
+    return [...this.live.values()];
+  }
+
+  /** view is a monitor as the API shows it. */
+  view(live: Live, pingPath: string | null = null): MonitorView {
+    return monitorView(live, this.pause, pingPath);
+  }
+
+  /** emitMonitor tells subscribers a monitor changed (never with its ping key). */
+  emitMonitor(view: MonitorView): void {
+    this.d.emit({ type: 'monitor.changed', data: { monitor: { ...view, pingPath: null } } });
+  }
+
+  /** emitDeleted tells subscribers a monitor is gone. */
+  emitDeleted(id: number): void {
+    this.d.emit({ type: 'monitor.deleted', data: { id } });
+  }
+
+  /** status is Standby's own monitoring state. */
+  status(): MonitoringStatus {
+    const c = this.connectivity.state;
+    const p = this.pause;
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    return { online: c.online, offlineSince: iso(c.offlineSince), checkedAt: iso(c.checkedAt), paused: p.paused, pausedUntil: iso(p.until), monitors: this.live.size, lastWakeAt: iso(this.lastWakeAt) };
+  }
+
+  /** scheduleOne plans a monitor's next check `settleMs` from now plus its spread, or at the end of its pause. */
+  scheduleOne(live: Live, settleMs: number): void {
+    const { rec } = live;
+    const now = this.d.clock.now();
+    if (!rec.enabled || this.pause.paused || (rec.paused && rec.pausedUntil === null)) {
+      this.scheduler.unschedule(rec.id);
+    } else if (rec.paused) {
+      this.scheduler.schedule(rec.id, rec.pausedUntil!);
+    } else {
+      this.scheduler.schedule(rec.id, now + settleMs + spreadOffset(rec.id, rec.intervalSeconds * 1000));
+    }
+  }
+
+  /** checkNow runs a monitor's check at once (a heartbeat ping) and resolves when it is done. */
+  async checkNow(id: number): Promise<void> {
+    const live = this.live.get(id);
+    if (!live || !live.rec.enabled || live.rec.paused || this.pause.paused) return;
+    this.scheduler.schedule(id, this.d.clock.now());
+    await this.scheduler.dispatch();
+  }
+
+  /** pauseAll stops every check until resumeAll, or for `minutes`. */
+  pauseAll(minutes: number | undefined): MonitoringStatus {
+    const until = minutes === undefined ? null : this.d.clock.now() + minutes * 60_000;
+    this.setPause(true, until);
+    this.newEpoch();
+    this.scheduler.clear();
+    this.armPauseTimer();
+    this.d.log(`monitoring paused${until === null ? '' : ` until ${new Date(until).toISOString()}`}`);
+    this.emitStatus();
+    return this.status();
+  }
+
+  /** resumeAll restarts every check; heartbeats get their grace time again, since pings could not count while paused. */
+  resumeAll(): MonitoringStatus {
+    if (this.pauseTimer) this.d.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = undefined;
+    if (this.pause.paused) {
+      this.setPause(false, null);
+      this.freshStart();
+      this.scheduleAll(0);
+      this.d.log('monitoring resumed');
+      this.emitStatus();
+    }
+    return this.status();
+  }
+
+  /** onSuspend is for the shell's power monitor: the computer is about to sleep; checks in progress are dropped. */
+  onSuspend(): void {
+    this.suspendedAt = this.d.clock.now();
+    this.newEpoch();
+  }
+
+  /** onResume is for the shell's power monitor: the computer woke; checks restart after a short settle time. */
+  onResume(): void {
+    const now = this.d.clock.now();
+    if (this.lastWakeAt !== null && this.suspendedAt !== null && this.lastWakeAt >= this.suspendedAt) return;
+    this.wake(this.suspendedAt === null ? 0 : now - this.suspendedAt);
+  }
+
+  /** flush writes buffered results and changed judgement state in one transaction. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.results.pending === 0 && this.dirty.size === 0) return;
+    if (!this.d.store.db.isOpen) return;
+    this.d.store.transaction(() => {
+      this.results.flush();
+      for (const id of this.dirty) {
+        const live = this.live.get(id);
+        if (live) this.repo.saveJudgement(id, live.rec.judgement);
+      }
+    });
+    this.dirty.clear();
+  }
+
+  /** maintain computes the p95 of closed buckets and prunes raw results past the retention. */
+  maintain(): void {
+    this.flush();
+    const now = this.d.clock.now();
+    this.results.closeBuckets(now);
+    this.results.prune(now, this.repo.settings().rawRetentionDays * 24 * HOUR);
+  }
+
+  private async run(id: number, dueAt: number): Promise<number | null> {
+    const live = this.live.get(id);
+    if (!live || !this.started) return null;
+    const { rec } = live;
+    if (rec.paused) {
+      if (rec.pausedUntil === null || rec.pausedUntil > this.d.clock.now()) return rec.pausedUntil;
+      this.repo.setPaused(rec.id, false, null);
+      rec.paused = false;
+      rec.pausedUntil = null;
+      this.restartJudgement(live);
+    }
+    const epoch = this.epoch;
+    const outcome = await runCheck(live, this.epochController.signal, () => this.d.clock.now(), (id) => this.repo.heartbeat(id));
+    if (epoch !== this.epoch || !this.started || this.live.get(id) !== live) return null;
+    const intervalMs = rec.intervalSeconds * 1000;
+    const regular = Math.min(nextOnGrid(dueAt, intervalMs, this.d.clock.now()), outcome.nextCheckAt ?? Infinity);
+    if (outcome.pending) return regular;
+
+    let verdict: Verdict | 'unknown' = outcome.status;
+    let message = outcome.message;
+    if (live.type.needsNetwork(live.config)) {
+      if (verdict === 'down') {
+        if (!(await this.connectivity.isOnline())) {
+          verdict = 'unknown';
+          message = `Standby is offline (no reference target answered), so this does not count: ${message}`;
+        }
+        if (epoch !== this.epoch || !this.started) return null;
+      } else {
+        this.connectivity.sawNetwork();
+      }
+    }
+    const at = this.d.clock.now();
+    const result: PendingResult = { monitorId: id, at, status: verdict, latencyMs: outcome.latencyMs ?? null, phases: outcome.phases ?? null, message, details: outcome.details ?? null };
+    this.results.add(result);
+    this.scheduleFlush();
+
+    const before = this.view(live);
+    const judged = judge(rec.judgement, verdict, at, {
+      retries: rec.retries,
+      recoveryChecks: rec.recoveryChecks,
+      flapChanges: rec.flapping.changes,
+      flapWindowMs: rec.flapping.windowMinutes * 60_000,
+      resolveOnRecovery: rec.resolveOnRecovery,
+      confirmsFailures: live.type.confirmsFailures,
+    });
+    if (!sameJudgement(rec.judgement, judged.state)) this.dirty.add(id);
+    rec.judgement = judged.state;
+    live.confirming = judged.confirming;
+    live.lastCheck = { at: new Date(at).toISOString(), status: verdict, latencyMs: result.latencyMs, phases: result.phases, message, details: verdict === 'up' ? null : result.details };
+    if (judged.effects.length > 0) {
+      applyIncidentEffects(this.d.lifecycle, live, judged.effects, this.d.log);
+      this.dirty.add(id);
+      this.flush();
+    }
+    const after = this.view(live);
+    if (before.status !== after.status || before.confirming !== after.confirming || before.isFlapping !== after.isFlapping) {
+      this.emitMonitor(after);
+    }
+    return judged.confirming ? Math.min(at + rec.retryIntervalSeconds * 1000, regular) : regular;
+  }
+
+  /** wake handles a sleep of gapMs: checks in flight are dropped, heartbeat deadlines move by the gap, every check restarts spread out. */
+  private wake(gapMs: number): void {
+    const now = this.d.clock.now();
+    this.lastWakeAt = now;
+    this.newEpoch();
+    if (gapMs > 0) this.repo.shiftHeartbeatDeadlines(gapMs);
+    this.connectivity.forget();
+    this.d.log(`woke after ${Math.round(gapMs / 1000)} s asleep: the gap is not counted; checks restart in ${this.o.wakeSettleMs / 1000} s`);
+    if (!this.pause.paused) this.scheduleAll(this.o.wakeSettleMs);
+    this.scheduler.rearm();
+    this.emitStatus();
+  }
+
+  private scheduleAll(settleMs: number): void {
+    for (const live of this.live.values()) {
+      this.restartJudgement(live);
+      this.scheduleOne(live, settleMs);
+    }
+  }
+
+  /** restartJudgement forgets half-confirmed failures and recoveries: checks before a sleep or pause do not add up with checks after it. */
+  restartJudgement(live: Live): void {
+    const j = live.rec.judgement;
+    if (j.failStreak !== 0 || j.okStreak !== 0 || j.unknownSince !== null) {
+      live.rec.judgement = { ...j, failStreak: 0, okStreak: 0, unknownSince: null };
+      this.dirty.add(live.rec.id);
+    }
+    live.confirming = false;
+  }
+
+  /** freshStart gives heartbeats (all, or one) their grace time from now: pings could not count while paused. */
+  freshStart(onlyId?: number): void {
+    for (const live of this.live.values()) {
+      if (live.rec.kind === 'heartbeat' && (onlyId === undefined || live.rec.id === onlyId)) regrace(this.repo, live.rec.id, live.config as HeartbeatConfig, this.d.clock.now());
+    }
+  }
+
+  private setPause(paused: boolean, until: number | null): void {
+    this.repo.setGlobalPause(paused, until);
+    this.pause = { paused, until: paused ? until : null };
+  }
+
+  private newEpoch(): void {
+    this.epoch++;
+    this.epochController.abort();
+    this.epochController = new AbortController();
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.flush();
+      } catch (err) {
+        this.d.log(`writing check results failed: ${errorText(err)}`);
+      }
+    }, this.o.flushMs);
+    this.flushTimer.unref?.();
+  }
+
+  private armMaintenance(): void {
+    if (this.maintenanceTimer || !this.started || this.live.size === 0) return;
+    this.maintenanceTimer = this.d.clock.setTimer(() => {
+      this.maintenanceTimer = undefined;
+      try {
+        this.maintain();
+      } catch (err) {
+        this.d.log(`monitor maintenance failed: ${errorText(err)}`);
+      }
+      this.armMaintenance();
+    }, this.o.maintenanceMs);
+  }
+
+  private armPauseTimer(): void {
+    if (this.pauseTimer) this.d.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = undefined;
+    const { until } = this.pause;
+    if (until !== null) this.pauseTimer = this.d.clock.setTimer(() => void this.resumeAll(), Math.max(0, until - this.d.clock.now()));
+  }
+
+  private onConnectivity(online: boolean): void {
+    this.d.log(online ? 'online again: monitor failures count again' : 'offline: no reference target answers; monitor failures are unknown until the network is back');
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.d.emit({ type: 'monitoring.changed', data: this.status() });
+  }
+}

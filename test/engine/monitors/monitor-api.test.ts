@@ -1,0 +1,133 @@
+/** The monitor API methods through the engine: create, update, delete, types, results; bad input changes nothing. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../../electron/shared/api.ts';
+import { ApiError } from '../../../electron/shared/errors.ts';
+import { api, snapshot, startChild, tempDir, waitFor } from '../../helpers/headless.ts';
+import { httpTarget, monitorTest, type HttpTarget, type MonitorTest } from './helpers.ts';
+
+let m: MonitorTest;
+let target: HttpTarget;
+beforeEach(async () => {
+  m = await monitorTest();
+  target = await httpTarget();
+});
+afterEach(async () => {
+  await m.close();
+  await target.close();
+});
+
+async function rejected(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return err as ApiError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('monitor API', () => {
+  it('creates with defaults, lists, updates and deletes, emitting events', async () => {
+    const events: ApiEvent[] = [];
+    m.t.engine.on((e) => events.push(e));
+    const mon = await m.create({ kind: 'http', config: { url: target.url } });
+    expect(mon).toMatchObject({
+      name: 'Blog', kind: 'http', serviceId: m.serviceId, intervalSeconds: 60, timeoutSeconds: 10, retries: 2, retryIntervalSeconds: 20,
+      recoveryChecks: 1, flapping: { changes: 4, windowMinutes: 60 }, severity: 'critical', resolveOnRecovery: true, enabled: true,
+      status: 'pending', confirming: false, isFlapping: false, paused: false, lastCheck: null, pingPath: null,
+    });
+    expect(mon.config).toMatchObject({ url: target.url, method: 'GET', expectedStatus: ['200-299'] });
+    await m.nextCheck(mon.id);
+    const listed = await m.t.engine.invoke('monitors.list', { serviceId: m.serviceId });
+    expect(listed.map((x) => [x.name, x.status, x.lastCheck?.status])).toEqual([['Blog', 'up', 'up']]);
+
+    const updated = await m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: 'Blog API', kind: 'tcp', serviceId: m.serviceId, config: { host: '127.0.0.1', port: Number(new URL(target.url).port) } } });
+    expect([updated.name, updated.kind, updated.status]).toEqual(['Blog API', 'tcp', 'pending']);
+    await m.nextCheck(mon.id);
+    expect((await m.t.engine.invoke('monitors.get', { id: mon.id })).lastCheck!.message).toMatch(/^connected to 127\.0\.0\.1/);
+
+    expect(await m.t.engine.invoke('monitors.delete', { id: mon.id })).toEqual({ deleted: true });
+    expect((await rejected(m.t.engine.invoke('monitors.get', { id: mon.id }))).code).toBe('not_found');
+    expect(m.t.engine.store.db.prepare('SELECT COUNT(*) AS n FROM monitor_results').get()).toEqual({ n: 0 });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['monitor.changed', 'monitor.deleted']));
+  });
+
+  it('rejects bad monitors naming the field, and changes nothing', async () => {
+    const mon = await m.create({ kind: 'http', config: { url: target.url } });
+    const before = snapshot(m.t.engine.store.db);
+    const cases: Array<[Promise<unknown>, string, RegExp]> = [
+      [m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: 'Blog', kind: 'http', serviceId: m.serviceId, config: { url: 'nope' } } }), 'value.config.url', /http\(s\) URL/],
+      [m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: 'Blog', kind: 'ftp', serviceId: m.serviceId } }), 'value.kind', /must be one of/],
+      [m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: 'Blog', kind: 'tcp', serviceId: 999, config: { host: 'a', port: 1 } } }), 'value.serviceId', /service 999 does not exist/],
+      [m.create({ kind: 'tcp', config: { host: 'a', port: 1 } }), 'name', /a monitor named "Blog" already exists/],
+      [m.create({ name: 'P', kind: 'process', config: { name: 'x', pidFile: '/run/x.pid' } }), 'config.name', /either name or pidFile/],
+      [m.create({ name: 'D', kind: 'dns', config: { name: 'not a name' } }), 'config.name', /domain name/],
+      [m.create({ name: 'T', kind: 'tls', config: { host: 'a', minDaysRemaining: -1 } }), 'config.minDaysRemaining', /0 to 3650 days/],
+    ];
+    for (const [p, path, rule] of cases) {
+      const err = await rejected(p);
+      expect(err.issues?.map((i) => i.path), err.message).toContain(path);
+      expect(err.message).toMatch(rule);
+    }
+    expect(snapshot(m.t.engine.store.db)).toEqual(before);
+  });
+
+  it('refuses to delete a service that monitors watch', async () => {
+    await m.create({ kind: 'http', config: { url: target.url } });
+    const err = await rejected(m.t.engine.invoke('services.delete', { id: m.serviceId }));
+    expect([err.code, err.message]).toEqual(['conflict', `service ${m.serviceId} is watched by monitor(s) "Blog"; move or delete them first`]);
+  });
+
+  it('lists the monitor types with their settings schemas', async () => {
+    const types = await m.t.engine.invoke('monitors.types', {});
+    expect(types.map((t) => t.kind)).toEqual(['http', 'tcp', 'process', 'disk', 'dns', 'tls', 'heartbeat']);
+    expect(types.every((t) => t.configSchema.type === 'object')).toBe(true);
+  });
+
+  it('serves results, uptime and a series', async () => {
+    const mon = await m.create({ kind: 'http', config: { url: target.url }, retries: 0 });
+    await m.nextCheck(mon.id);
+    target.status = 500;
+    await m.nextCheck(mon.id);
+    const { results } = await m.t.engine.invoke('monitors.results', { id: mon.id, limit: 10 });
+    expect(results.map((r) => r.status)).toEqual(['down', 'up']);
+    expect(results[1]!.phases).toMatchObject({ dns: expect.any(Number), tcp: expect.any(Number), firstByte: expect.any(Number), total: expect.any(Number) });
+    expect(results[0]!.details).toMatchObject({ statusCode: 500 });
+    const older = await m.t.engine.invoke('monitors.results', { id: mon.id, before: results[0]!.at });
+    expect(older.results.length).toBe(1);
+    const { windows } = await m.t.engine.invoke('monitors.uptime', { id: mon.id });
+    expect(windows.map((w) => [w.window, w.checks, w.uptime])).toEqual([['24h', 2, 0.5], ['7d', 2, 0.5], ['30d', 2, 0.5], ['90d', 2, 0.5]]);
+    const series = await m.t.engine.invoke('monitors.series', { id: mon.id, window: '7d' });
+    expect(series.bucket).toBe('hour');
+    expect(series.points.reduce((n, p) => n + p.checks, 0)).toBe(2);
+  });
+});
+
+describe('headless server', () => {
+  it('imports monitors from --config and runs them', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'standby.yaml');
+    writeFileSync(file, `version: 1
+profile: { name: Ada, email: "", phone: "", timeZone: UTC }
+escalationPolicies: [ { name: Default, levels: [ { delayMinutes: 15, targets: [ { kind: me } ] } ] } ]
+services: [ { name: Blog, escalationPolicy: Default } ]
+monitors: [ { name: Blog homepage, kind: http, service: Blog, config: { url: "${target.url}" }, intervalSeconds: 10, timeoutSeconds: 5 } ]
+monitoring: { referenceTargets: [] }
+`);
+    const child = await startChild(['--data-dir', join(dir, 'data'), '--config', file], { STANDBY_TOKEN: 'child-token' });
+    try {
+      expect(child.output()).toMatch(/imported .*1 monitor/);
+      await waitFor(() => target.hits > 0, 'the first check of the imported monitor', 20_000);
+      const listed = await waitFor(async () => {
+        const r = await api(child.url, 'child-token', 'monitors.list', {});
+        return r.body[0]?.status === 'up' ? r.body : undefined;
+      }, 'the monitor to be up');
+      expect(listed[0].lastCheck.message).toMatch(/^HTTP 200 in \d+ ms$/);
+    } finally {
+      child.child.kill('SIGTERM');
+      await child.exited;
+    }
+  });
+});

@@ -1,0 +1,119 @@
+/** Results: raw storage, hourly and daily rollups, p95 when a bucket closes, uptime windows, series, retention. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MonitorRepo } from '../../../electron/engine/monitors/monitor-repo.ts';
+import { DAY, HOUR, ResultStore, type PendingResult } from '../../../electron/engine/monitors/results.ts';
+import { ConfigRepo } from '../../../electron/engine/store/config-repo.ts';
+import { Store } from '../../../electron/engine/store/database.ts';
+import { MonitorInput } from '../../../electron/shared/schemas.ts';
+
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+let store: Store;
+let results: ResultStore;
+let id: number;
+
+beforeEach(() => {
+  store = new Store(':memory:');
+  const config = new ConfigRepo(store);
+  const policy = config.createEscalationPolicy({ name: 'P', description: '', levels: [{ targets: [{ kind: 'me' }], delayMinutes: 5 }], repeatCount: 0 });
+  const service = config.createService({ name: 'S', description: '', escalationPolicyId: policy.id, urgencyRule: { type: 'constant', urgency: 'high' }, ackTimeoutMinutes: 0, autoResolveMinutes: 0, maintenanceWindows: [], enabled: true });
+  id = new MonitorRepo(store).create(MonitorInput.parse({ name: 'M', kind: 'tcp', serviceId: service.id, config: { host: 'h', port: 1 } }), null, T0).id;
+  results = new ResultStore(store);
+});
+
+const result = (at: number, status: PendingResult['status'], latencyMs: number | null = 10): PendingResult => ({
+  monitorId: id, at, status, latencyMs, phases: null, message: status, details: status === 'down' ? { why: 'test' } : null,
+});
+
+describe('result store', () => {
+  it('rolls each check into its hour and its UTC day, with latency of answered checks only', () => {
+    results.add(result(T0 + 1000, 'up', 10));
+    results.add(result(T0 + 2000, 'up', 30));
+    results.add(result(T0 + 3000, 'down', 9000));
+    results.add(result(T0 + HOUR + 1, 'degraded', 700));
+    results.add(result(T0 + HOUR + 2, 'unknown', null));
+    results.flush();
+    const rows = store.db.prepare('SELECT bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max FROM monitor_rollups ORDER BY bucket_ms, start').all();
+    expect(rows).toEqual([
+      { bucket_ms: HOUR, start: T0, checks: 3, up: 2, degraded: 0, down: 1, unknown: 0, latency_count: 2, latency_sum: 40, latency_min: 10, latency_max: 30 },
+      { bucket_ms: HOUR, start: T0 + HOUR, checks: 2, up: 0, degraded: 1, down: 0, unknown: 1, latency_count: 1, latency_sum: 700, latency_min: 700, latency_max: 700 },
+      { bucket_ms: DAY, start: T0, checks: 5, up: 2, degraded: 1, down: 1, unknown: 1, latency_count: 3, latency_sum: 740, latency_min: 10, latency_max: 700 },
+    ]);
+    const recent = results.recent(id, 10);
+    expect(recent.map((r) => r.status)).toEqual(['unknown', 'degraded', 'down', 'up', 'up']);
+    expect(recent[2]!.details).toEqual({ why: 'test' });
+    expect(recent[3]!.details).toBeNull();
+  });
+
+  it('computes p95 from raw results when a bucket closes', () => {
+    for (let i = 1; i <= 100; i++) results.add(result(T0 + i * 1000, 'up', i));
+    results.flush();
+    expect(results.closeBuckets(T0 + 30 * 60_000)).toBe(0);
+    expect(results.closeBuckets(T0 + HOUR)).toBe(1);
+    expect(results.closeBuckets(T0 + DAY)).toBe(1);
+    const p95 = store.db.prepare('SELECT bucket_ms, latency_p95 FROM monitor_rollups ORDER BY bucket_ms').all();
+    expect(p95).toEqual([{ bucket_ms: HOUR, latency_p95: 95 }, { bucket_ms: DAY, latency_p95: 95 }]);
+  });
+
+  it('reports uptime over 24 h, 7 d, 30 d and 90 d, counting unknown checks as neither up nor down', () => {
+    const now = T0 + 100 * DAY;
+    // 10 days ago: 2 down; 40 days ago: 6 down; last hour: 7 up, 1 degraded, 2 unknown.
+    results.add(result(now - 10 * DAY, 'down'));
+    results.add(result(now - 10 * DAY + 1, 'down'));
+    for (let i = 0; i < 6; i++) results.add(result(now - 40 * DAY + i, 'down'));
+    for (let i = 0; i < 7; i++) results.add(result(now - 60_000 + i, 'up', 20));
+    results.add(result(now - 1000, 'degraded', 800));
+    results.add(result(now - 500, 'unknown', null));
+    results.add(result(now - 400, 'unknown', null));
+    results.flush();
+    const w = results.uptime(id, now, 7 * DAY);
+    expect(w.map((x) => [x.window, x.checks, x.up + x.degraded, x.down, x.unknown, x.uptime])).toEqual([
+      ['24h', 10, 8, 0, 2, 1],
+      ['7d', 10, 8, 0, 2, 1],
+      ['30d', 12, 8, 2, 2, 0.8],
+      ['90d', 18, 8, 8, 2, 0.5],
+    ]);
+    expect(w[0]!.latency).toEqual({ min: 20, mean: 117.5, p95: 800, max: 800 });
+    expect(w[3]!.latency!.p95).toBeNull();
+  });
+
+  it('answers uptime from an index range, however long the history', () => {
+    const plan = store.db
+      .prepare("EXPLAIN QUERY PLAN SELECT SUM(checks) FROM monitor_rollups WHERE monitor_id = ? AND bucket_ms = ? AND start >= ?")
+      .all(id, HOUR, T0)
+      .map((r) => String((r as { detail: string }).detail));
+    expect(plan.join('\n')).toMatch(/SEARCH monitor_rollups USING (INDEX|PRIMARY KEY).*monitor_id=\? AND bucket_ms=\? AND start>\?/);
+    expect(plan.join('\n')).not.toMatch(/SCAN/);
+  });
+
+  it('gives hourly chart points up to 7 days and daily ones beyond', () => {
+    const now = T0 + 10 * DAY + 30 * 60_000;
+    results.add(result(now - 2 * HOUR, 'up', 50));
+    results.add(result(now - 1000, 'up', 70));
+    results.add(result(now - 9 * DAY, 'down'));
+    results.flush();
+    const day = results.series(id, '24h', now);
+    expect(day.bucket).toBe('hour');
+    expect(day.points.map((p) => [p.start, p.checks, p.latency?.p95])).toEqual([
+      [new Date(T0 + 10 * DAY - 2 * HOUR).toISOString(), 1, 50],
+      [new Date(T0 + 10 * DAY).toISOString(), 1, 70],
+    ]);
+    const month = results.series(id, '30d', now);
+    expect(month.bucket).toBe('day');
+    expect(month.points.map((p) => [p.start, p.down, p.uptime])).toEqual([
+      [new Date(T0 + DAY).toISOString(), 1, 0],
+      [new Date(T0 + 9 * DAY).toISOString(), 0, 1],
+      [new Date(T0 + 10 * DAY).toISOString(), 0, 1],
+    ]);
+  });
+
+  it('prunes raw results past the retention, keeping the rollups', () => {
+    results.add(result(T0, 'up'));
+    results.add(result(T0 + 8 * DAY, 'up'));
+    results.flush();
+    results.prune(T0 + 8 * DAY, 7 * DAY);
+    expect(results.recent(id, 10).length).toBe(1);
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM monitor_rollups WHERE start = ?').get(T0) as { n: number }).n).toBe(2);
+    results.prune(T0 + 101 * DAY, 7 * DAY);
+    expect(store.db.prepare('SELECT bucket_ms FROM monitor_rollups').all()).toEqual([{ bucket_ms: DAY }, { bucket_ms: DAY }]);
+  });
+});

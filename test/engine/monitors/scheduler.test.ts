@@ -1,0 +1,107 @@
+/** The scheduler on fake time: starts spread over the interval, a concurrency limit, never two runs of one monitor, sleep noticed. */
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../electron/engine/clock.ts';
+import { nextOnGrid, spreadOffset } from '../../../electron/engine/monitors/runner.ts';
+import { Scheduler } from '../../../electron/engine/monitors/scheduler.ts';
+
+function setup(concurrency = 100, run?: (id: number, dueAt: number) => Promise<number | null>) {
+  const clock = new FakeClock(0);
+  const runs: Array<{ id: number; at: number }> = [];
+  const wakes: number[] = [];
+  const s = new Scheduler({
+    clock,
+    concurrency,
+    maxTickMs: 5000,
+    sleepGapMs: 30_000,
+    run: run ?? (async (id, dueAt) => {
+      runs.push({ id, at: clock.now() });
+      return nextOnGrid(dueAt, 60_000, clock.now());
+    }),
+    onWake: (gap) => wakes.push(gap),
+  });
+  s.start();
+  return { clock, s, runs, wakes };
+}
+
+describe('scheduler', () => {
+  it('spreads first checks over the interval', async () => {
+    const { clock, s, runs } = setup();
+    for (let id = 1; id <= 60; id++) s.schedule(id, spreadOffset(id, 60_000));
+    await clock.advance(60_000);
+    expect(runs.length).toBe(60);
+    // Golden-ratio steps: every 10-second slice of the minute gets 8 to 12 of the 60 starts.
+    const perSlice = [0, 1, 2, 3, 4, 5].map((k) => runs.filter((r) => Math.floor(r.at / 10_000) === k).length);
+    for (const n of perSlice) expect(n).toBeGreaterThanOrEqual(8);
+    for (const n of perSlice) expect(n).toBeLessThanOrEqual(12);
+    expect(s.takeLateness().every((l) => l === 0)).toBe(true);
+    await clock.advance(60_000);
+    expect(runs.length).toBe(120);
+  });
+
+  it('runs at most `concurrency` checks at once and queues the rest', async () => {
+    let running = 0;
+    let peak = 0;
+    const release: Array<() => void> = [];
+    const { clock, s } = setup(3, async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((r) => release.push(r));
+      running--;
+      return null;
+    });
+    for (let id = 1; id <= 10; id++) s.schedule(id, 1000);
+    const ticking = clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+    expect([running, release.length]).toEqual([3, 3]);
+    while (release.length > 0) {
+      release.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await ticking;
+    await s.idle();
+    expect(peak).toBe(3);
+  });
+
+  it('never runs one monitor twice at once: a request during a run waits for its end', async () => {
+    let release: (() => void) | undefined;
+    const starts: number[] = [];
+    const { clock, s } = setup(10, async () => {
+      starts.push(clock.now());
+      if (starts.length === 1) await new Promise<void>((r) => (release = r));
+      return null;
+    });
+    s.schedule(7, 0);
+    const first = s.dispatch();
+    await new Promise((r) => setImmediate(r));
+    expect(s.isRunning(7)).toBe(true);
+    s.schedule(7, clock.now());
+    await s.dispatch();
+    expect(starts.length).toBe(1);
+    release!();
+    await first;
+    await clock.advance(0);
+    await s.idle();
+    expect(starts.length).toBe(2);
+  });
+
+  it('notices a sleep: a tick far later than planned reports the gap', async () => {
+    const { clock, s, wakes } = setup();
+    s.schedule(1, 60_000);
+    await clock.advance(4000);
+    clock.jump(3600_000);
+    await clock.advance(1);
+    expect(wakes.length).toBe(1);
+    expect(wakes[0]).toBeGreaterThan(3590_000);
+  });
+
+  it('sets no timer when nothing is scheduled', async () => {
+    const { clock, runs } = setup();
+    await clock.advance(3600_000);
+    expect(runs).toEqual([]);
+  });
+
+  it('keeps a monitor on its grid', () => {
+    expect(nextOnGrid(1000, 60_000, 1500)).toBe(61_000);
+    expect(nextOnGrid(1000, 60_000, 200_000)).toBe(241_000);
+  });
+});
