@@ -1,9 +1,17 @@
 /**
  * The notification channel interface. A channel does one thing: try to deliver one message to one
  * contact method, and say whether it worked, failed for good, or may work if tried again. Retry,
- * idempotency and the timeline live around channels, in the engine, not inside them.
+ * idempotency, the SMS/voice budget and the timeline live around channels (delivery.ts), not inside them.
  */
+import type { z } from 'zod';
 import type { ContactMethod, ContactMethodType, Urgency } from '../../shared/schemas.ts';
+
+/** AckLinkSet holds the signed links a message offers to acknowledge or resolve its incident from a phone. */
+export interface AckLinkSet {
+  acknowledge: string;
+  resolve: string;
+  expiresAt: string;
+}
 
 /** NotificationMessage is what every channel is asked to say about an incident. */
 export interface NotificationMessage {
@@ -12,26 +20,51 @@ export interface NotificationMessage {
   title: string;
   serviceName: string;
   urgency: Urgency;
+  /** triggeredAt is ISO 8601; triggeredLocal is the same instant in the profile's time zone, for people. */
   triggeredAt: string;
+  triggeredLocal?: string;
   /** detailLines are the first lines of the incident's details, already shortened. */
   detailLines: string[];
-  /** text is a ready-made one-paragraph message for channels that send plain text. */
+  /** ackLinks are present when acknowledging from the phone is enabled. */
+  ackLinks?: AckLinkSet | undefined;
+  /** deliveryKey is this delivery's idempotency key (the notify job's key), for receivers that dedupe retries. */
+  deliveryKey?: string | undefined;
+  /** test marks a "send a test" message (no incident behind it). */
+  test?: boolean;
+  /** text is a ready-made message for channels that send plain text. */
   text: string;
 }
 
-/** DeliveryResult is a channel's answer: delivered, or failed (retryable or permanent) with a message free of secrets. */
-export type DeliveryResult = { ok: true; detail?: string } | { ok: false; retryable: boolean; error: string };
+/**
+ * DeliveryResult is a channel's answer: delivered, or failed (retryable or permanent) with a message
+ * free of secrets. `status` is the vendor's HTTP status when it answered; `maybeDelivered` says the
+ * request may have reached the vendor (a timeout after sending), which counts against the SMS/voice
+ * budget; `retryAfterMs` is how long the vendor asked us to wait (429 Retry-After).
+ */
+export type DeliveryResult =
+  | { ok: true; detail?: string }
+  | { ok: false; retryable: boolean; error: string; status?: number; maybeDelivered?: boolean; retryAfterMs?: number };
 
 /** ChannelContext carries what a channel may need besides the message. */
 export interface ChannelContext {
-  /** settings are the channel kind's non-secret settings (from the configuration), if any. */
+  /** settings are this contact method type's non-secret settings (`channels.<type>`), if any. */
   settings: Record<string, unknown> | undefined;
+  /** settingsOf reads another settings section (SMS and voice read `twilio`). */
+  settingsOf(kind: string): Record<string, unknown> | undefined;
+  /** secret reads a keychain entry by reference; it throws SecretStoreError when no keychain is available. */
+  secret(ref: string): Promise<string | null>;
   signal: AbortSignal;
+  /** timeoutMs bounds one attempt; channels pass it to their HTTP or SMTP client. */
+  timeoutMs: number;
 }
 
-/** Channel delivers messages to contact methods of one type. */
+/** Channel delivers messages to contact methods of one type (through one provider, when a type has several). */
 export interface Channel {
   readonly type: ContactMethodType;
+  /** provider names the implementation when a type has several (SMS: "webhook" or "twilio"). */
+  readonly provider?: string;
+  /** settingsSchema validates `channels.<type>`; it also drives the settings form. */
+  readonly settingsSchema?: z.ZodType;
   send(contact: ContactMethod, message: NotificationMessage, ctx: ChannelContext): Promise<DeliveryResult>;
 }
 
@@ -49,9 +82,24 @@ export interface DesktopPort {
   show(n: DesktopNotification): Promise<void>;
 }
 
-/** formatMessage builds the text every plain-text channel sends. */
+/** permanent is a failure that retrying cannot fix (bad configuration, a missing secret, a 4xx). */
+export function permanent(error: string): DeliveryResult {
+  return { ok: false, retryable: false, error };
+}
+
+/** formatMessage builds the text every plain-text channel sends: what happened, where, when, and what the person can do. */
 export function formatMessage(m: Omit<NotificationMessage, 'text'>): NotificationMessage {
-  const head = `[Standby] #${m.number} ${m.urgency === 'high' ? 'HIGH' : 'low'}: ${m.title}`;
-  const lines = [head, `Service: ${m.serviceName}`, `Triggered: ${m.triggeredAt}`, ...m.detailLines];
+  const head = m.test ? '[Standby] Test notification: this contact method works' : `[Standby] #${m.number} ${m.urgency === 'high' ? 'HIGH' : 'low'}: ${m.title}`;
+  const lines = [head];
+  if (!m.test) lines.push(`Service: ${m.serviceName}`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines);
+  if (m.ackLinks) lines.push(`Acknowledge: ${m.ackLinks.acknowledge}`, `Resolve: ${m.ackLinks.resolve}`);
   return { ...m, text: lines.join('\n') };
+}
+
+/** shortText is the message for SMS: the incident and service on one line, then the ack links; no details (each 160-character segment costs). */
+export function shortText(m: NotificationMessage): string {
+  const head = m.test ? 'Standby: test SMS, this contact method works.' : `Standby #${m.number} ${m.urgency === 'high' ? 'HIGH' : 'low'}: ${m.title} (${m.serviceName})`;
+  const links = m.ackLinks ? `\nAck: ${m.ackLinks.acknowledge}\nResolve: ${m.ackLinks.resolve}` : '';
+  const room = 480 - links.length;
+  return `${head.length > room ? `${head.slice(0, Math.max(20, room) - 1)}…` : head}${links}`;
 }

@@ -13,6 +13,20 @@ export interface SecretStore {
   delete(ref: string): Promise<void>;
 }
 
+/** SecretStoreError says a secret could not be read or written, and how to fix it; it never holds a secret. */
+export class SecretStoreError extends Error {
+  override readonly name = 'SecretStoreError';
+}
+
+/** NO_KEYCHAIN_FIX is the fix every "no keychain" error names. */
+export const NO_KEYCHAIN_FIX =
+  'No OS keychain (Secret Service) is available: install and unlock gnome-keyring (or another Secret Service), or set STANDBY_SECRETS_FROM_ENV=1 and put each secret in an environment variable STANDBY_SECRET_<REF>';
+
+/** envVarFor names the environment variable that holds a secret: STANDBY_SECRET_ and the reference in capitals, other characters as "_". */
+export function envVarFor(ref: string): string {
+  return `STANDBY_SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
 /** MemorySecretStore keeps secrets in this process only (tests, and nothing else). */
 export class MemorySecretStore implements SecretStore {
   readonly kind = 'memory';

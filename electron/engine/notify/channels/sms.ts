@@ -1,17 +1,28 @@
 /**
  * The SMS channel through a generic SMS gateway webhook (the user's own gateway, or a service that
- * takes `{to, message}`): configured under `channels.sms` as `{provider: 'webhook', url}`.
+ * takes `{to, message}`): configured as `channels.sms: {provider: webhook, url}`. When the contact
+ * method names a keychain entry (secretRef), its value is sent as `Authorization: Bearer <secret>`.
  */
-import type { Channel } from '../channel.ts';
-import { postJson } from './http-post.ts';
+import { SmsSettings } from '../../../shared/schemas.ts';
+import { permanent, shortText, type Channel } from '../channel.ts';
+import { httpPost } from '../http-client.ts';
+import { parseSettings, requireSecret } from '../settings.ts';
 
-/** smsChannel sends the message text to the contact's phone number through the configured gateway. */
-export const smsChannel: Channel = {
+/** smsGatewayChannel posts the short message text and the contact's phone number to the configured gateway. */
+export const smsGatewayChannel: Channel = {
   type: 'sms',
+  provider: 'webhook',
+  settingsSchema: SmsSettings,
   async send(contact, m, ctx) {
-    const url = typeof ctx.settings?.url === 'string' ? ctx.settings.url : undefined;
-    if (!url) return { ok: false, retryable: false, error: 'no SMS gateway is configured (channels.sms in the configuration)' };
-    // One SMS segment is 160 GSM-7 characters; keep the page to a few segments.
-    return postJson(url, { to: contact.address, message: m.text.slice(0, 480) }, ctx.signal);
+    const s = parseSettings('sms', SmsSettings, ctx.settings, 'SMS');
+    if (!s.ok) return s.result;
+    if (s.value.provider !== 'webhook') return permanent('channels.sms.provider is not "webhook"');
+    const headers: Record<string, string> = {};
+    if (contact.secretRef) {
+      const token = await requireSecret(ctx, contact.secretRef, `the SMS gateway token of "${contact.label}"`);
+      if (!token.ok) return token.result;
+      headers.authorization = `Bearer ${token.value}`;
+    }
+    return httpPost({ vendor: 'SMS gateway', url: s.value.url, json: { to: contact.address, message: shortText(m) }, headers }, ctx);
   },
 };

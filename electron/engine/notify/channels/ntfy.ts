@@ -1,0 +1,65 @@
+/**
+ * The ntfy push channel: publishes as JSON to the server's root URL (https://docs.ntfy.sh/publish/#publish-as-json),
+ * which keeps titles in any language (HTTP headers cannot). The contact's address is a topic on the
+ * configured server (default https://ntfy.sh) or a full topic URL. With ack links on, the
+ * notification carries Acknowledge and Resolve buttons (http actions).
+ */
+import { NtfySettings } from '../../../shared/schemas.ts';
+import type { Channel, NotificationMessage } from '../channel.ts';
+import { httpPost, jsonField } from '../http-client.ts';
+import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
+
+/** NTFY_SERVER is the public ntfy server. */
+export const NTFY_SERVER = 'https://ntfy.sh';
+/** NTFY_MESSAGE_MAX keeps a message within ntfy's default 4096-byte limit (https://docs.ntfy.sh/config/#message-limits). */
+export const NTFY_MESSAGE_MAX = 3500;
+
+/** ntfyTarget splits an address into the server and the topic. */
+export function ntfyTarget(address: string, server: string): { server: string; topic: string } {
+  if (!/^https?:\/\//.test(address)) return { server, topic: address };
+  const u = new URL(address);
+  const parts = u.pathname.split('/').filter(Boolean);
+  const topic = parts.pop() ?? '';
+  return { server: `${u.origin}${parts.length ? `/${parts.join('/')}` : ''}`, topic };
+}
+
+/** ntfyBody is the JSON publish body: topic, title, message, priority 1-5, tags and up to 3 action buttons (https://docs.ntfy.sh/publish/#action-buttons). */
+export function ntfyBody(topic: string, m: NotificationMessage, priority: number): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    topic,
+    title: m.test ? 'Standby: test notification' : truncate(`#${m.number} ${m.title}`, 250),
+    message: truncate(m.test ? 'ntfy notifications work.' : [`Service: ${m.serviceName} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines].join('\n'), NTFY_MESSAGE_MAX),
+    priority,
+    // Tags that match an emoji short code show as that emoji (https://docs.ntfy.sh/publish/#tags-emojis).
+    tags: [m.urgency === 'high' ? 'rotating_light' : 'warning', 'standby'],
+  };
+  if (m.ackLinks) {
+    body.actions = [
+      { action: 'http', label: 'Acknowledge', url: m.ackLinks.acknowledge, method: 'POST', clear: true },
+      { action: 'http', label: 'Resolve', url: m.ackLinks.resolve, method: 'POST', clear: true },
+    ];
+  }
+  return body;
+}
+
+/** ntfyChannel publishes to the contact's topic, with `Authorization: Bearer` when a token entry is named. */
+export const ntfyChannel: Channel = {
+  type: 'ntfy',
+  settingsSchema: NtfySettings,
+  async send(contact, m, ctx) {
+    const s = optionalSettings('ntfy', NtfySettings, ctx.settings, 'ntfy');
+    if (!s.ok) return s.result;
+    const cfg: { server?: string; tokenRef?: string; highPriority?: number; lowPriority?: number } = s.value;
+    const { server, topic } = ntfyTarget(contact.address, cfg.server ?? NTFY_SERVER);
+    const headers: Record<string, string> = {};
+    const tokenRef = contact.secretRef ?? cfg.tokenRef;
+    if (tokenRef) {
+      const token = await requireSecret(ctx, tokenRef, 'the ntfy access token');
+      if (!token.ok) return token.result;
+      headers.authorization = `Bearer ${token.value}`;
+    }
+    // Priorities: 5 = max/urgent, 3 = default (https://docs.ntfy.sh/publish/#message-priority).
+    const priority = m.urgency === 'high' ? (cfg.highPriority ?? 5) : (cfg.lowPriority ?? 3);
+    return httpPost({ vendor: 'ntfy', url: joinUrl(server, ''), json: ntfyBody(topic, m, priority), headers, explain: (_s, b) => jsonField(b, 'error') }, ctx);
+  },
+};

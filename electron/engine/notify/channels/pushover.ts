@@ -1,0 +1,60 @@
+/**
+ * The Pushover push channel (https://pushover.net/api): POST /1/messages.json, form-encoded token,
+ * user, message, title, priority. High urgency defaults to priority 2 (emergency: repeats until
+ * acknowledged in the Pushover app), which requires retry (>= 30 s) and expire (<= 10800 s).
+ */
+import { PushoverSettings } from '../../../shared/schemas.ts';
+import type { Channel } from '../channel.ts';
+import { httpPost } from '../http-client.ts';
+import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
+
+/** PUSHOVER_API is Pushover's API base. */
+export const PUSHOVER_API = 'https://api.pushover.net';
+/** DEFAULT_PUSHOVER_TOKEN_REF is the keychain entry of the application token when the settings name none. */
+export const DEFAULT_PUSHOVER_TOKEN_REF = 'pushover.token';
+/** Pushover's limits (https://pushover.net/api#limits): message 1024 characters, title 250, URL 512, URL title 100. */
+export const PUSHOVER_LIMITS = { message: 1024, title: 250, url: 512 } as const;
+
+/** pushoverChannel sends to the contact's user key with the application token from the keychain. */
+export const pushoverChannel: Channel = {
+  type: 'pushover',
+  settingsSchema: PushoverSettings,
+  async send(contact, m, ctx) {
+    const s = optionalSettings('pushover', PushoverSettings, ctx.settings, 'Pushover');
+    if (!s.ok) return s.result;
+    const cfg: { tokenRef?: string; baseUrl?: string; highPriority?: number; lowPriority?: number; retrySeconds?: number; expireSeconds?: number; sound?: string } = s.value;
+    const token = await requireSecret(ctx, contact.secretRef ?? cfg.tokenRef ?? DEFAULT_PUSHOVER_TOKEN_REF, 'the Pushover application token');
+    if (!token.ok) return token.result;
+    const priority = m.test ? 0 : m.urgency === 'high' ? (cfg.highPriority ?? 2) : (cfg.lowPriority ?? 0);
+    const form: Record<string, string> = {
+      token: token.value,
+      user: contact.address,
+      title: truncate(m.test ? 'Standby: test notification' : `#${m.number} ${m.title}`, PUSHOVER_LIMITS.title),
+      message: truncate(m.test ? 'Pushover notifications work.' : [`Service: ${m.serviceName} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines].join('\n'), PUSHOVER_LIMITS.message),
+      priority: String(priority),
+      timestamp: String(Math.floor(Date.parse(m.triggeredAt) / 1000)),
+    };
+    if (priority === 2) {
+      // https://pushover.net/api#priority: emergency needs retry (at least 30 s) and expire (at most 10800 s).
+      form.retry = String(cfg.retrySeconds ?? 60);
+      form.expire = String(cfg.expireSeconds ?? 3600);
+    }
+    if (cfg.sound) form.sound = cfg.sound;
+    if (m.ackLinks && m.ackLinks.acknowledge.length <= PUSHOVER_LIMITS.url) {
+      form.url = m.ackLinks.acknowledge;
+      form.url_title = 'Acknowledge';
+    }
+    return httpPost(
+      {
+        vendor: 'Pushover',
+        url: joinUrl(cfg.baseUrl ?? PUSHOVER_API, '1/messages.json'),
+        form,
+        explain: (_status, body) => {
+          const errors = (JSON.parse(body) as { errors?: unknown }).errors;
+          return Array.isArray(errors) ? errors.join('; ') : undefined;
+        },
+      },
+      ctx,
+    );
+  },
+};

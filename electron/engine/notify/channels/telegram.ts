@@ -1,0 +1,47 @@
+/**
+ * The Telegram channel through a bot (https://core.telegram.org/bots/api#sendmessage): POST
+ * /bot<token>/sendMessage with JSON `{chat_id, text}`. The token sits in the URL path, so errors show
+ * the URL redacted. With ack links on, the message has Acknowledge and Resolve URL buttons.
+ */
+import { TelegramSettings } from '../../../shared/schemas.ts';
+import type { Channel } from '../channel.ts';
+import { httpPost, jsonField } from '../http-client.ts';
+import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
+
+/** TELEGRAM_API is the Bot API's base URL. */
+export const TELEGRAM_API = 'https://api.telegram.org';
+/** DEFAULT_TELEGRAM_TOKEN_REF is the keychain entry of the bot token when the settings name none. */
+export const DEFAULT_TELEGRAM_TOKEN_REF = 'telegram.botToken';
+/** TELEGRAM_TEXT_MAX is sendMessage's text limit: 1-4096 characters (https://core.telegram.org/bots/api#sendmessage). */
+export const TELEGRAM_TEXT_MAX = 4096;
+
+/** telegramChannel sends the plain-text message to the contact's chat id or @channel. */
+export const telegramChannel: Channel = {
+  type: 'telegram',
+  settingsSchema: TelegramSettings,
+  async send(contact, m, ctx) {
+    const s = optionalSettings('telegram', TelegramSettings, ctx.settings, 'Telegram');
+    if (!s.ok) return s.result;
+    const cfg: { botTokenRef?: string; baseUrl?: string } = s.value;
+    const token = await requireSecret(ctx, contact.secretRef ?? cfg.botTokenRef ?? DEFAULT_TELEGRAM_TOKEN_REF, 'the Telegram bot token');
+    if (!token.ok) return token.result;
+    const body: Record<string, unknown> = {
+      chat_id: contact.address,
+      text: truncate(m.text, TELEGRAM_TEXT_MAX),
+      // No previews: a previewer must not fetch Standby's links (https://core.telegram.org/bots/api#linkpreviewoptions).
+      link_preview_options: { is_disabled: true },
+    };
+    if (m.ackLinks) {
+      body.reply_markup = { inline_keyboard: [[{ text: 'Acknowledge', url: m.ackLinks.acknowledge }, { text: 'Resolve', url: m.ackLinks.resolve }]] };
+    }
+    return httpPost(
+      {
+        vendor: 'Telegram',
+        url: joinUrl(cfg.baseUrl ?? TELEGRAM_API, `bot${token.value}/sendMessage`),
+        json: body,
+        explain: (_s, b) => jsonField(b, 'description'),
+      },
+      ctx,
+    );
+  },
+};

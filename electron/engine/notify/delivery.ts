@@ -1,0 +1,298 @@
+/**
+ * The delivery stage around the channels (Alertmanager's RetryStage, for one person): a due notify job
+ * is claimed with a durable attempt row in one commit, sent through its channel with a timeout, and
+ * recorded in another commit. A retryable failure puts the same job row back to pending with backoff;
+ * each attempt and the final outcome are timeline entries. SMS and calls count against a daily budget.
+ * A job left running by a crash is never sent again: the channel may already have accepted it.
+ */
+import type { ApiEvent } from '../../shared/api.ts';
+import type { ContactMethod, DeliveryBudget, DeliveryOutcome } from '../../shared/schemas.ts';
+import type { Clock } from '../clock.ts';
+import type { NotifyPayload } from '../incidents/lifecycle.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { ConfigRepo } from '../store/config-repo.ts';
+import type { Store } from '../store/database.ts';
+import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
+import { AckLinks } from './ack-links.ts';
+import { BUDGETED_TYPES, localDay } from './budget.ts';
+import { permanent, type AckLinkSet, type Channel, type DeliveryResult, type NotificationMessage } from './channel.ts';
+import { DeliveryRepo } from './delivery-repo.ts';
+import { incidentMessage, testMessage } from './message.ts';
+import type { ChannelRegistry } from './registry.ts';
+import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
+import { SettingsRepo } from './settings-repo.ts';
+import { DeliverySettings } from '../../shared/schemas.ts';
+
+/** DeliveryDeps are the stage's collaborators. */
+export interface DeliveryDeps {
+  store: Store;
+  config: ConfigRepo;
+  incidents: IncidentRepo;
+  clock: Clock;
+  channels: ChannelRegistry;
+  secrets: SecretStore;
+  emit: (e: ApiEvent) => void;
+  log: (line: string) => void;
+}
+
+/** ClaimedDelivery is a notify job claimed for one attempt. */
+export interface ClaimedDelivery {
+  job: JobRow;
+  attempt: number;
+  attemptId: number;
+}
+
+/** redact removes every secret a channel read (raw and URL-encoded) from a text, the last guard before a timeline or a log. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length < 4) continue;
+    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('[redacted]');
+  }
+  return out;
+}
+
+/** DeliveryStage delivers notify jobs and test sends. */
+export class DeliveryStage {
+  readonly ack: AckLinks;
+  readonly settings: SettingsRepo;
+  private readonly repo: DeliveryRepo;
+  private readonly d: DeliveryDeps;
+  private readonly inflight = new Set<AbortController>();
+  private stopping = false;
+
+  constructor(deps: DeliveryDeps) {
+    this.d = deps;
+    this.repo = new DeliveryRepo(deps.store);
+    this.settings = new SettingsRepo(deps.store);
+    this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack') });
+  }
+
+  /** policy is the delivery settings with defaults applied. */
+  policy(): DeliveryPolicy {
+    const r = DeliverySettings.safeParse(this.settings.get('delivery') ?? {});
+    return deliveryPolicy(r.success ? r.data : undefined);
+  }
+
+  /** budget is today's SMS + voice count against its limit, in the profile's time zone. */
+  budget(now = this.d.clock.now()): DeliveryBudget {
+    const timeZone = this.d.config.getProfile().timeZone;
+    const day = localDay(now, timeZone);
+    const limit = this.policy().smsVoicePerDay;
+    const used = this.repo.charged([...BUDGETED_TYPES], day.start, day.end);
+    return { limit, used, remaining: Math.max(0, limit - used), day: day.day, resetsAt: new Date(day.end).toISOString(), timeZone };
+  }
+
+  /**
+   * claim moves a due notify job pending -> running and records the attempt, in one commit, so the
+   * attempt is durable before anything is sent. A job over the SMS/voice budget is closed instead.
+   */
+  claim(job: JobRow, now: number): ClaimedDelivery | undefined {
+    const p = job.payload as unknown as NotifyPayload;
+    let blocked: { contact: ContactMethod; budget: DeliveryBudget } | undefined;
+    const claimed = this.d.store.transaction((): ClaimedDelivery | undefined => {
+      if (!this.d.incidents.setJobState(job.id, 'pending', 'running', now)) return undefined;
+      const contact = this.contact(p.contactMethodId);
+      if (contact && BUDGETED_TYPES.has(contact.type)) {
+        const budget = this.budget(now);
+        if (budget.remaining <= 0) {
+          this.d.incidents.setJobState(job.id, 'running', 'done', now);
+          this.d.incidents.addLog(job.incidentId, now, {
+            type: 'notify',
+            actor: 'system',
+            message: `Not notifying ${who(contact, p.contactMethodId)}: today's SMS and voice budget is used up (${budget.used} of ${budget.limit}); it resets at local midnight (raise channels.delivery.smsVoicePerDay to allow more)`,
+            data: { ...payloadData(p, contact, job.key), outcome: 'skipped', reason: 'budget', budget: { limit: budget.limit, used: budget.used, day: budget.day } },
+          });
+          blocked = { contact, budget };
+          return undefined;
+        }
+      }
+      const attempt = this.repo.history(job.id).count + 1;
+      const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now });
+      return { job, attempt, attemptId };
+    });
+    if (blocked) {
+      this.budgetEvent(blocked.budget, { incidentId: job.incidentId, contactMethodId: blocked.contact.id, type: blocked.contact.type });
+      this.d.log(`notify: ${who(blocked.contact, p.contactMethodId)} not sent, the SMS/voice budget is used up (${blocked.budget.used}/${blocked.budget.limit})`);
+      this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(job.incidentId) } });
+    }
+    return claimed;
+  }
+
+  /** deliver makes one claimed attempt and records its outcome (delivered, retry later, or failed). */
+  async deliver(c: ClaimedDelivery): Promise<void> {
+    const p = c.job.payload as unknown as NotifyPayload;
+    const incident = this.d.incidents.get(c.job.incidentId);
+    const contact = this.contact(p.contactMethodId);
+    let result: DeliveryResult;
+    let linkWarning: string | undefined;
+    if (!contact) {
+      result = permanent(`contact method ${p.contactMethodId} no longer exists`);
+    } else {
+      const timeZone = this.d.config.getProfile().timeZone;
+      let ackLinks: AckLinkSet | undefined;
+      try {
+        ackLinks = await this.ack.issue(incident.id);
+      } catch (err) {
+        linkWarning = `ack links left out: ${(err as Error).message}`;
+      }
+      result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key }));
+    }
+    this.record(c, p, contact, result, linkWarning);
+    this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
+  }
+
+  /** test sends a test message to a contact method once (never retried) and answers the channel's real outcome. */
+  async test(contact: ContactMethod): Promise<DeliveryOutcome> {
+    const now = this.d.clock.now();
+    if (BUDGETED_TYPES.has(contact.type)) {
+      const budget = this.budget(now);
+      if (budget.remaining <= 0) {
+        this.budgetEvent(budget, { incidentId: null, contactMethodId: contact.id, type: contact.type });
+        return { ok: false, detail: null, error: `today's SMS and voice budget is used up (${budget.used} of ${budget.limit}); it resets at local midnight`, retryable: false };
+      }
+    }
+    const attemptId = this.d.store.transaction(() => this.repo.start({ jobId: null, incidentId: null, contactMethodId: contact.id, contactType: contact.type, attempt: 1, startedAt: now }));
+    const result = await this.attempt(contact, testMessage(now, this.d.config.getProfile().timeZone));
+    this.d.store.transaction(() => this.repo.finish(attemptId, result.ok ? 'delivered' : 'failed', this.d.clock.now(), charges(result)));
+    this.d.log(`test send to ${who(contact, contact.id)}: ${result.ok ? 'delivered' : `failed (${result.error})`}`);
+    return result.ok ? { ok: true, detail: result.detail ?? 'delivered', error: null, retryable: null } : { ok: false, detail: null, error: result.error, retryable: result.retryable };
+  }
+
+  /**
+   * recoverInterrupted closes deliveries a crash left half done. The channel may already have
+   * accepted them, so they are not sent again (no page twice); the timeline says so.
+   */
+  recoverInterrupted(): void {
+    const now = this.d.clock.now();
+    for (const job of this.d.incidents.running()) {
+      this.d.store.transaction(() => {
+        if (!this.d.incidents.setJobState(job.id, 'running', 'done', now)) return;
+        this.repo.abandon(job.id, now);
+        this.d.incidents.addLog(job.incidentId, now, {
+          type: 'notify',
+          actor: 'system',
+          message: 'A delivery was interrupted by a restart; it is not sent again in case it already arrived',
+          data: { ...job.payload, outcome: 'unknown', key: job.key },
+        });
+      });
+    }
+  }
+
+  /** abortAll cancels the attempts in flight (Standby is stopping); they are recorded as unknown, not retried. */
+  abortAll(): void {
+    this.stopping = true;
+    for (const c of this.inflight) c.abort();
+  }
+
+  /** attempt runs one send with the attempt timeout; the answer never holds a secret the channel read. */
+  private async attempt(contact: ContactMethod, message: NotificationMessage): Promise<DeliveryResult> {
+    const settings = this.settings.get(contact.type);
+    const provider = typeof settings?.provider === 'string' ? settings.provider : undefined;
+    const channel: Channel | undefined = this.d.channels.get(contact.type, provider);
+    if (!channel) return permanent(`no channel can deliver to ${contact.type} contact methods${provider ? ` through "${provider}"` : ''}`);
+    const timeoutMs = this.policy().timeoutSeconds * 1000;
+    const used = new Set<string>();
+    const controller = new AbortController();
+    this.inflight.add(controller);
+    // A backstop for channels that ignore their timeout: the attempt ends a little after it regardless.
+    const backstop = setTimeout(() => controller.abort(), timeoutMs + 1000);
+    let result: DeliveryResult;
+    try {
+      result = await Promise.race([
+        channel.send(contact, message, {
+          settings,
+          settingsOf: (kind) => this.settings.get(kind),
+          secret: async (ref) => {
+            const v = await this.d.secrets.get(ref);
+            if (v) used.add(v);
+            return v;
+          },
+          signal: controller.signal,
+          timeoutMs,
+        }),
+        new Promise<DeliveryResult>((resolve) =>
+          controller.signal.addEventListener('abort', () => resolve({ ok: false, retryable: true, maybeDelivered: true, error: `${contact.type} channel did not answer within ${timeoutMs} ms` }), { once: true }),
+        ),
+      ]);
+    } catch (err) {
+      result = { ok: false, retryable: true, error: `${contact.type} channel failed: ${(err as Error).message}` };
+    } finally {
+      clearTimeout(backstop);
+      this.inflight.delete(controller);
+    }
+    if (result.ok) return result.detail ? { ok: true, detail: redact(result.detail, used) } : result;
+    return { ...result, error: redact(result.error, used) };
+  }
+
+  private record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined): void {
+    const now = this.d.clock.now();
+    const name = who(contact, p.contactMethodId);
+    const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}) };
+    let line: string;
+    this.d.store.transaction(() => {
+      if (result.ok) {
+        this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
+        this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
+        line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`;
+        this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'delivered' } });
+        return;
+      }
+      const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };
+      if (this.stopping) {
+        this.repo.finish(c.attemptId, 'unknown', now, { status: result.status, error: result.error, charged: true });
+        this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
+        line = `Delivery to ${name} was interrupted because Standby stopped; it is not sent again in case it already arrived`;
+        this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'unknown' } });
+        return;
+      }
+      this.repo.finish(c.attemptId, 'failed', now, { status: result.status, error: result.error, ...charges(result) });
+      const decision = result.retryable ? this.retryDecision(c, p, now, result.retryAfterMs) : undefined;
+      if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, decision.retryAt)) {
+        line = `Notifying ${name} failed (attempt ${c.attempt}): ${result.error}; retrying in ${formatDelay(decision.delayMs)}`;
+        this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'retrying', retryAt: new Date(decision.retryAt).toISOString() } });
+        return;
+      }
+      this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
+      const why = decision && 'giveUp' in decision ? ` (${decision.giveUp})` : '';
+      line = `Notifying ${name} failed: ${result.error}${why}`;
+      this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'failed' } });
+    });
+    this.d.log(`notify #${this.d.incidents.get(c.job.incidentId).number}: ${line!}`);
+  }
+
+  /** retryDecision applies the policy, and stops retrying a page the incident no longer needs. */
+  private retryDecision(c: ClaimedDelivery, p: NotifyPayload, now: number, retryAfterMs?: number) {
+    const state = this.d.incidents.state(c.job.incidentId);
+    const firstAt = this.repo.history(c.job.id).firstAt ?? now;
+    if (state.status === 'resolved') return { giveUp: 'not retried: the incident is resolved' };
+    if (state.cycle !== p.cycle) return { giveUp: 'not retried: the incident moved on (escalated, re-triggered or its urgency changed)' };
+    if (state.status === 'acknowledged' && (state.acknowledgedAt ?? 0) >= firstAt) return { giveUp: 'not retried: the incident was acknowledged' };
+    return nextRetry(this.policy(), c.attempt, firstAt, now, retryAfterMs);
+  }
+
+  private budgetEvent(b: DeliveryBudget, blocked: { incidentId: number | null; contactMethodId: number; type: string }): void {
+    this.d.emit({ type: 'delivery.budget', data: { limit: b.limit, used: b.used, remaining: b.remaining, day: b.day, blocked } });
+  }
+
+  private contact(id: number): ContactMethod | undefined {
+    try {
+      return this.d.config.getContactMethod(id);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function who(contact: ContactMethod | undefined, id: number): string {
+  return contact ? `${contact.type} "${contact.label}"` : `contact method ${id}`;
+}
+
+function payloadData(p: NotifyPayload, contact: ContactMethod | undefined, key: string): Record<string, unknown> {
+  return { contactMethodId: p.contactMethodId, contactType: contact?.type ?? null, ruleId: p.ruleId, level: p.level, round: p.round, key };
+}
+
+/** charges says whether a failed attempt counts against the budget: only if it may have reached the vendor. */
+function charges(result: DeliveryResult): { charged: boolean } {
+  return { charged: result.ok || result.maybeDelivered === true };
+}

@@ -1,0 +1,23 @@
+/** SettingsRepo reads and writes the `channel_settings` rows: each settings section's JSON (never a secret). */
+import type { Store } from '../store/database.ts';
+
+/** SettingsRepo is the channel_settings table's one door in the delivery code. */
+export class SettingsRepo {
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  /** get returns a section's settings as stored, or undefined. */
+  get(kind: string): Record<string, unknown> | undefined {
+    const r = this.store.prepare('SELECT config_json FROM channel_settings WHERE kind = ?').get(kind) as { config_json: string } | undefined;
+    return r ? (JSON.parse(r.config_json) as Record<string, unknown>) : undefined;
+  }
+
+  /** set replaces a section's settings; null removes them. */
+  set(kind: string, settings: Record<string, unknown> | null): void {
+    if (settings === null) this.store.prepare('DELETE FROM channel_settings WHERE kind = ?').run(kind);
+    else this.store.prepare('INSERT INTO channel_settings (kind, config_json) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET config_json = excluded.config_json').run(kind, JSON.stringify(settings));
+  }
+}

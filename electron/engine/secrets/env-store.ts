@@ -1,0 +1,29 @@
+/**
+ * EnvSecretStore reads secrets from environment variables, for a headless machine without a Secret
+ * Service. It is an explicit opt-in (STANDBY_SECRETS_FROM_ENV=1), and read-only: the person sets the
+ * variables where Standby is started (a systemd unit's EnvironmentFile with mode 0600, for example).
+ */
+import { envVarFor, SecretStoreError, type SecretStore } from './secret-store.ts';
+
+/** EnvSecretStore maps a reference to STANDBY_SECRET_<REF> (see envVarFor). */
+export class EnvSecretStore implements SecretStore {
+  readonly kind = 'environment';
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.env = env;
+  }
+
+  async get(ref: string): Promise<string | null> {
+    const v = this.env[envVarFor(ref)];
+    return v === undefined || v === '' ? null : v;
+  }
+
+  async set(ref: string): Promise<void> {
+    throw new SecretStoreError(`secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1), so Standby cannot store one: set ${envVarFor(ref)} where Standby starts, then restart it`);
+  }
+
+  async delete(ref: string): Promise<void> {
+    throw new SecretStoreError(`secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1), so Standby cannot delete one: unset ${envVarFor(ref)} where Standby starts, then restart it`);
+  }
+}

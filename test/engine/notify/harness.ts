@@ -1,0 +1,78 @@
+/** An engine on fake time with one real channel, its settings and secrets, and a rule paging its contact method at once. */
+import type { ContactMethodInput, LogEntry } from '../../../electron/shared/schemas.ts';
+import { FakeClock } from '../../../electron/engine/clock.ts';
+import { Engine } from '../../../electron/engine/engine.ts';
+import type { Channel } from '../../../electron/engine/notify/channel.ts';
+import { ChannelRegistry } from '../../../electron/engine/notify/registry.ts';
+import { MemorySecretStore, type SecretStore } from '../../../electron/engine/secrets/secret-store.ts';
+
+/** INCIDENT is what the harness triggers. */
+export const INCIDENT = { title: 'Disk full on db-1', service: 'Default service', details: { host: 'db-1', disk: '/var at 97%' } };
+
+/** Harness is a running engine set up for one channel. */
+export interface Harness {
+  engine: Engine;
+  clock: FakeClock;
+  logs: string[];
+  secrets: SecretStore;
+  contactId: number;
+  /** trigger opens a high-urgency incident and lets its immediate page run; it returns the incident's id and number. */
+  trigger(title?: string): Promise<{ id: number; number: number }>;
+  /** advance moves fake time (ms) and lets due jobs run. */
+  advance(ms: number): Promise<void>;
+  /** notifies lists an incident's notify timeline entries. */
+  notifies(id: number): LogEntry[];
+  stop(): Promise<void>;
+}
+
+/** harness builds the engine: channels registered, settings and secrets stored, one notification rule at 0 minutes. */
+export async function harness(o: {
+  channels: Channel[];
+  contact: ContactMethodInput;
+  settings: Record<string, Record<string, unknown>>;
+  secrets: Record<string, string>;
+  delivery?: Record<string, unknown>;
+  clock?: FakeClock;
+  databasePath?: string;
+  /** secretStore replaces the in-memory store (o.secrets are then not stored). */
+  secretStore?: SecretStore;
+}): Promise<Harness> {
+  const clock = o.clock ?? new FakeClock('2026-03-02T12:00:00Z');
+  const logs: string[] = [];
+  const memory = new MemorySecretStore();
+  for (const [ref, v] of Object.entries(o.secrets)) await memory.set(ref, v);
+  const secrets = o.secretStore ?? memory;
+  const registry = new ChannelRegistry();
+  for (const c of o.channels) registry.register(c);
+  const engine = new Engine({ databasePath: o.databasePath ?? ':memory:', clock, channels: registry, secrets, log: (l) => logs.push(l) });
+  await engine.start();
+  for (const r of await engine.invoke('notificationRules.list', {})) await engine.invoke('notificationRules.delete', { id: r.id });
+  for (const [kind, settings] of Object.entries(o.settings)) await engine.invoke('channels.update', { kind, settings });
+  await engine.invoke('channels.update', { kind: 'delivery', settings: { timeoutSeconds: 1, retries: 2, retryBaseSeconds: 10, ...o.delivery } });
+  const contact = await engine.invoke('contactMethods.create', o.contact);
+  await engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes: 0, contactMethodId: contact.id });
+  const serviceId = (await engine.invoke('services.list', {}))[0]!.id;
+  const settle = async () => {
+    await clock.advance(0);
+    await engine.lifecycle.idle();
+  };
+  return {
+    engine,
+    clock,
+    logs,
+    secrets,
+    contactId: contact.id,
+    async trigger(title = INCIDENT.title) {
+      const r = await engine.invoke('incidents.trigger', { serviceId, title, severity: 'critical', details: INCIDENT.details });
+      if (r.status === 'suppressed') throw new Error(r.reason);
+      await settle();
+      return { id: r.incident.id, number: r.incident.number };
+    },
+    async advance(ms) {
+      await clock.advance(ms);
+      await engine.lifecycle.idle();
+    },
+    notifies: (id) => engine.incidents.timeline(id).filter((e) => e.type === 'notify'),
+    stop: () => engine.stop(),
+  };
+}
