@@ -10,10 +10,15 @@ import type { Clock } from './clock.ts';
 import { exportConfig, importConfig } from './config/config-file.ts';
 import { seedDefaults, addPhoneDefaults } from './defaults.ts';
 import { IncidentEngine } from './incidents/incident-engine.ts';
+import { monitorHandlers } from './monitors/monitor-api.ts';
+import { MonitorRunner, type MonitorRunnerOptions } from './monitors/runner.ts';
+import { Inbound } from './inbound/inbound.ts';
+import { notifyHandlers } from './notify/api-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { ConfigRepo } from './store/config-repo.ts';
 import { Store } from './store/database.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
+import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
 
 /** EngineOptions wires an engine: where its database is, its clock and its channels. */
 export interface EngineOptions {
@@ -22,6 +27,10 @@ export interface EngineOptions {
   clock: Clock;
   channels: ChannelRegistry;
   log?: (line: string) => void;
+  /** monitors tunes the monitor runner (tests, the benchmark); with no monitors configured it does nothing. */
+  monitors?: MonitorRunnerOptions;
+  /** secrets holds integration keys and channel tokens (default: in memory, gone at exit). */
+  secrets?: SecretStore;
 }
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -33,6 +42,11 @@ export class Engine {
   readonly incidents: IncidentRepo;
   readonly lifecycle: IncidentEngine;
   readonly clock: Clock;
+  /** monitors runs the built-in monitors (HTTP, TCP, process, disk, DNS, TLS, heartbeat) and opens incidents from them. */
+  readonly monitors: MonitorRunner;
+  readonly secrets: SecretStore;
+  /** inbound is the alert intake: integrations, their keys and rate limits, change events. */
+  readonly inbound: Inbound;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly handlers: Handlers;
@@ -43,26 +57,32 @@ export class Engine {
     this.store = new Store(opts.databasePath);
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
+    this.secrets = opts.secrets ?? new MemorySecretStore();
     this.lifecycle = new IncidentEngine({
       store: this.store,
       config: this.config,
       incidents: this.incidents,
       clock: opts.clock,
       channels: opts.channels,
+      secrets: this.secrets,
       emit: (e) => this.emit(e),
       log: this.log,
     });
+    this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: opts.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
+    this.monitors = new MonitorRunner({ store: this.store, clock: opts.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
     this.handlers = this.buildHandlers();
   }
 
   /** start runs whatever fell due while Standby was not running, then keeps the schedule. */
-  start(): Promise<void> {
-    return this.lifecycle.start();
+  async start(): Promise<void> {
+    await this.lifecycle.start();
+    this.monitors.start();
   }
 
   /** stop ends the schedule and closes the database. */
   async stop(): Promise<void> {
+    await this.monitors.stop();
     await this.lifecycle.stop();
     this.store.close();
   }
@@ -143,7 +163,12 @@ export class Engine {
       'services.list': () => c.listServices(),
       'services.create': (a) => this.write('services', () => c.createService(a)),
       'services.update': (a) => this.write('services', () => c.updateService(a.id, a.value)),
-      'services.delete': (a) => this.write('services', () => (c.deleteService(a.id), deleted)),
+      'services.delete': (a) => this.write('services', () => {
+        const used = this.monitors.repo.namesUsingService(a.id);
+        if (used.length > 0) throw new ApiError('conflict', `service ${a.id} is watched by monitor(s) ${used.map((n) => `"${n}"`).join(', ')}; move or delete them first`);
+        c.deleteService(a.id);
+        return deleted;
+      }),
 
       'incidents.list': (a) => this.incidents.list(a),
       'incidents.get': (a) => ({ ...this.incidents.get(a.id), timeline: this.incidents.timeline(a.id) }),
@@ -167,9 +192,14 @@ export class Engine {
       'config.export': (a) => ({ format: a.format, text: exportConfig(this.store, a.format) }),
       'config.import': (a) => {
         const summary = importConfig(this.store, a.text, a.format);
+        this.monitors.reload();
         this.changed('all');
         return summary;
       },
+
+      ...this.inbound.handlers(),
+      ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),
+      ...notifyHandlers({ store: this.store, config: c, delivery: l.delivery, secrets: this.secrets, log: this.log }),
     };
   }
 }

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, dialog } from 'electron';
 import { SystemClock } from '../engine/clock.ts';
+import { defaultSecretStore } from '../engine/secrets/default-store.ts';
 import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
 import { acquireInstanceLock } from '../engine/instance-lock.ts';
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
     };
     const openIncident = (id: number) => window.show(incidentRoute(id));
     const notifications = new OsNotifications({ acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), open: openIncident }, log);
-    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), log });
+    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), secrets: defaultSecretStore(), log });
     const tray = new StandbyTray(
       engine,
       { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), quit: () => app.quit() },

@@ -24,9 +24,16 @@ import {
   type Profile,
   type Service,
 } from './schemas.ts';
+import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration } from './schemas.ts';
+import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './schemas.ts';
+import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './schemas.ts';
 
 const none = z.strictObject({});
+/** UserSecretRef is a keychain entry a person may set or delete; "standby." entries are Standby's own (signing keys, integration keys). */
+const UserSecretRef = SecretRef.refine((r) => !r.startsWith('standby.'), 'must not start with "standby." (those entries are Standby\'s own)');
 const byId = z.strictObject({ id: Id });
+/** PauseMinutes is how long to pause monitoring (absent: until resumed). */
+const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole minutes').min(1, 'must be 1 to 43200 minutes (30 days)').max(43_200, 'must be 1 to 43200 minutes (30 days)');
 const update = <T extends z.ZodType>(s: T) => z.strictObject({ id: Id, value: s });
 
 /** AnalyticsWindow is the period an analytics query covers: the last 7/30/90 days or a custom range. */
@@ -84,6 +91,46 @@ export const apiSchemas = {
 
   'config.export': z.strictObject({ format: z.enum(['yaml', 'json']).default('yaml') }),
   'config.import': z.strictObject({ text: z.string().min(1, 'must not be empty').max(5_000_000, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() }),
+
+  'integrations.list': z.strictObject({ serviceId: Id.optional() }),
+  'integrations.create': IntegrationInput,
+  'integrations.update': update(IntegrationUpdate),
+  'integrations.rotate': byId,
+  'integrations.delete': byId,
+  'changeEvents.list': z.strictObject({
+    serviceId: Id.optional(),
+    limit: z.number().int().min(1, 'must be 1 to 500').max(500, 'must be 1 to 500').default(100),
+    offset: z.number().int().min(0, 'must be 0 or more').default(0),
+  }),
+
+  'contactMethods.test': byId,
+  'channels.get': z.strictObject({ kind: ChannelSettingsKind }),
+  'channels.update': ChannelSettingsUpdate,
+  'secrets.set': z.strictObject({ ref: UserSecretRef, value: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(10_000, 'must be at most 10000 characters') }),
+  'secrets.delete': z.strictObject({ ref: UserSecretRef }),
+  'delivery.budget': none,
+
+  'monitors.types': none,
+  'monitors.list': z.strictObject({ serviceId: Id.optional() }),
+  'monitors.get': byId,
+  'monitors.create': MonitorInput,
+  'monitors.update': update(MonitorInput),
+  'monitors.delete': byId,
+  'monitors.pause': z.strictObject({ id: Id, minutes: PauseMinutes.optional() }),
+  'monitors.resume': byId,
+  'monitors.rotatePingKey': byId,
+  'monitors.results': z.strictObject({
+    id: Id,
+    limit: z.number().int('must be a whole number').min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000').default(100),
+    before: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  }),
+  'monitors.uptime': byId,
+  'monitors.series': z.strictObject({ id: Id, window: z.enum(['24h', '7d', '30d', '90d', '1y']).default('24h') }),
+  'monitoring.status': none,
+  'monitoring.pauseAll': z.strictObject({ minutes: PauseMinutes.optional() }),
+  'monitoring.resumeAll': none,
+  'monitoring.settings': none,
+  'monitoring.updateSettings': MonitoringSettings,
 } as const;
 
 /** ApiMethod is the name of one API method. */
@@ -139,6 +186,7 @@ export interface ImportSummary {
   notificationRules: number;
   escalationPolicies: number;
   services: number;
+  monitors: number;
 }
 
 /** ApiOutputs is the result type of each method. */
@@ -174,6 +222,35 @@ export interface ApiOutputs {
   'analytics.summary': AnalyticsSummary;
   'config.export': { format: 'yaml' | 'json'; text: string };
   'config.import': ImportSummary;
+  'integrations.list': Integration[];
+  'integrations.create': Integration;
+  'integrations.update': Integration;
+  'integrations.rotate': Integration;
+  'integrations.delete': { deleted: true };
+  'changeEvents.list': { changeEvents: ChangeEvent[]; total: number };
+  'contactMethods.test': DeliveryOutcome;
+  'channels.get': ChannelSettingsView;
+  'channels.update': ChannelSettingsView;
+  'secrets.set': { ref: string; stored: true };
+  'secrets.delete': { ref: string; deleted: true };
+  'delivery.budget': DeliveryBudget;
+  'monitors.types': MonitorTypeInfo[];
+  'monitors.list': MonitorView[];
+  'monitors.get': MonitorView;
+  'monitors.create': MonitorView;
+  'monitors.update': MonitorView;
+  'monitors.delete': { deleted: true };
+  'monitors.pause': MonitorView;
+  'monitors.resume': MonitorView;
+  'monitors.rotatePingKey': MonitorView;
+  'monitors.results': { results: CheckResult[] };
+  'monitors.uptime': { windows: UptimeWindow[] };
+  'monitors.series': { bucket: 'hour' | 'day'; points: SeriesPoint[] };
+  'monitoring.status': MonitoringStatus;
+  'monitoring.pauseAll': MonitoringStatus;
+  'monitoring.resumeAll': MonitoringStatus;
+  'monitoring.settings': MonitoringSettings;
+  'monitoring.updateSettings': MonitoringSettings;
 }
 
 /** StandbyApi is the contract as an interface of async methods. */
@@ -187,6 +264,18 @@ export interface ApiEvents {
   'config.changed': { entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all' };
   /** A desktop notification to show (the Electron shell shows it; headless, the web UI does). */
   'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low' };
+  /** A service's integrations were created, changed, rotated or deleted. */
+  'integrations.changed': { serviceId: number };
+  /** A change event was recorded on a service (it never pages). */
+  'changeEvent.recorded': { changeEvent: ChangeEvent };
+  /** An SMS or call was not sent because today's SMS + voice budget is used up (the UI says so). */
+  'delivery.budget': { limit: number; used: number; remaining: number; day: string; blocked: { incidentId: number | null; contactMethodId: number; type: string } };
+  /** A monitor was created or changed, or its status changed (up, down, unknown, paused...). */
+  'monitor.changed': { monitor: MonitorView };
+  /** A monitor was deleted. */
+  'monitor.deleted': { id: number };
+  /** Standby's own monitoring state changed: online/offline ("is it me?"), paused, woke from sleep. */
+  'monitoring.changed': MonitoringStatus;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

@@ -6,7 +6,8 @@
  * Built from the domain schemas, so a field's rule and message are the same everywhere.
  */
 import { z } from 'zod';
-import { ContactMethodInput, EscalationLevel, EscalationPolicyInput, EscalationTarget, NotificationRuleInput, ProfileInput, ServiceInput } from './schemas.ts';
+import { ChannelSettingsSchemas, ContactMethodInput, EscalationLevel, EscalationPolicyInput, EscalationTarget, NotificationRuleInput, ProfileInput, ServiceInput } from './schemas.ts';
+import { MonitorFields, MonitoringSettings, monitorRules } from './schemas.ts';
 
 /** ConfigFileVersion is the format version this build reads and writes. */
 export const ConfigFileVersion = 1;
@@ -41,11 +42,22 @@ export type ConfigRule = z.infer<typeof ConfigRule>;
 export const ConfigService = ServiceInput.omit({ escalationPolicyId: true }).extend({ escalationPolicy: policyName });
 export type ConfigService = z.infer<typeof ConfigService>;
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** ConfigMonitor is a monitor naming its service by name; `config` is checked against the monitor type when the file is imported. */
+export const ConfigMonitor = MonitorFields.omit({ serviceId: true }).extend({ service: ServiceInput.shape.name }).superRefine(monitorRules);
+export type ConfigMonitor = z.infer<typeof ConfigMonitor>;
 
-/** ConfigChannels holds each notification channel's non-secret settings, keyed by channel. */
+/** ConfigChannels holds each notification channel's non-secret settings, keyed by channel (docs/channels.md). */
 export const ConfigChannels = z.strictObject({
-  sms: z.strictObject({ provider: z.literal('webhook'), url: httpUrl }).optional(),
+  email: ChannelSettingsSchemas.email.optional(),
+  sms: ChannelSettingsSchemas.sms.optional(),
+  voice: ChannelSettingsSchemas.voice.optional(),
+  twilio: ChannelSettingsSchemas.twilio.optional(),
+  ntfy: ChannelSettingsSchemas.ntfy.optional(),
+  pushover: ChannelSettingsSchemas.pushover.optional(),
+  telegram: ChannelSettingsSchemas.telegram.optional(),
+  webhook: ChannelSettingsSchemas.webhook.optional(),
+  delivery: ChannelSettingsSchemas.delivery.optional(),
+  ack: ChannelSettingsSchemas.ack.optional(),
 });
 export type ConfigChannels = z.infer<typeof ConfigChannels>;
 
@@ -58,12 +70,19 @@ export const ConfigFile = z
     notificationRules: z.array(ConfigRule).max(1000).default([]),
     escalationPolicies: z.array(ConfigPolicy).max(1000).default([]),
     services: z.array(ConfigService).max(1000).default([]),
+    monitors: z.array(ConfigMonitor).max(5000).default([]),
+    /** monitoring: settings for all monitors (reference targets, raw result retention, concurrency); defaults when absent. */
+    monitoring: MonitoringSettings.prefault({}),
     channels: ConfigChannels.default({}),
   })
   .superRefine((file, ctx) => {
     const labels = unique(file.contactMethods.map((c) => c.label), 'contactMethods', 'label', ctx);
     const policies = unique(file.escalationPolicies.map((p) => p.name), 'escalationPolicies', 'name', ctx);
-    unique(file.services.map((s) => s.name), 'services', 'name', ctx);
+    const services = unique(file.services.map((s) => s.name), 'services', 'name', ctx);
+    unique(file.monitors.map((m) => m.name), 'monitors', 'name', ctx);
+    file.monitors.forEach((m, i) => {
+      if (!services.has(m.service)) ctx.addIssue({ code: 'custom', path: ['monitors', i, 'service'], message: `no service named "${m.service}" in services` });
+    });
 
     const needContact = (label: string, path: Array<string | number>) => {
       if (!labels.has(label)) ctx.addIssue({ code: 'custom', path, message: `no contact method labelled "${label}" in contactMethods` });

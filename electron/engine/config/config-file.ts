@@ -10,6 +10,8 @@ import { ConfigFile, ConfigFileVersion } from '../../shared/config-file.ts';
 import type { ConfigPolicy, ConfigRule, ConfigService } from '../../shared/config-file.ts';
 import { ApiError, invalidInput } from '../../shared/errors.ts';
 import type { ContactMethod, ContactMethodInput, EscalationPolicyInput, ServiceInput } from '../../shared/schemas.ts';
+import { MonitoringSettings } from '../../shared/schemas.ts';
+import { applyMonitors, checkMonitorConfigs, monitorsDocument } from '../monitors/config-section.ts';
 import { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 
@@ -45,6 +47,7 @@ export function parseConfig(text: string, format?: ConfigFormat): ConfigFile {
   const data = fmt === 'json' ? parseJson(text) : parseYaml(text);
   const parsed = ConfigFile.safeParse(data);
   if (!parsed.success) throw invalidInput(parsed.error);
+  checkMonitorConfigs(parsed.data);
   return parsed.data;
 }
 
@@ -63,6 +66,7 @@ export function applyConfig(store: Store, config: ConfigFile): ImportSummary {
   const checked = ConfigFile.safeParse(config);
   if (!checked.success) throw invalidInput(checked.error);
   const file = checked.data;
+  checkMonitorConfigs(file);
   const repo = new ConfigRepo(store);
 
   store.transaction(() => {
@@ -71,6 +75,8 @@ export function applyConfig(store: Store, config: ConfigFile): ImportSummary {
     replaceNotificationRules(repo, file.notificationRules, contactIds);
     const policyIds = upsertPolicies(repo, file.escalationPolicies, contactIds);
     upsertServices(repo, file.services, policyIds);
+    // Monitors before the services they watch may be deleted; created_at only records when a monitor was added.
+    applyMonitors(store, file, Date.now());
 
     const keptPolicyIds = new Set(policyIds.values());
     for (const s of repo.listServices()) {
@@ -103,6 +109,7 @@ export function applyConfig(store: Store, config: ConfigFile): ImportSummary {
     notificationRules: file.notificationRules.length,
     escalationPolicies: file.escalationPolicies.length,
     services: file.services.length,
+    monitors: file.monitors.length,
   };
 }
 
@@ -220,7 +227,15 @@ function configDocument(store: Store): Record<string, unknown> {
         ...(s.enabled ? {} : { enabled: false }),
       })),
     ...(rows.length > 0 ? { channels } : {}),
+    ...monitorSections(store),
   };
+}
+
+/** monitorSections are the monitors and monitoring settings, each only when it holds something other than the defaults. */
+function monitorSections(store: Store): Record<string, unknown> {
+  const { monitors, monitoring } = monitorsDocument(store);
+  const defaults = JSON.stringify(MonitoringSettings.parse({}));
+  return { ...(monitors.length > 0 ? { monitors } : {}), ...(JSON.stringify(monitoring) !== defaults ? { monitoring } : {}) };
 }
 
 function parseJson(text: string): unknown {

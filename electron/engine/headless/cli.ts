@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1] [--config FILE]`: Standby headless.
+ * `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1 [--allow-lan]] [--config FILE]`: Standby headless.
  * Prints where it listens and how to open the UI; SIGTERM or Ctrl-C shuts it down cleanly.
  */
 import { resolve } from 'node:path';
@@ -7,17 +7,20 @@ import { parseArgs } from 'node:util';
 import { SystemClock } from '../clock.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import { InstanceLockedError } from '../instance-lock.ts';
+import { defaultSecretStore } from '../secrets/default-store.ts';
 import { isLoopback, startHeadless } from './server.ts';
 
 /** DEFAULT_PORT is where the headless server listens unless told otherwise. */
 export const DEFAULT_PORT = 8730;
 
-const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR] [--config FILE]
+const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE]
   --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})
   --port N         HTTP port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDR      address to bind (default 127.0.0.1; anything else exposes Standby to the network)
+  --host ADDR      address to bind (default 127.0.0.1); an address other machines can reach needs --allow-lan
+  --allow-lan      allow a --host that is not loopback, so tools on the network can send alerts
   --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
-Environment: STANDBY_TOKEN sets the API token (otherwise a new one each start).`;
+Environment: STANDBY_TOKEN sets the API token (otherwise a new one each start). Secrets (channel tokens)
+live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv[0] === 'serve' ? argv.slice(1) : argv,
-      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } },
+      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allow-lan': { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }));
   } catch (err) {
@@ -42,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const host = values.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !values['allow-lan']) {
+    console.error(`--host ${host}: other machines on the network could reach Standby there. Add --allow-lan to allow that, or use --host 127.0.0.1 to keep it local.`);
+    return 2;
+  }
   const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());
   const offset = Number(process.env.STANDBY_CLOCK_OFFSET_MS ?? 0);
   try {
@@ -53,9 +60,11 @@ export async function main(argv: string[]): Promise<number> {
       token: process.env.STANDBY_TOKEN || undefined,
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
+      secrets: defaultSecretStore(),
     });
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
-    if (!isLoopback(host)) console.log(`Warning: bound to ${host}, so other machines on the network can reach Standby. Use --host 127.0.0.1 to keep it local.`);
+    if (!isLoopback(host)) console.log(`LAN access allowed (--allow-lan): bound to ${host}, so other machines on the network can reach Standby. Use --host 127.0.0.1 to keep it local.`);
+    console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     console.log(`Open ${server.url}/#token=${server.token} in a browser. API calls need the header "Authorization: Bearer ${server.token}".`);
     let closing = false;
     const shutdown = (signal: string) => {

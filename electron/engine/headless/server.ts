@@ -18,6 +18,7 @@ import { createHttpApp } from '../http/server.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
 import type { DesktopPort } from '../notify/channel.ts';
 import { builtinChannels } from '../notify/registry.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 
 /** HeadlessOptions configures a headless server. */
 export interface HeadlessOptions {
@@ -29,6 +30,8 @@ export interface HeadlessOptions {
   uiDir?: string | undefined;
   clock?: Clock;
   log?: (line: string) => void;
+  /** secrets is where integration keys and tokens live (default: the engine's, in memory). */
+  secrets?: SecretStore | undefined;
 }
 
 /** HeadlessServer is a running headless Standby. */
@@ -57,7 +60,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         log(`desktop notification: ${n.title} (${n.body})`);
       },
     };
-    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log });
+    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log, ...(o.secrets ? { secrets: o.secrets } : {}) });
     if (o.configFile) {
       let text: string;
       try {
@@ -67,7 +70,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
       }
       try {
         const s = importConfig(engine.store, text);
-        log(`imported ${o.configFile}: ${s.services} service(s), ${s.escalationPolicies} escalation polic${s.escalationPolicies === 1 ? 'y' : 'ies'}, ${s.contactMethods} contact method(s), ${s.notificationRules} notification rule(s)`);
+        log(`imported ${o.configFile}: ${s.services} service(s), ${s.escalationPolicies} escalation polic${s.escalationPolicies === 1 ? 'y' : 'ies'}, ${s.contactMethods} contact method(s), ${s.notificationRules} notification rule(s), ${s.monitors} monitor(s)`);
       } catch (err) {
         if (err instanceof ApiError) throw new Error(`the configuration file ${o.configFile} is not valid, nothing was imported: ${err.message}`, { cause: err });
         throw err;

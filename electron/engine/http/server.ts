@@ -13,6 +13,9 @@ import { streamSSE } from 'hono/streaming';
 import type { ApiEvent } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
+import { mountInboundRoutes } from '../inbound/routes.ts';
+import { mountHeartbeatRoutes } from '../monitors/heartbeat-routes.ts';
+import { mountAckRoutes } from '../notify/ack-routes.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
 export const API_BODY_LIMIT = 6 * 1024 * 1024;
@@ -55,6 +58,13 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
   });
 
   app.get('/healthz', (c) => (opts.ready?.() ?? true ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
+
+  // Alerts from monitoring tools (Events API v2, Alertmanager), authorized by integration keys, not the API token.
+  mountInboundRoutes(app, engine);
+  // Signed ack links from notifications (GET shows a confirmation page, POST acts), authorized by the link's signature.
+  mountAckRoutes(app, engine);
+  // Heartbeat pings from cron jobs (/ping/<key>), authorized by the key in the URL, not the API token.
+  mountHeartbeatRoutes(app, engine.monitors, () => engine.clock.now());
 
   const authorized = (c: Context, allowQuery: boolean): boolean => {
     const header = c.req.header('authorization');

@@ -5,20 +5,19 @@
  */
 import { ApiError } from '../../shared/errors.ts';
 import type { ApiEvent, TriggerResult } from '../../shared/api.ts';
-import type { Actor, ContactMethod, TriggerInput } from '../../shared/schemas.ts';
+import type { Actor, TriggerInput } from '../../shared/schemas.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
+import { DeliveryStage, type ClaimedDelivery } from '../notify/delivery.ts';
 import type { ChannelRegistry } from '../notify/registry.ts';
-import { formatMessage, type DeliveryResult, type NotificationMessage } from '../notify/channel.ts';
+import { MemorySecretStore, type SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { activeMaintenance, urgencyFor } from './calendar.ts';
-import { transition, type IncidentState, type LifecycleContext, type LifecycleEvent, type NotifyPayload, type Transition } from './lifecycle.ts';
+import { transition, type IncidentState, type LifecycleContext, type LifecycleEvent, type Transition } from './lifecycle.ts';
 
 /** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
 export const MAX_SLEEP_MS = 15_000;
-/** DELIVERY_TIMEOUT_MS bounds one channel attempt. */
-export const DELIVERY_TIMEOUT_MS = 30_000;
 
 /** IncidentEngineDeps are the engine's collaborators. */
 export interface IncidentEngineDeps {
@@ -27,6 +26,8 @@ export interface IncidentEngineDeps {
   incidents: IncidentRepo;
   clock: Clock;
   channels: ChannelRegistry;
+  /** secrets holds channel tokens and the ack links' key (default: in memory). */
+  secrets?: SecretStore;
   emit: (e: ApiEvent) => void;
   log: (line: string) => void;
 }
@@ -37,12 +38,14 @@ export class IncidentEngine {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private readonly inflight = new Set<AbortController>();
+  /** delivery sends notify jobs through the channels, with retries, the SMS/voice budget and ack links. */
+  readonly delivery: DeliveryStage;
 
   private readonly d: IncidentEngineDeps;
 
   constructor(deps: IncidentEngineDeps) {
     this.d = deps;
+    this.delivery = new DeliveryStage({ ...deps, secrets: deps.secrets ?? new MemorySecretStore() });
   }
 
   /** start recovers deliveries a crash interrupted and arms the scheduler; due jobs run at once. */
@@ -55,7 +58,7 @@ export class IncidentEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.d.clock.clearTimer(this.timer);
-    for (const c of this.inflight) c.abort();
+    this.delivery.abortAll();
     await this.running;
   }
 
@@ -115,8 +118,9 @@ export class IncidentEngine {
 
   /**
    * runDue runs every job that is due, oldest first. Non-delivery jobs (escalations, timeouts) each
-   * commit with their state change; notifications are claimed (pending -> running) in one commit,
-   * sent, and recorded (running -> done) in another, so a job is never sent twice.
+   * commit with their state change; notifications are claimed (pending -> running, with a durable
+   * attempt row) in one commit, sent, and recorded in another (done, or back to pending for a retry
+   * with backoff), so a job that a channel may have accepted is never sent twice.
    */
   runDue(): Promise<void> {
     if (this.running) {
@@ -147,15 +151,16 @@ export class IncidentEngine {
       const now = this.d.clock.now();
       const due = this.d.incidents.due(now);
       if (due.length === 0) return;
-      const deliveries: JobRow[] = [];
+      const deliveries: ClaimedDelivery[] = [];
       for (const job of due) {
         if (job.kind === 'notify') {
-          if (this.d.store.transaction(() => this.d.incidents.setJobState(job.id, 'pending', 'running', now))) deliveries.push(job);
+          const claimed = this.delivery.claim(job, now);
+          if (claimed) deliveries.push(claimed);
         } else {
           this.runTimer(job, now);
         }
       }
-      await Promise.all(deliveries.map((job) => this.deliver(job)));
+      await Promise.all(deliveries.map((c) => this.delivery.deliver(c)));
     }
   }
 
@@ -172,68 +177,9 @@ export class IncidentEngine {
     if (changed) this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(job.incidentId) } });
   }
 
-  private async deliver(job: JobRow): Promise<void> {
-    const p = job.payload as unknown as NotifyPayload;
-    const incident = this.d.incidents.get(job.incidentId);
-    let contact: ContactMethod | undefined;
-    let result: DeliveryResult;
-    try {
-      contact = this.d.config.getContactMethod(p.contactMethodId);
-    } catch {
-      contact = undefined;
-    }
-    if (!contact) {
-      result = { ok: false, retryable: false, error: `contact method ${p.contactMethodId} no longer exists` };
-    } else {
-      const channel = this.d.channels.get(contact.type);
-      if (!channel) {
-        result = { ok: false, retryable: false, error: `no channel can deliver to ${contact.type} contact methods yet` };
-      } else {
-        const controller = new AbortController();
-        this.inflight.add(controller);
-        const timeout = setTimeout(() => controller.abort(), DELIVERY_TIMEOUT_MS);
-        try {
-          result = await channel.send(contact, messageFor(incident), { settings: this.channelSettings(contact.type), signal: controller.signal });
-        } catch (err) {
-          result = { ok: false, retryable: true, error: `${contact.type} channel failed: ${(err as Error).message}` };
-        } finally {
-          clearTimeout(timeout);
-          this.inflight.delete(controller);
-        }
-      }
-    }
-    const now = this.d.clock.now();
-    const who = contact ? `${contact.type} "${contact.label}"` : `contact method ${p.contactMethodId}`;
-    this.d.store.transaction(() => {
-      this.d.incidents.setJobState(job.id, 'running', 'done', now);
-      this.d.incidents.addLog(job.incidentId, now, {
-        type: 'notify',
-        actor: 'system',
-        message: result.ok ? `Notified ${who}: delivered` : `Notifying ${who} failed: ${result.error}`,
-        data: { contactMethodId: p.contactMethodId, contactType: contact?.type ?? null, ruleId: p.ruleId, level: p.level, round: p.round, outcome: result.ok ? 'delivered' : 'failed', key: job.key, ...(result.ok ? {} : { error: result.error, retryable: result.retryable }) },
-      });
-    });
-    this.d.log(`notify #${incident.number} via ${who}: ${result.ok ? 'delivered' : `failed (${result.error})`}`);
-    this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(job.incidentId) } });
-  }
-
-  /**
-   * recoverInterrupted closes deliveries a crash left half done. The channel may already have
-   * accepted them, so they are not sent again (no page twice); the timeline says so.
-   */
+  /** recoverInterrupted closes deliveries a crash left half done (see DeliveryStage.recoverInterrupted). */
   private recoverInterrupted(): void {
-    const now = this.d.clock.now();
-    for (const job of this.d.incidents.running()) {
-      this.d.store.transaction(() => {
-        if (!this.d.incidents.setJobState(job.id, 'running', 'done', now)) return;
-        this.d.incidents.addLog(job.incidentId, now, {
-          type: 'notify',
-          actor: 'system',
-          message: 'A delivery was interrupted by a restart; it is not sent again in case it already arrived',
-          data: { ...job.payload, outcome: 'unknown', key: job.key },
-        });
-      });
-    }
+    this.delivery.recoverInterrupted();
   }
 
   /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS. */
@@ -263,11 +209,6 @@ export class IncidentEngine {
       else this.d.incidents.schedule(t.incident.id, e.job, now);
     }
   }
-
-  private channelSettings(type: string): Record<string, unknown> | undefined {
-    const r = this.d.store.db.prepare('SELECT config_json FROM channel_settings WHERE kind = ?').get(type) as { config_json: string } | undefined;
-    return r ? JSON.parse(r.config_json) : undefined;
-  }
 }
 
 function timerEvent(job: JobRow): LifecycleEvent {
@@ -285,11 +226,4 @@ function timerEvent(job: JobRow): LifecycleEvent {
     case 'notify':
       throw new ApiError('internal', 'notify jobs are delivered, not transitioned');
   }
-}
-
-function messageFor(incident: ReturnType<IncidentRepo['get']>): NotificationMessage {
-  const detailLines = Object.entries(incident.details)
-    .slice(0, 5)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`.slice(0, 200));
-  return formatMessage({ incidentId: incident.id, number: incident.number, title: incident.title, serviceName: incident.serviceName, urgency: incident.urgency, triggeredAt: incident.createdAt, detailLines });
 }

@@ -33,23 +33,20 @@ export class ConfigRepo {
     this.store = store;
   }
 
-  private get db() {
-    return this.store.db;
-  }
 
   /** isFresh tells whether the database has never held a profile (a new installation). */
   isFresh(): boolean {
-    return this.db.prepare('SELECT 1 FROM profile WHERE id = 1').get() === undefined;
+    return this.store.prepare('SELECT 1 FROM profile WHERE id = 1').get() === undefined;
   }
 
   getProfile(): Profile {
-    const r = this.db.prepare('SELECT name, email, phone, time_zone FROM profile WHERE id = 1').get() as Row | undefined;
+    const r = this.store.prepare('SELECT name, email, phone, time_zone FROM profile WHERE id = 1').get() as Row | undefined;
     if (!r) return { name: '', email: '', phone: '', timeZone: defaultTimeZone() };
     return { name: String(r.name), email: String(r.email), phone: String(r.phone), timeZone: String(r.time_zone) };
   }
 
   setProfile(p: Profile): Profile {
-    this.db
+    this.store
       .prepare('INSERT INTO profile (id, name, email, phone, time_zone) VALUES (1, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone, time_zone = excluded.time_zone')
       .run(p.name, p.email, p.phone, p.timeZone);
     return this.getProfile();
@@ -58,114 +55,114 @@ export class ConfigRepo {
   // Contact methods
 
   listContactMethods(): ContactMethod[] {
-    return (this.db.prepare('SELECT * FROM contact_methods ORDER BY id').all() as Row[]).map(contactFromRow);
+    return (this.store.prepare('SELECT * FROM contact_methods ORDER BY id').all() as Row[]).map(contactFromRow);
   }
 
   getContactMethod(id: number): ContactMethod {
-    const r = this.db.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('contact method', id);
     return contactFromRow(r);
   }
 
   createContactMethod(v: ContactMethodInput): ContactMethod {
     this.checkLabel(v.label, null);
-    const res = this.db.prepare('INSERT INTO contact_methods (type, label, address, secret_ref) VALUES (?, ?, ?, ?)').run(v.type, v.label, v.address, v.secretRef);
+    const res = this.store.prepare('INSERT INTO contact_methods (type, label, address, secret_ref) VALUES (?, ?, ?, ?)').run(v.type, v.label, v.address, v.secretRef);
     return this.getContactMethod(Number(res.lastInsertRowid));
   }
 
   updateContactMethod(id: number, v: ContactMethodInput): ContactMethod {
     this.getContactMethod(id);
     this.checkLabel(v.label, id);
-    this.db.prepare('UPDATE contact_methods SET type = ?, label = ?, address = ?, secret_ref = ? WHERE id = ?').run(v.type, v.label, v.address, v.secretRef, id);
+    this.store.prepare('UPDATE contact_methods SET type = ?, label = ?, address = ?, secret_ref = ? WHERE id = ?').run(v.type, v.label, v.address, v.secretRef, id);
     return this.getContactMethod(id);
   }
 
   deleteContactMethod(id: number): void {
     const cm = this.getContactMethod(id);
-    const rules = this.db.prepare('SELECT COUNT(*) AS n FROM notification_rules WHERE contact_method_id = ?').get(id) as { n: number };
+    const rules = this.store.prepare('SELECT COUNT(*) AS n FROM notification_rules WHERE contact_method_id = ?').get(id) as { n: number };
     if (rules.n > 0) throw new ApiError('conflict', `contact method "${cm.label}" is used by ${rules.n} notification rule(s); delete those first`);
     const policy = this.listEscalationPolicies().find((p) => p.levels.some((l) => l.targets.some((t) => t.kind === 'contact' && t.contactMethodId === id)));
     if (policy) throw new ApiError('conflict', `contact method "${cm.label}" is a target of escalation policy "${policy.name}"; remove it there first`);
-    this.db.prepare('DELETE FROM contact_methods WHERE id = ?').run(id);
+    this.store.prepare('DELETE FROM contact_methods WHERE id = ?').run(id);
   }
 
   // Notification rules
 
   listNotificationRules(): NotificationRule[] {
-    return (this.db.prepare('SELECT * FROM notification_rules ORDER BY urgency, start_delay_minutes, id').all() as Row[]).map(ruleFromRow);
+    return (this.store.prepare('SELECT * FROM notification_rules ORDER BY urgency, start_delay_minutes, id').all() as Row[]).map(ruleFromRow);
   }
 
   getNotificationRule(id: number): NotificationRule {
-    const r = this.db.prepare('SELECT * FROM notification_rules WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT * FROM notification_rules WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('notification rule', id);
     return ruleFromRow(r);
   }
 
   createNotificationRule(v: NotificationRuleInput): NotificationRule {
     this.requireContact(v.contactMethodId, 'contactMethodId');
-    const res = this.db.prepare('INSERT INTO notification_rules (urgency, start_delay_minutes, contact_method_id) VALUES (?, ?, ?)').run(v.urgency, v.startDelayMinutes, v.contactMethodId);
+    const res = this.store.prepare('INSERT INTO notification_rules (urgency, start_delay_minutes, contact_method_id) VALUES (?, ?, ?)').run(v.urgency, v.startDelayMinutes, v.contactMethodId);
     return this.getNotificationRule(Number(res.lastInsertRowid));
   }
 
   updateNotificationRule(id: number, v: NotificationRuleInput): NotificationRule {
     this.getNotificationRule(id);
     this.requireContact(v.contactMethodId, 'contactMethodId');
-    this.db.prepare('UPDATE notification_rules SET urgency = ?, start_delay_minutes = ?, contact_method_id = ? WHERE id = ?').run(v.urgency, v.startDelayMinutes, v.contactMethodId, id);
+    this.store.prepare('UPDATE notification_rules SET urgency = ?, start_delay_minutes = ?, contact_method_id = ? WHERE id = ?').run(v.urgency, v.startDelayMinutes, v.contactMethodId, id);
     return this.getNotificationRule(id);
   }
 
   deleteNotificationRule(id: number): void {
     this.getNotificationRule(id);
-    this.db.prepare('DELETE FROM notification_rules WHERE id = ?').run(id);
+    this.store.prepare('DELETE FROM notification_rules WHERE id = ?').run(id);
   }
 
   // Escalation policies
 
   listEscalationPolicies(): EscalationPolicy[] {
-    return (this.db.prepare('SELECT * FROM escalation_policies ORDER BY id').all() as Row[]).map(policyFromRow);
+    return (this.store.prepare('SELECT * FROM escalation_policies ORDER BY id').all() as Row[]).map(policyFromRow);
   }
 
   getEscalationPolicy(id: number): EscalationPolicy {
-    const r = this.db.prepare('SELECT * FROM escalation_policies WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT * FROM escalation_policies WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('escalation policy', id);
     return policyFromRow(r);
   }
 
   createEscalationPolicy(v: EscalationPolicyInput): EscalationPolicy {
     this.checkPolicy(v, null);
-    const res = this.db.prepare('INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES (?, ?, ?, ?)').run(v.name, v.description, JSON.stringify(v.levels), v.repeatCount);
+    const res = this.store.prepare('INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES (?, ?, ?, ?)').run(v.name, v.description, JSON.stringify(v.levels), v.repeatCount);
     return this.getEscalationPolicy(Number(res.lastInsertRowid));
   }
 
   updateEscalationPolicy(id: number, v: EscalationPolicyInput): EscalationPolicy {
     this.getEscalationPolicy(id);
     this.checkPolicy(v, id);
-    this.db.prepare('UPDATE escalation_policies SET name = ?, description = ?, levels_json = ?, repeat_count = ? WHERE id = ?').run(v.name, v.description, JSON.stringify(v.levels), v.repeatCount, id);
+    this.store.prepare('UPDATE escalation_policies SET name = ?, description = ?, levels_json = ?, repeat_count = ? WHERE id = ?').run(v.name, v.description, JSON.stringify(v.levels), v.repeatCount, id);
     return this.getEscalationPolicy(id);
   }
 
   deleteEscalationPolicy(id: number): void {
     const p = this.getEscalationPolicy(id);
-    const used = this.db.prepare('SELECT name FROM services WHERE escalation_policy_id = ? LIMIT 1').get(id) as Row | undefined;
+    const used = this.store.prepare('SELECT name FROM services WHERE escalation_policy_id = ? LIMIT 1').get(id) as Row | undefined;
     if (used) throw new ApiError('conflict', `escalation policy "${p.name}" is used by service "${String(used.name)}"; give that service another policy first`);
-    this.db.prepare('DELETE FROM escalation_policies WHERE id = ?').run(id);
+    this.store.prepare('DELETE FROM escalation_policies WHERE id = ?').run(id);
   }
 
   // Services
 
   listServices(): Service[] {
-    return (this.db.prepare('SELECT * FROM services ORDER BY name').all() as Row[]).map(serviceFromRow);
+    return (this.store.prepare('SELECT * FROM services ORDER BY name').all() as Row[]).map(serviceFromRow);
   }
 
   getService(id: number): Service {
-    const r = this.db.prepare('SELECT * FROM services WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT * FROM services WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('service', id);
     return serviceFromRow(r);
   }
 
   createService(v: ServiceInput): Service {
     this.checkService(v, null);
-    const res = this.db
+    const res = this.store
       .prepare('INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(v.name, v.description, v.escalationPolicyId, JSON.stringify(v.urgencyRule), v.ackTimeoutMinutes, v.autoResolveMinutes, JSON.stringify(v.maintenanceWindows), v.enabled ? 1 : 0);
     return this.getService(Number(res.lastInsertRowid));
@@ -174,7 +171,7 @@ export class ConfigRepo {
   updateService(id: number, v: ServiceInput): Service {
     this.getService(id);
     this.checkService(v, id);
-    this.db
+    this.store
       .prepare('UPDATE services SET name = ?, description = ?, escalation_policy_id = ?, urgency_rule_json = ?, ack_timeout_minutes = ?, auto_resolve_minutes = ?, maintenance_json = ?, enabled = ? WHERE id = ?')
       .run(v.name, v.description, v.escalationPolicyId, JSON.stringify(v.urgencyRule), v.ackTimeoutMinutes, v.autoResolveMinutes, JSON.stringify(v.maintenanceWindows), v.enabled ? 1 : 0, id);
     return this.getService(id);
@@ -182,20 +179,20 @@ export class ConfigRepo {
 
   deleteService(id: number): void {
     const s = this.getService(id);
-    const n = this.db.prepare('SELECT COUNT(*) AS n FROM incidents WHERE service_id = ?').get(id) as { n: number };
+    const n = this.store.prepare('SELECT COUNT(*) AS n FROM incidents WHERE service_id = ?').get(id) as { n: number };
     if (n.n > 0) throw new ApiError('conflict', `service "${s.name}" has ${n.n} incident(s) in its history; disable it instead of deleting it`);
-    this.db.prepare('DELETE FROM services WHERE id = ?').run(id);
+    this.store.prepare('DELETE FROM services WHERE id = ?').run(id);
   }
 
   private requireContact(id: number, path: string): ContactMethod {
-    const r = this.db.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw new ApiError('invalid_input', `${path}: contact method ${id} does not exist`, [{ path, message: `contact method ${id} does not exist` }]);
     return contactFromRow(r);
   }
 
   /** Labels name contact methods in the configuration file and the UI, so they are unique. */
   private checkLabel(label: string, id: number | null): void {
-    const clash = this.db.prepare('SELECT id FROM contact_methods WHERE label = ? AND id IS NOT ?').get(label, id) as Row | undefined;
+    const clash = this.store.prepare('SELECT id FROM contact_methods WHERE label = ? AND id IS NOT ?').get(label, id) as Row | undefined;
     if (clash) throw new ApiError('invalid_input', `label: a contact method labelled "${label}" already exists`, [{ path: 'label', message: 'must be unique' }]);
   }
 
@@ -205,14 +202,14 @@ export class ConfigRepo {
         if (t.kind === 'contact') this.requireContact(t.contactMethodId, `levels.${li}.targets.${ti}.contactMethodId`);
       }),
     );
-    const clash = this.db.prepare('SELECT id FROM escalation_policies WHERE name = ? AND id IS NOT ?').get(v.name, id) as Row | undefined;
+    const clash = this.store.prepare('SELECT id FROM escalation_policies WHERE name = ? AND id IS NOT ?').get(v.name, id) as Row | undefined;
     if (clash) throw new ApiError('invalid_input', `name: an escalation policy named "${v.name}" already exists`, [{ path: 'name', message: 'must be unique' }]);
   }
 
   private checkService(v: ServiceInput, id: number | null): void {
-    const p = this.db.prepare('SELECT id FROM escalation_policies WHERE id = ?').get(v.escalationPolicyId) as Row | undefined;
+    const p = this.store.prepare('SELECT id FROM escalation_policies WHERE id = ?').get(v.escalationPolicyId) as Row | undefined;
     if (!p) throw new ApiError('invalid_input', `escalationPolicyId: escalation policy ${v.escalationPolicyId} does not exist`, [{ path: 'escalationPolicyId', message: `escalation policy ${v.escalationPolicyId} does not exist` }]);
-    const clash = this.db.prepare('SELECT id FROM services WHERE name = ? AND id IS NOT ?').get(v.name, id) as Row | undefined;
+    const clash = this.store.prepare('SELECT id FROM services WHERE name = ? AND id IS NOT ?').get(v.name, id) as Row | undefined;
     if (clash) throw new ApiError('invalid_input', `name: a service named "${v.name}" already exists`, [{ path: 'name', message: 'must be unique' }]);
   }
 }

@@ -3,13 +3,14 @@
  * migrations applied at open in one transaction, and a `transaction()` helper so every
  * multi-row change commits (or rolls back) as one.
  */
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations/index.ts';
 
 /** Store wraps one SQLite connection; the engine is its only writer. */
 export class Store {
   readonly db: DatabaseSync;
   private depth = 0;
+  private readonly statements = new Map<string, StatementSync>();
 
   constructor(path: string) {
     this.db = new DatabaseSync(path);
@@ -19,6 +20,22 @@ export class Store {
     this.db.exec('PRAGMA foreign_keys = ON');
     this.db.exec('PRAGMA busy_timeout = 5000');
     this.migrate();
+  }
+
+  /**
+   * prepare returns a prepared statement for sql, compiled once per connection and reused:
+   * compiling is most of the cost of a small query. Callers must not change a cached statement's
+   * settings (setReturnArrays and the like); use `db.prepare` for that.
+   */
+  prepare(sql: string): StatementSync {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      // SQL built with a varying IN (...) list makes a few variants; bound the cache all the same.
+      if (this.statements.size >= 1000) this.statements.clear();
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** schemaVersion is the number of the newest applied migration. */
@@ -55,6 +72,7 @@ export class Store {
   }
 
   close(): void {
+    this.statements.clear();
     if (this.db.isOpen) this.db.close();
   }
 

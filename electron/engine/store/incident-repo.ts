@@ -51,14 +51,11 @@ export class IncidentRepo {
     this.store = store;
   }
 
-  private get db() {
-    return this.store.db;
-  }
 
   /** create inserts a triggered incident at level 1, round 1 and returns its state. */
   create(n: NewIncident): IncidentState {
-    const next = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM incidents').get() as { n: number };
-    const res = this.db
+    const next = this.store.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM incidents').get() as { n: number };
+    const res = this.store
       .prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
                 VALUES (?, ?, ?, ?, ?, 'triggered', ?, ?, 1, 1, 1, 1, ?, ?)`)
       .run(next.n, n.title, n.serviceId, n.urgency, n.severity, n.dedupKey, n.createdAt, JSON.stringify(n.details), n.createdAt);
@@ -67,20 +64,20 @@ export class IncidentRepo {
 
   /** state loads an incident as the lifecycle sees it. */
   state(id: number): IncidentState {
-    const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('incident', id);
     return stateFromRow(r);
   }
 
   /** findOpen finds the open (not resolved) incident of a service with a dedup key. */
   findOpen(serviceId: number, dedupKey: string): IncidentState | undefined {
-    const r = this.db.prepare("SELECT * FROM incidents WHERE service_id = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, dedupKey) as Row | undefined;
+    const r = this.store.prepare("SELECT * FROM incidents WHERE service_id = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, dedupKey) as Row | undefined;
     return r ? stateFromRow(r) : undefined;
   }
 
   /** save writes back an incident's mutable fields. */
   save(s: IncidentState, now: number): void {
-    this.db
+    this.store
       .prepare(`UPDATE incidents SET title = ?, urgency = ?, severity = ?, status = ?, acknowledged_at = ?, resolved_at = ?, resolved_by = ?, snoozed_until = ?,
                 escalation_level = ?, escalation_round = ?, cycle = ?, alert_count = ?, details_json = ?, updated_at = ? WHERE id = ?`)
       .run(s.title, s.urgency, s.severity, s.status, s.acknowledgedAt, s.resolvedAt, s.resolvedBy, s.snoozedUntil, s.escalationLevel, s.escalationRound, s.cycle, s.alertCount, JSON.stringify(s.details), now, s.id);
@@ -88,7 +85,7 @@ export class IncidentRepo {
 
   /** get returns an incident for the API. */
   get(id: number): Incident {
-    const r = this.db.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('incident', id);
     return incidentFromRow(r);
   }
@@ -110,8 +107,8 @@ export class IncidentRepo {
       args.push(f.urgency);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = this.db.prepare(`SELECT COUNT(*) AS n FROM incidents i ${clause}`).get(...args) as { n: number };
-    const rows = this.db
+    const total = this.store.prepare(`SELECT COUNT(*) AS n FROM incidents i ${clause}`).get(...args) as { n: number };
+    const rows = this.store
       .prepare(`SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id ${clause} ORDER BY i.id DESC LIMIT ? OFFSET ?`)
       .all(...args, f.limit, f.offset) as Row[];
     return { incidents: rows.map(incidentFromRow), total: total.n };
@@ -119,12 +116,12 @@ export class IncidentRepo {
 
   /** addLog appends a timeline entry. */
   addLog(incidentId: number, at: number, e: LogDraft): void {
-    this.db.prepare('INSERT INTO log_entries (incident_id, at, type, actor, message, data_json) VALUES (?, ?, ?, ?, ?, ?)').run(incidentId, at, e.type, e.actor, e.message, JSON.stringify(e.data ?? {}));
+    this.store.prepare('INSERT INTO log_entries (incident_id, at, type, actor, message, data_json) VALUES (?, ?, ?, ?, ?, ?)').run(incidentId, at, e.type, e.actor, e.message, JSON.stringify(e.data ?? {}));
   }
 
   /** timeline returns an incident's log entries, oldest first. */
   timeline(incidentId: number): LogEntry[] {
-    return (this.db.prepare('SELECT * FROM log_entries WHERE incident_id = ? ORDER BY id').all(incidentId) as Row[]).map((r) => ({
+    return (this.store.prepare('SELECT * FROM log_entries WHERE incident_id = ? ORDER BY id').all(incidentId) as Row[]).map((r) => ({
       id: Number(r.id),
       incidentId: Number(r.incident_id),
       at: iso(r.at) as string,
@@ -139,7 +136,7 @@ export class IncidentRepo {
 
   /** schedule inserts a job; a job whose key exists already is left alone (idempotent). */
   schedule(incidentId: number, job: PlannedJob, now: number): void {
-    this.db
+    this.store
       .prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(key) DO NOTHING")
       .run(incidentId, job.kind, job.dueAt, job.key, JSON.stringify(job.payload), now);
   }
@@ -147,20 +144,20 @@ export class IncidentRepo {
   /** cancel marks an incident's pending jobs of these kinds cancelled. */
   cancel(incidentId: number, kinds: JobKind[], now: number): void {
     if (kinds.length === 0) return;
-    this.db
+    this.store
       .prepare(`UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (${kinds.map(() => '?').join(', ')})`)
       .run(now, incidentId, ...kinds);
   }
 
   /** nextDue is the due time of the earliest pending job, if any. */
   nextDue(): number | undefined {
-    const r = this.db.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending'").get() as { t: number | null };
+    const r = this.store.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending'").get() as { t: number | null };
     return r.t ?? undefined;
   }
 
   /** due returns pending jobs due at or before now, oldest first. */
   due(now: number, limit = 100): JobRow[] {
-    return (this.db.prepare(
+    return (this.store.prepare(
           // At one instant, timers (escalations, timeouts) go before deliveries: a level that timed out is not paged.
           "SELECT * FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, CASE kind WHEN 'notify' THEN 1 ELSE 0 END, id LIMIT ?",
         ).all(now, limit) as Row[]).map(jobFromRow);
@@ -168,18 +165,18 @@ export class IncidentRepo {
 
   /** running returns jobs that were started but not finished (a crash happened mid-delivery). */
   running(): JobRow[] {
-    return (this.db.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY id").all() as Row[]).map(jobFromRow);
+    return (this.store.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY id").all() as Row[]).map(jobFromRow);
   }
 
   /** setJobState moves a job to a new state; it returns false when the job was not in the expected state. */
   setJobState(id: number, from: JobRow['state'], to: JobRow['state'], now: number): boolean {
-    const res = this.db.prepare('UPDATE jobs SET state = ?, done_at = ? WHERE id = ? AND state = ?').run(to, to === 'running' ? null : now, id, from);
+    const res = this.store.prepare('UPDATE jobs SET state = ?, done_at = ? WHERE id = ? AND state = ?').run(to, to === 'running' ? null : now, id, from);
     return Number(res.changes) === 1;
   }
 
   /** pendingJobs lists an incident's pending jobs (for tests and the UI's "what happens next"). */
   pendingJobs(incidentId: number): JobRow[] {
-    return (this.db.prepare("SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id").all(incidentId) as Row[]).map(jobFromRow);
+    return (this.store.prepare("SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id").all(incidentId) as Row[]).map(jobFromRow);
   }
 }
 

@@ -110,6 +110,12 @@ const FORWARDED_EVENTS = {
   'incident.changed': true,
   'config.changed': true,
   'notification.desktop': true,
+  'integrations.changed': true,
+  'changeEvent.recorded': true,
+  'delivery.budget': true,
+  'monitor.changed': true,
+  'monitor.deleted': true,
+  'monitoring.changed': true,
 } satisfies Record<ApiEventName, true>;
 const EVENT_NAMES = Object.keys(FORWARDED_EVENTS) as ApiEventName[];
 /** RECONNECT_MAX_MS caps the wait between attempts to reopen a closed event stream. */

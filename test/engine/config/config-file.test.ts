@@ -82,7 +82,7 @@ afterEach(() => store.close());
 describe('exportConfig and importConfig', () => {
   it('round-trips: an export imports back to the same export, in YAML and JSON', () => {
     const summary = importConfig(store, SAMPLE);
-    expect(summary).toEqual({ contactMethods: 3, notificationRules: 3, escalationPolicies: 2, services: 2 });
+    expect(summary).toEqual({ contactMethods: 3, notificationRules: 3, escalationPolicies: 2, services: 2, monitors: 0 });
 
     const yaml = exportConfig(store, 'yaml');
     const json = exportConfig(store, 'json');
