@@ -5,28 +5,10 @@
  * client built from this file and never knows which transport it has.
  */
 import { z } from 'zod';
-import {
-  Actor,
-  ContactMethodInput,
-  EscalationPolicyInput,
-  Id,
-  IncidentStatus,
-  NotificationRuleInput,
-  ProfileInput,
-  ServiceInput,
-  TriggerInput,
-  Urgency,
-  type ContactMethod,
-  type EscalationPolicy,
-  type Incident,
-  type IncidentWithTimeline,
-  type NotificationRule,
-  type Profile,
-  type Service,
-} from './schemas.ts';
-import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration } from './schemas.ts';
-import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './schemas.ts';
-import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './schemas.ts';
+import { Actor, ContactMethodInput, EscalationPolicyInput, Id, IncidentStatus, NotificationRuleInput, ProfileInput, ServiceInput, TriggerInput, Urgency, type ContactMethod, type EscalationPolicy, type Incident, type IncidentWithTimeline, type NotificationRule, type Profile, type Service } from './schemas.ts';
+import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration } from './integration-schemas.ts';
+import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './channel-schemas.ts';
+import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 const none = z.strictObject({});
 /** UserSecretRef is a keychain entry a person may set or delete; "standby." entries are Standby's own (signing keys, integration keys). */

@@ -6,8 +6,9 @@
  * Built from the domain schemas, so a field's rule and message are the same everywhere.
  */
 import { z } from 'zod';
-import { ChannelSettingsSchemas, ContactMethodInput, EscalationLevel, EscalationPolicyInput, EscalationTarget, NotificationRuleInput, ProfileInput, ServiceInput } from './schemas.ts';
-import { MonitorFields, MonitoringSettings, monitorRules } from './schemas.ts';
+import { ChannelSettingsSchemas } from './channel-schemas.ts';
+import { ContactMethodInput, EscalationLevel, EscalationPolicyInput, EscalationTarget, NotificationRuleInput, ProfileInput, ServiceInput } from './schemas.ts';
+import { MonitorFields, MonitoringSettings, monitorRules } from './monitor-schemas.ts';
 
 /** ConfigFileVersion is the format version this build reads and writes. */
 export const ConfigFileVersion = 1;

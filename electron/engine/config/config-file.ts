@@ -10,7 +10,7 @@ import { ConfigFile, ConfigFileVersion } from '../../shared/config-file.ts';
 import type { ConfigPolicy, ConfigRule, ConfigService } from '../../shared/config-file.ts';
 import { ApiError, invalidInput } from '../../shared/errors.ts';
 import type { ContactMethod, ContactMethodInput, EscalationPolicyInput, ServiceInput } from '../../shared/schemas.ts';
-import { MonitoringSettings } from '../../shared/schemas.ts';
+import { MonitoringSettings } from '../../shared/monitor-schemas.ts';
 import { applyMonitors, checkMonitorConfigs, monitorsDocument } from '../monitors/config-section.ts';
 import { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';

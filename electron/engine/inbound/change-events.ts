@@ -4,7 +4,7 @@
  * context when something breaks, and never page anyone.
  */
 import type { SQLInputValue } from 'node:sqlite';
-import type { ChangeEvent } from '../../shared/schemas.ts';
+import type { ChangeEvent } from '../../shared/integration-schemas.ts';
 import type { Store } from '../store/database.ts';
 import { MAX_SUMMARY } from './events-v2.ts';
 import type { IntegrationRow } from './integrations-repo.ts';

@@ -6,7 +6,7 @@
  */
 import type { ApiArgs, ApiEvent, ApiOutputs } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
-import type { Integration } from '../../shared/schemas.ts';
+import type { Integration } from '../../shared/integration-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { IncidentEngine } from '../incidents/incident-engine.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';

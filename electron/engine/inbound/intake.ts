@@ -6,7 +6,7 @@
  * writes anything, so bad input never changes stored data.
  */
 import { ApiError } from '../../shared/errors.ts';
-import type { IntegrationType } from '../../shared/schemas.ts';
+import type { IntegrationType } from '../../shared/integration-schemas.ts';
 import { applyNotification, readNotification } from './alertmanager.ts';
 import { readChangeEvent } from './change-events.ts';
 import { applyEvent, readEvent } from './events-v2.ts';

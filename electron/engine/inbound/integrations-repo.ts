@@ -4,7 +4,7 @@
  */
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { notFound } from '../../shared/errors.ts';
-import type { AlertGrouping, IntegrationType } from '../../shared/schemas.ts';
+import type { AlertGrouping, IntegrationType } from '../../shared/integration-schemas.ts';
 import type { Store } from '../store/database.ts';
 
 type Row = Record<string, SQLInputValue>;

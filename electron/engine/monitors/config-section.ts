@@ -6,7 +6,7 @@
  */
 import type { ConfigFile } from '../../shared/config-file.ts';
 import { ApiError } from '../../shared/errors.ts';
-import { MonitorFields, type MonitorInput } from '../../shared/schemas.ts';
+import { MonitorFields, type MonitorInput } from '../../shared/monitor-schemas.ts';
 import { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import { prepareMonitor } from './monitor-api.ts';

@@ -2,7 +2,7 @@
  * A monitor as the runner holds it, and what the runner does with one that needs no runner state:
  * where its checks fall in time, its view for the API, and one check run with its timeout.
  */
-import type { CheckResult, MonitorView } from '../../shared/schemas.ts';
+import type { CheckResult, MonitorView } from '../../shared/monitor-schemas.ts';
 import { displayStatus, type JudgementState } from './judgement.ts';
 import type { MonitorRecord } from './monitor-repo.ts';
 import { errorText, type CheckOutcome, type HeartbeatState, type MonitorType } from './monitor-type.ts';

@@ -7,7 +7,7 @@
  */
 import type { ApiArgs, ApiMethod, ApiOutputs } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
-import type { MonitorInput, MonitorView } from '../../shared/schemas.ts';
+import type { MonitorInput, MonitorView } from '../../shared/monitor-schemas.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/database.ts';
 import { hashPingKey, newPingKey, pingKeyRef, pingPath } from './heartbeats.ts';

@@ -5,7 +5,7 @@
  */
 import type { SQLInputValue } from 'node:sqlite';
 import { ApiError, notFound } from '../../shared/errors.ts';
-import { MonitoringSettings, type Monitor, type MonitorInput } from '../../shared/schemas.ts';
+import { MonitoringSettings, type Monitor, type MonitorInput } from '../../shared/monitor-schemas.ts';
 import type { Store } from '../store/database.ts';
 import { initialJudgement, type JudgementState } from './judgement.ts';
 import type { HeartbeatState } from './monitor-type.ts';

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import type { CheckPhases } from '../../shared/schemas.ts';
+import type { CheckPhases } from '../../shared/monitor-schemas.ts';
 
 /** Verdict is what a check itself can say: up, degraded (up but slow), or down. */
 export type Verdict = 'up' | 'degraded' | 'down';

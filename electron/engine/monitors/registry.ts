@@ -4,7 +4,7 @@
  * type's schema, so errors name the field (`config.url: must be an http(s) URL`).
  */
 import { z } from 'zod';
-import type { MonitorTypeInfo } from '../../shared/schemas.ts';
+import type { MonitorTypeInfo } from '../../shared/monitor-schemas.ts';
 import { ApiError, invalidInput } from '../../shared/errors.ts';
 import type { MonitorType } from './monitor-type.ts';
 import { diskMonitor } from './types/disk.ts';

@@ -6,7 +6,7 @@
  * history. Writes are buffered and committed together (one transaction, one fsync) every second.
  */
 import type { StatementSync } from 'node:sqlite';
-import type { CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/schemas.ts';
+import type { CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
 import type { Store } from '../store/database.ts';
 
 /** HOUR and DAY are the rollup bucket sizes in ms. */

@@ -5,7 +5,7 @@
  * With no monitors it sets no timer at all.
  */
 import type { ApiEvent } from '../../shared/api.ts';
-import type { MonitoringStatus, MonitorView } from '../../shared/schemas.ts';
+import type { MonitoringStatus, MonitorView } from '../../shared/monitor-schemas.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { IncidentEngine } from '../incidents/incident-engine.ts';
 import type { Store } from '../store/database.ts';

@@ -5,7 +5,7 @@
  * issued it, the expiry bounds it, and `ack_link_uses` makes it single use.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AckSettings, type ChannelSettingsOf } from '../../shared/schemas.ts';
+import { AckSettings, type ChannelSettingsOf } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/database.ts';

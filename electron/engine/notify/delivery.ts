@@ -6,7 +6,8 @@
  * A job left running by a crash is never sent again: the channel may already have accepted it.
  */
 import type { ApiEvent } from '../../shared/api.ts';
-import type { ContactMethod, DeliveryBudget, DeliveryOutcome } from '../../shared/schemas.ts';
+import type { ContactMethod } from '../../shared/schemas.ts';
+import type { DeliveryBudget, DeliveryOutcome } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifyPayload } from '../incidents/lifecycle.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -21,7 +22,7 @@ import { incidentMessage, testMessage } from './message.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
 import { SettingsRepo } from './settings-repo.ts';
-import { DeliverySettings } from '../../shared/schemas.ts';
+import { DeliverySettings } from '../../shared/channel-schemas.ts';
 
 /** DeliveryDeps are the stage's collaborators. */
 export interface DeliveryDeps {

@@ -3,7 +3,7 @@
  * and never past the retry window that starts at the first attempt. A vendor's Retry-After is honoured
  * when it fits the window. No jitter: one person's notifications never stampede a vendor.
  */
-import type { ChannelSettingsOf } from '../../shared/schemas.ts';
+import type { ChannelSettingsOf } from '../../shared/channel-schemas.ts';
 
 /** DEFAULT_DELIVERY holds the delivery settings' defaults. */
 export const DEFAULT_DELIVERY = { retries: 3, retryBaseSeconds: 10, maxRetryMinutes: 15, timeoutSeconds: 10, smsVoicePerDay: 20 } as const;

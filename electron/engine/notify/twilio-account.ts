@@ -1,5 +1,5 @@
 /** The Twilio account SMS and voice calls share: `channels.twilio` settings and the auth token from the keychain. */
-import { TwilioSettings, type ChannelSettingsOf } from '../../shared/schemas.ts';
+import { TwilioSettings, type ChannelSettingsOf } from '../../shared/channel-schemas.ts';
 import type { ChannelContext } from './channel.ts';
 import { jsonField } from './http-client.ts';
 import { joinUrl, parseSettings, requireSecret, type Parsed } from './settings.ts';

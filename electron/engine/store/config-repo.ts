@@ -5,17 +5,7 @@
  */
 import type { SQLInputValue } from 'node:sqlite';
 import { ApiError, notFound } from '../../shared/errors.ts';
-import type {
-  ContactMethod,
-  ContactMethodInput,
-  EscalationPolicy,
-  EscalationPolicyInput,
-  NotificationRule,
-  NotificationRuleInput,
-  Profile,
-  Service,
-  ServiceInput,
-} from '../../shared/schemas.ts';
+import type { ContactMethod, ContactMethodInput, EscalationPolicy, EscalationPolicyInput, NotificationRule, NotificationRuleInput, Profile, Service, ServiceInput } from '../../shared/schemas.ts';
 import type { Store } from './database.ts';
 
 type Row = Record<string, SQLInputValue>;

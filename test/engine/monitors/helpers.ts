@@ -1,7 +1,7 @@
 /** Loopback servers the monitor tests control, and an engine set up to run monitors on fake time. */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
-import type { MonitorInput, MonitorView } from '../../../electron/shared/schemas.ts';
+import type { MonitorInput, MonitorView } from '../../../electron/shared/monitor-schemas.ts';
 import { onCallSetup, testEngine, type TestEngine } from '../../helpers/engine.ts';
 
 /** HttpTarget is an HTTP server on 127.0.0.1 whose answers the test sets. */

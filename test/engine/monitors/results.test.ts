@@ -4,7 +4,7 @@ import { MonitorRepo } from '../../../electron/engine/monitors/monitor-repo.ts';
 import { DAY, HOUR, ResultStore, type PendingResult } from '../../../electron/engine/monitors/results.ts';
 import { ConfigRepo } from '../../../electron/engine/store/config-repo.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
-import { MonitorInput } from '../../../electron/shared/schemas.ts';
+import { MonitorInput } from '../../../electron/shared/monitor-schemas.ts';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 let store: Store;

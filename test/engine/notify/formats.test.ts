@@ -1,7 +1,7 @@
 /** What channels say, within each vendor's limits, and the pure pieces of delivery: backoff, the local day, redaction. */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WebhookSettings } from '../../../electron/shared/schemas.ts';
+import { WebhookSettings } from '../../../electron/shared/channel-schemas.ts';
 import { localDay } from '../../../electron/engine/notify/budget.ts';
 import { formatMessage, shortText, type NotificationMessage } from '../../../electron/engine/notify/channel.ts';
 import { discordBody } from '../../../electron/engine/notify/channels/discord.ts';

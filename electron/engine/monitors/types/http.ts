@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { RequestError } from 'got';
 import { z } from 'zod';
-import type { CheckPhases } from '../../../shared/schemas.ts';
+import type { CheckPhases } from '../../../shared/monitor-schemas.ts';
 import { defineMonitorType, errorText, isLoopbackHost, round, type CheckOutcome } from '../monitor-type.ts';
 
 /** MAX_BODY_BYTES bounds the body read for keyword and JSON checks. */

@@ -4,7 +4,7 @@
  * a 5xx reply (and a refused login) is permanent, a connection failure or timeout is retryable.
  */
 import nodemailer from 'nodemailer';
-import { EmailSettings } from '../../../shared/schemas.ts';
+import { EmailSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, DeliveryResult } from '../channel.ts';
 import { shorten } from '../http-client.ts';
 import { parseSettings, requireSecret } from '../settings.ts';

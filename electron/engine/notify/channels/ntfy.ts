@@ -4,7 +4,7 @@
  * configured server (default https://ntfy.sh) or a full topic URL. With ack links on, the
  * notification carries Acknowledge and Resolve buttons (http actions).
  */
-import { NtfySettings } from '../../../shared/schemas.ts';
+import { NtfySettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, NotificationMessage } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';

@@ -3,7 +3,7 @@
  * user, message, title, priority. High urgency defaults to priority 2 (emergency: repeats until
  * acknowledged in the Pushover app), which requires retry (>= 30 s) and expire (<= 10800 s).
  */
-import { PushoverSettings } from '../../../shared/schemas.ts';
+import { PushoverSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';

@@ -3,7 +3,7 @@
  * takes `{to, message}`): configured as `channels.sms: {provider: webhook, url}`. When the contact
  * method names a keychain entry (secretRef), its value is sent as `Authorization: Bearer <secret>`.
  */
-import { SmsSettings } from '../../../shared/schemas.ts';
+import { SmsSettings } from '../../../shared/channel-schemas.ts';
 import { permanent, shortText, type Channel } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { parseSettings, requireSecret } from '../settings.ts';

@@ -3,7 +3,7 @@
  * /bot<token>/sendMessage with JSON `{chat_id, text}`. The token sits in the URL path, so errors show
  * the URL redacted. With ack links on, the message has Acknowledge and Resolve URL buttons.
  */
-import { TelegramSettings } from '../../../shared/schemas.ts';
+import { TelegramSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';

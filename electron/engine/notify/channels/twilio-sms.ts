@@ -1,5 +1,5 @@
 /** The SMS channel through Twilio's Messages API: `channels.sms: {provider: twilio}` plus `channels.twilio`. */
-import { SmsSettings } from '../../../shared/schemas.ts';
+import { SmsSettings } from '../../../shared/channel-schemas.ts';
 import { shortText, type Channel } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { truncate } from '../settings.ts';

@@ -1,5 +1,5 @@
 /** The voice call channel through Twilio's Calls API: the call speaks the incident's summary with TwiML <Say>. */
-import { VoiceSettings } from '../../../shared/schemas.ts';
+import { VoiceSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, NotificationMessage } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { optionalSettings, truncate } from '../settings.ts';

@@ -5,7 +5,7 @@
  * HMAC-SHA256 of `<X-Standby-Timestamp>.<body>` with that secret (see docs/channels.md to verify it).
  */
 import { createHmac } from 'node:crypto';
-import { WebhookSettings } from '../../../shared/schemas.ts';
+import { WebhookSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, NotificationMessage } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { optionalSettings, requireSecret } from '../settings.ts';
