@@ -6,12 +6,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SystemClock } from '../clock.ts';
 import { defaultDataDir } from '../data-dir.ts';
+import { DEFAULT_PORT } from '../http/listen.ts';
 import { InstanceLockedError } from '../instance-lock.ts';
 import { defaultSecretStore } from '../secrets/default-store.ts';
 import { isLoopback, startHeadless } from './server.ts';
 
-/** DEFAULT_PORT is where the headless server listens unless told otherwise. */
-export const DEFAULT_PORT = 8730;
 
 const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE]
   --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})

@@ -5,16 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import { ApiError } from '../../shared/errors.ts';
 import { SystemClock, type Clock } from '../clock.ts';
 import { importConfig } from '../config/config-file.ts';
 import { DATABASE_FILE } from '../data-dir.ts';
 import { Engine } from '../engine.ts';
-import { createHttpApp } from '../http/server.ts';
+import { listenHttp } from '../http/listen.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
 import type { DesktopPort } from '../notify/channel.ts';
 import { builtinChannels } from '../notify/registry.ts';
@@ -78,22 +75,14 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
     }
     await engine.start();
     const token = o.token ?? randomBytes(24).toString('base64url');
-    const app = createHttpApp(engine, { token, uiDir: o.uiDir });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => resolve(s as Server));
-      s.once('error', reject);
-    });
-    const port = (server.address() as AddressInfo).port;
-    const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-    const url = `http://${host}:${port}`;
+    const http = await listenHttp(engine, o.host, o.port, { token, uiDir: o.uiDir });
     const running = engine;
     return {
       engine: running,
-      url,
+      url: http.url,
       token,
       async close() {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await http.close();
         await running.stop();
         release();
       },
