@@ -59,18 +59,20 @@ export class GroupCommit {
       setImmediate(() => this.flush());
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const db = this.store.db;
+    const savepoint = this.store.prepare('SAVEPOINT inbound_event');
+    const release = this.store.prepare('RELEASE inbound_event');
+    const rollback = this.store.prepare('ROLLBACK TO inbound_event');
     try {
       this.store.transaction(() => {
         for (const p of batch) {
-          db.exec('SAVEPOINT inbound_event');
+          savepoint.run();
           try {
             const value = p.op();
-            db.exec('RELEASE inbound_event');
+            release.run();
             outcomes.push({ ok: true, value });
           } catch (error) {
-            db.exec('ROLLBACK TO inbound_event');
-            db.exec('RELEASE inbound_event');
+            rollback.run();
+            release.run();
             outcomes.push({ ok: false, error });
           }
         }
