@@ -17,14 +17,15 @@ import { importConfig } from '../electron/engine/config/config-file.ts';
 import { Engine } from '../electron/engine/engine.ts';
 import { httpMonitor } from '../electron/engine/monitors/types/http.ts';
 import { ChannelRegistry } from '../electron/engine/notify/registry.ts';
+import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WARMUP_S = 12;
 const MEASURE_S = 20;
 const IDLE_S = 60;
 const CURL_PAIRS = 60;
-/** SMALL_YOUNG_GEN is the V8 flag the last row runs with (semi-space in MB; see `node --v8-options`). */
-const SMALL_YOUNG_GEN = '--max-semi-space-size=4';
+/** SHIPPED_FLAGS are the V8 flags Standby runs with (electron/engine/runtime-flags.ts); the last row uses them. */
+const SHIPPED_FLAGS = [...V8_FLAGS];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SERVER = `require('http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/plain' }); s.end('ok'); })
@@ -130,7 +131,7 @@ async function idle(url: string) {
   const dir = mkdtempSync(join(tmpdir(), 'standby-bench-idle-'));
   const file = join(dir, 'standby.json');
   writeFileSync(file, config(url, 20, 60));
-  const child = spawn(process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SHIPPED_FLAGS, join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((r) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && r()));
   await sleep(5000);
   const a = procStat(child.pid!);
@@ -150,9 +151,9 @@ const target = await startTarget();
 try {
   const rows = [];
   for (const n of [0, 100, 1000, 2000]) rows.push(await loadInChild(target.url, n));
-  // V8 sizes its young generation by allocation rate; got allocates a lot per request. A small
-  // semi-space keeps RSS down at the cost of more (cheap) scavenges.
-  rows.push(await loadInChild(target.url, 2000, [SMALL_YOUNG_GEN]));
+  // Node's defaults first, then the flags Standby ships with (runtime-flags.ts): V8 sizes its young
+  // generation by allocation rate and got allocates a lot per request.
+  rows.push(await loadInChild(target.url, 2000, SHIPPED_FLAGS));
   const curl = await versusCurl(target.url);
   const idleCost = process.platform === 'linux' ? await idle(target.url) : undefined;
 

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
 
 /** PROJECT_DIR is the repository root (the folder with package.json). */
 export const PROJECT_DIR = join(import.meta.dirname, '..');
@@ -98,8 +99,8 @@ export async function main(argv: string[]): Promise<number> {
   if ((await buildIfMissing(['out/renderer/index.html'])) !== 0) {
     console.error('The web UI could not be built; starting the API anyway (its page says how to build the UI).');
   }
-  const headless = await import('../electron/engine/headless/cli.ts');
-  return headless.main(['serve', ...args]);
+  // A child process, so that the headless server runs with Standby's V8 flags like `npm run serve`.
+  return run(process.execPath, [...V8_FLAGS, join(PROJECT_DIR, 'electron/engine/headless/cli.ts'), 'serve', ...args]);
 }
 
 if (import.meta.main) {

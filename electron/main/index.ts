@@ -14,6 +14,7 @@ import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
 import { DEFAULT_PORT, listenHttp, type HttpListener } from '../engine/http/listen.ts';
 import { acquireInstanceLock } from '../engine/instance-lock.ts';
+import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { serveIpc } from './ipc.ts';
 import { OsNotifications } from './notifications.ts';
@@ -28,9 +29,7 @@ const log = (line: string) => console.log(`${new Date().toISOString()} standby: 
 // too (engine/data-dir.ts), whatever the package name says; STANDBY_DATA_DIR moves it, as it does
 // for `standby serve`.
 app.setName(APP_NAME);
-// A small young generation keeps memory flat under thousands of HTTP checks (bench/monitors.bench.ts:
-// 2,000 monitors at 10 s use 221 MB instead of 337 MB, and less CPU per check).
-app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=4');
+app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '));
 app.setPath('userData', process.env.STANDBY_DATA_DIR ? resolve(process.env.STANDBY_DATA_DIR) : join(app.getPath('appData'), APP_NAME));
 
 const loc = rendererLocation({
