@@ -7,9 +7,15 @@ import type { ApiEvent } from '../../../../electron/shared/api.ts';
 import { hasBridge, subscribe, UNAUTHORIZED_EVENT, type ConnectionStatus } from '../api-client.ts';
 import { adoptTokenFromUrl, forgetToken } from '../session.ts';
 import { analytics } from './analytics.svelte.ts';
+import { channels } from './channels.svelte.ts';
 import { config } from './config.svelte.ts';
+import { deliveryBudget } from './delivery-budget.svelte.ts';
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { incidents } from './incidents.svelte.ts';
+import { integrations } from './integrations.svelte.ts';
+import { monitorDetail } from './monitor-detail.svelte.ts';
+import { monitoring } from './monitoring.svelte.ts';
+import { monitors } from './monitors.svelte.ts';
 import { notifications } from './notifications.svelte.ts';
 
 /** AppMode is what the window can show: the UI, or the "no token" screen. */
@@ -65,6 +71,11 @@ export class AppState {
     void incidents.load();
     void incidentDetail.reload();
     analytics.invalidate();
+    void monitors.load();
+    void monitoring.load();
+    void monitorDetail.reload();
+    void deliveryBudget.load();
+    void integrations.open(integrations.serviceId);
   }
 
   #dispatch(e: ApiEvent): void {
@@ -78,12 +89,33 @@ export class AppState {
       case 'config.changed':
         config.handle(e.data.entity);
         incidents.handle(e);
+        if (e.data.entity === 'all') {
+          // An import replaces monitors and channel settings too.
+          void monitors.load();
+          if (channels.loaded) void channels.load();
+        }
         return;
       case 'notification.desktop':
         notifications.show(e.data);
         return;
-      default:
-        // Integrations and change events have no view yet.
+      case 'monitor.changed':
+        monitors.put(e.data.monitor);
+        monitorDetail.changed(e.data.monitor.id);
+        return;
+      case 'monitor.deleted':
+        monitors.drop(e.data.id);
+        return;
+      case 'monitoring.changed':
+        monitoring.set(e.data);
+        return;
+      case 'delivery.budget':
+        deliveryBudget.handle(e.data);
+        return;
+      case 'integrations.changed':
+        integrations.handleIntegrations(e.data.serviceId);
+        return;
+      case 'changeEvent.recorded':
+        integrations.handleChangeEvent(e.data.changeEvent);
         return;
     }
   }

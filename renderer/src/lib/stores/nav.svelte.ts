@@ -2,17 +2,20 @@
  * NavState is the window's hash router: which view it shows and which incident is open. Routes
  * are the part of the URL after `#`, as the Electron shell opens them (`/incidents/12` from a
  * notification or the tray; see electron/main/renderer-policy.ts): `/` and `/incidents` are the
- * incident list, `/incidents/<id>` one incident, `/services`, `/policies`, `/profile`,
- * `/analytics`, `/settings` the other views. Back and forward work as in any page.
+ * incident list, `/incidents/<id>` one incident, `/monitors/<id>` one monitor, `/monitors`,
+ * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views. Back and
+ * forward work as in any page.
  */
 import { incidentDetail } from './incident-detail.svelte.ts';
+import { monitorDetail } from './monitor-detail.svelte.ts';
 
 /** View names one page of the UI. */
-export type View = 'incidents' | 'services' | 'policies' | 'profile' | 'analytics' | 'settings';
+export type View = 'incidents' | 'monitors' | 'services' | 'policies' | 'profile' | 'analytics' | 'settings';
 
 /** VIEWS lists the pages in navigation order with their titles. */
 export const VIEWS: ReadonlyArray<{ id: View; title: string }> = [
   { id: 'incidents', title: 'Incidents' },
+  { id: 'monitors', title: 'Monitors' },
   { id: 'services', title: 'Services' },
   { id: 'policies', title: 'Escalation policies' },
   { id: 'profile', title: 'Profile & notifications' },
@@ -20,24 +23,30 @@ export const VIEWS: ReadonlyArray<{ id: View; title: string }> = [
   { id: 'settings', title: 'Settings' },
 ];
 
-/** Route is a view and, for incidents, the open incident (null: the list). */
+/** Route is a view and, for incidents and monitors, the open one (null: the list). */
 export interface Route {
   view: View;
   incidentId: number | null;
+  monitorId?: number | null;
 }
+
+const isId = (s: string | undefined): s is string => s !== undefined && /^\d+$/.test(s) && Number(s) > 0;
 
 /** parseRoute reads a location hash ("#/incidents/12"); anything unknown is the incident list. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#/, '').split('?')[0]?.split('/').filter(Boolean) ?? [];
   const [first, second] = parts;
-  if (first === 'incidents' && second !== undefined && /^\d+$/.test(second) && Number(second) > 0) return { view: 'incidents', incidentId: Number(second) };
+  if (first === 'incidents' && isId(second)) return { view: 'incidents', incidentId: Number(second) };
+  if (first === 'monitors' && isId(second)) return { view: 'monitors', incidentId: null, monitorId: Number(second) };
   const view = VIEWS.find((v) => v.id === first)?.id ?? 'incidents';
   return { view, incidentId: null };
 }
 
 /** routeHash writes a route as a location hash. */
 export function routeHash(r: Route): string {
-  return r.incidentId !== null ? `#/incidents/${r.incidentId}` : `#/${r.view}`;
+  if (r.incidentId !== null) return `#/incidents/${r.incidentId}`;
+  if (r.monitorId) return `#/monitors/${r.monitorId}`;
+  return `#/${r.view}`;
 }
 
 /** NavState holds the current view and follows the URL's hash. */
@@ -56,7 +65,12 @@ export class NavState {
     };
   }
 
-  /** go shows a view (for incidents: the list). */
+  /** openMonitor shows one monitor's page. */
+  openMonitor(id: number): void {
+    this.#navigate({ view: 'monitors', incidentId: null, monitorId: id });
+  }
+
+  /** go shows a view (for incidents and monitors: the list). */
   go(view: View): void {
     this.#navigate({ view, incidentId: null });
   }
@@ -78,6 +92,11 @@ export class NavState {
       if (incidentDetail.id !== r.incidentId) void incidentDetail.open(r.incidentId);
     } else if (incidentDetail.id !== null) {
       incidentDetail.close();
+    }
+    if (r.monitorId) {
+      if (monitorDetail.id !== r.monitorId) void monitorDetail.open(r.monitorId);
+    } else if (monitorDetail.id !== null) {
+      monitorDetail.close();
     }
   }
 }

@@ -6,6 +6,7 @@ import type { ContactMethod, ContactMethodType, NotificationRule, Profile, Urgen
 import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
 import { config } from './config.svelte.ts';
+import { SECRET_USES } from './contact-delivery.svelte.ts';
 
 /** CONTACT_METHOD_TYPES are the kinds of contact method, with what their address is. */
 export const CONTACT_METHOD_TYPES: ReadonlyArray<{ id: ContactMethodType; label: string; address: string }> = [
@@ -44,7 +45,7 @@ export class ProfileState {
   profile = new FormState<Profile>(emptyProfile(), ['name', 'email', 'phone', 'timeZone']);
   /** contactEditing is the contact method in the form: an id, 'new', or null (closed). */
   contactEditing = $state<number | 'new' | null>(null);
-  contact = new FormState<ContactMethodDraft>(emptyContact(), ['type', 'label', 'address']);
+  contact = new FormState<ContactMethodDraft>(emptyContact(), ['type', 'label', 'address', 'secretRef']);
   /** ruleEditing is the notification rule in the form: an id, 'new', or null (closed). */
   ruleEditing = $state<number | 'new' | null>(null);
   rule = new FormState<RuleDraft>({ urgency: 'high', contactMethodId: null, startDelayMinutes: 0 }, ['urgency', 'contactMethodId', 'startDelayMinutes']);
@@ -79,7 +80,12 @@ export class ProfileState {
     const editing = this.contactEditing;
     if (editing === null) return;
     const saved = await this.contact.submit(
-      (value) => (editing === 'new' ? call('contactMethods.create', value) : call('contactMethods.update', { id: editing, value })),
+      (draft) => {
+        // An empty keychain entry name means none; one for a type that uses no secret is dropped.
+        const ref = draft.secretRef?.trim() ?? '';
+        const value = { ...draft, secretRef: ref !== '' && SECRET_USES[draft.type] ? ref : null };
+        return editing === 'new' ? call('contactMethods.create', value) : call('contactMethods.update', { id: editing, value });
+      },
       editing === 'new' ? undefined : 'value',
     );
     if (saved) {

@@ -1,0 +1,74 @@
+/**
+ * ContactDeliveryState is what the contact method list does beyond editing: a test send per
+ * contact method (`contactMethods.test`: one real send, never retried, with its real outcome), and
+ * storing the secret a contact method names (`secretRef`) in the keychain with `secrets.set`. The
+ * secret is sent once and never shown or kept by the page.
+ */
+import type { DeliveryOutcome } from '../../../../electron/shared/channel-schemas.ts';
+import type { ContactMethod, ContactMethodType } from '../../../../electron/shared/schemas.ts';
+import { call, errorMessage } from '../api-client.ts';
+import { FormState } from '../form.svelte.ts';
+
+/** SECRET_USES says, per contact method type that may use one, what its keychain entry holds (docs/channels.md). */
+export const SECRET_USES: Partial<Record<ContactMethodType, string>> = {
+  sms: 'the SMS gateway’s token, sent as "Authorization: Bearer" (Twilio uses the Twilio section’s instead)',
+  ntfy: 'an access token for the topic, if it needs one (empty: the ntfy section’s)',
+  pushover: 'the Pushover application token (empty: the Pushover section’s, "pushover.token")',
+  slack: 'the webhook URL’s last segment (its token), with the rest of the URL as the address',
+  discord: 'the webhook URL’s token, with the rest of the URL as the address',
+  telegram: 'the bot token (empty: the Telegram section’s, "telegram.botToken")',
+  webhook: 'a signing secret: requests then carry X-Standby-Signature',
+};
+
+/** TestResult is a test send's outcome, or why it could not be asked for. */
+export type TestResult = { outcome: DeliveryOutcome; at: number } | { failure: string; at: number };
+
+/** ContactDeliveryState holds test outcomes and the open secret form. */
+export class ContactDeliveryState {
+  results = $state<Record<number, TestResult>>({});
+  testing = $state<Record<number, boolean>>({});
+  /** secretFor is the contact method whose secret form is open. */
+  secretFor = $state<number | null>(null);
+  secretForm = new FormState<{ value: string }>({ value: '' }, ['value']);
+  /** stored remembers which contact methods' secrets were stored from this page. */
+  stored = $state<Record<number, string>>({});
+
+  /** test sends one real test message and records the channel's answer. */
+  async test(c: ContactMethod): Promise<void> {
+    this.testing[c.id] = true;
+    try {
+      this.results[c.id] = { outcome: await call('contactMethods.test', { id: c.id }), at: Date.now() };
+    } catch (err) {
+      this.results[c.id] = { failure: errorMessage(err), at: Date.now() };
+    } finally {
+      delete this.testing[c.id];
+    }
+  }
+
+  /** openSecret opens the secret field of a contact method that names a keychain entry. */
+  openSecret(c: ContactMethod): void {
+    this.secretFor = c.id;
+    this.secretForm.reset({ value: '' });
+  }
+
+  /** closeSecret closes it, forgetting what was typed. */
+  closeSecret(): void {
+    this.secretFor = null;
+    this.secretForm.reset({ value: '' });
+  }
+
+  /** storeSecret writes the typed secret to the contact method's keychain entry. */
+  async storeSecret(c: ContactMethod): Promise<void> {
+    const ref = c.secretRef;
+    if (!ref) return;
+    const r = await this.secretForm.submit((d) => call('secrets.set', { ref, value: d.value }));
+    this.secretForm.draft.value = '';
+    if (r) {
+      this.stored[c.id] = ref;
+      this.secretFor = null;
+    }
+  }
+}
+
+/** contactDelivery is the contact methods' test sends and secrets. */
+export const contactDelivery = new ContactDeliveryState();

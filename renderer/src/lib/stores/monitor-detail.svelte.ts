@@ -1,0 +1,144 @@
+/**
+ * MonitorDetailState is one monitor's page: its recent check results (`monitors.results`), its
+ * response time over a window (`monitors.series`), its uptime, and for a heartbeat the ping URL
+ * and key rotation. It refreshes when the engine says the monitor changed (a check ran).
+ */
+import type { CheckResult, MonitorView, SeriesPoint } from '../../../../electron/shared/monitor-schemas.ts';
+import { call, errorMessage } from '../api-client.ts';
+import { monitors } from './monitors.svelte.ts';
+
+/** SeriesWindow is a period the response-time chart covers. */
+export type SeriesWindow = '24h' | '7d' | '30d' | '90d' | '1y';
+
+/** SERIES_WINDOWS are the chart's periods with their labels. */
+export const SERIES_WINDOWS: ReadonlyArray<{ id: SeriesWindow; label: string }> = [
+  { id: '24h', label: 'Last 24 hours' },
+  { id: '7d', label: 'Last 7 days' },
+  { id: '30d', label: 'Last 30 days' },
+  { id: '90d', label: 'Last 90 days' },
+  { id: '1y', label: 'Last year' },
+];
+
+/** WINDOW_SECONDS is each window's length. */
+export const WINDOW_SECONDS: Record<SeriesWindow, number> = { '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '90d': 90 * 86_400, '1y': 365 * 86_400 };
+
+/** RESULTS_LIMIT is how many recent checks the table shows. */
+const RESULTS_LIMIT = 50;
+/** REFRESH_DEBOUNCE_MS gathers a check's events into one refresh. */
+const REFRESH_DEBOUNCE_MS = 500;
+
+/** MonitorDetailState holds the open monitor's history. */
+export class MonitorDetailState {
+  id = $state<number | null>(null);
+  fetched = $state<MonitorView | null>(null);
+  results = $state<CheckResult[]>([]);
+  points = $state<SeriesPoint[]>([]);
+  bucket = $state<'hour' | 'day'>('hour');
+  window = $state<SeriesWindow>('24h');
+  error = $state<string | null>(null);
+  loading = $state(false);
+  /** pingPaths keeps a heartbeat's ping path shown at creation or rotation (the secret store may not keep it). */
+  pingPaths = $state<Record<number, string>>({});
+  rotating = $state(false);
+  confirmingRotate = $state(false);
+  rotateError = $state<string | null>(null);
+  #seq = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** monitor is the open monitor as the list has it (live), or as fetched. */
+  get monitor(): MonitorView | null {
+    return (this.id !== null ? monitors.byId(this.id) : undefined) ?? this.fetched;
+  }
+
+  /** pingPath is the open heartbeat's ping path, if known. */
+  get pingPath(): string | null {
+    if (this.id === null) return null;
+    return this.pingPaths[this.id] ?? this.fetched?.pingPath ?? monitors.byId(this.id)?.pingPath ?? null;
+  }
+
+  /** open shows a monitor's page. */
+  async open(id: number): Promise<void> {
+    if (this.id !== id) {
+      this.results = [];
+      this.points = [];
+      this.fetched = null;
+      this.confirmingRotate = false;
+      this.rotateError = null;
+    }
+    this.id = id;
+    await this.reload();
+  }
+
+  /** close leaves the page. */
+  close(): void {
+    this.id = null;
+    this.fetched = null;
+    clearTimeout(this.#timer);
+  }
+
+  /** remember keeps a ping path the engine showed (on create). */
+  remember(m: MonitorView): void {
+    if (m.pingPath) this.pingPaths[m.id] = m.pingPath;
+  }
+
+  /** reload fetches the monitor's results, series and uptime. */
+  async reload(): Promise<void> {
+    const id = this.id;
+    if (id === null) return;
+    const seq = ++this.#seq;
+    this.loading = true;
+    try {
+      const [m, results, series] = await Promise.all([
+        call('monitors.get', { id }),
+        call('monitors.results', { id, limit: RESULTS_LIMIT }),
+        call('monitors.series', { id, window: this.window }),
+        monitors.loadUptime(id),
+      ]);
+      if (seq !== this.#seq) return;
+      this.fetched = m;
+      this.results = results.results;
+      this.points = series.points;
+      this.bucket = series.bucket;
+      this.error = null;
+    } catch (err) {
+      if (seq === this.#seq) this.error = errorMessage(err);
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
+
+  /** setWindow changes the chart's period. */
+  setWindow(w: SeriesWindow): void {
+    this.window = w;
+    void this.reload();
+  }
+
+  /** changed refreshes soon when the open monitor changed (a check ran, it was paused...). */
+  changed(id: number): void {
+    if (id !== this.id) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.reload(), REFRESH_DEBOUNCE_MS);
+  }
+
+  /** rotate gives the heartbeat a new key: the old URL stops working at once. */
+  rotate = async (): Promise<void> => {
+    const id = this.id;
+    if (id === null) return;
+    this.rotating = true;
+    this.rotateError = null;
+    try {
+      const m = await call('monitors.rotatePingKey', { id });
+      this.remember(m);
+      monitors.put(m);
+      this.fetched = m;
+      this.confirmingRotate = false;
+    } catch (err) {
+      this.rotateError = errorMessage(err);
+    } finally {
+      this.rotating = false;
+    }
+  };
+}
+
+/** monitorDetail is the open monitor's page. */
+export const monitorDetail = new MonitorDetailState();

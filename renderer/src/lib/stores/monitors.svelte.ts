@@ -1,0 +1,121 @@
+/**
+ * MonitorsState is the monitor list: every monitor with its live status, its 24 h / 7 d / 30 d
+ * uptime, the monitor types (for the form), and the row actions (pause, resume, delete) with their
+ * errors. `monitor.changed` replaces one row and refreshes its uptime; `monitor.deleted` drops it.
+ */
+import type { MonitorTypeInfo, MonitorView, UptimeWindow } from '../../../../electron/shared/monitor-schemas.ts';
+import { call, errorMessage } from '../api-client.ts';
+
+/** UPTIME_DEBOUNCE_MS gathers a monitor's burst of changes into one uptime fetch. */
+const UPTIME_DEBOUNCE_MS = 1000;
+
+/** MonitorsState holds the list and its actions. */
+export class MonitorsState {
+  monitors = $state<MonitorView[]>([]);
+  types = $state<MonitorTypeInfo[]>([]);
+  uptime = $state<Record<number, UptimeWindow[]>>({});
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  rowErrors = $state<Record<number, string>>({});
+  pending = $state<Record<number, boolean>>({});
+  /** confirmingDelete is the monitor whose row asks "delete it and its history?". */
+  confirmingDelete = $state<number | null>(null);
+  /** #timers are the pending uptime fetches, by monitor id (not state: nothing shows them). */
+  #timers: Record<number, ReturnType<typeof setTimeout>> = {};
+
+  /** downCount is how many monitors are down (the navigation shows it). */
+  get downCount(): number {
+    return this.monitors.filter((m) => m.status === 'down').length;
+  }
+
+  /** load fetches the monitors, the types and every monitor's uptime. */
+  async load(): Promise<void> {
+    try {
+      const [list, types] = await Promise.all([call('monitors.list', {}), this.types.length ? Promise.resolve(this.types) : call('monitors.types', {})]);
+      this.monitors = list;
+      this.types = types;
+      this.error = null;
+      this.loaded = true;
+      await Promise.all(list.map((m) => this.loadUptime(m.id)));
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  /** loadUptime fetches one monitor's uptime windows. */
+  async loadUptime(id: number): Promise<void> {
+    try {
+      const r = await call('monitors.uptime', { id });
+      this.uptime[id] = r.windows;
+    } catch {
+      // A monitor deleted meanwhile has no uptime; its row is about to go.
+    }
+  }
+
+  /** typeLabel names a monitor type ("HTTP(S)"). */
+  typeLabel(kind: string): string {
+    return this.types.find((t) => t.kind === kind)?.label ?? kind;
+  }
+
+  /** byId finds a monitor in the list. */
+  byId(id: number): MonitorView | undefined {
+    return this.monitors.find((m) => m.id === id);
+  }
+
+  /** put adds or replaces a monitor (after a save or an event). */
+  put(m: MonitorView): void {
+    const i = this.monitors.findIndex((x) => x.id === m.id);
+    if (i >= 0) this.monitors[i] = m;
+    else this.monitors = [...this.monitors, m].sort((a, b) => a.name.localeCompare(b.name));
+    clearTimeout(this.#timers[m.id]);
+    this.#timers[m.id] = setTimeout(() => void this.loadUptime(m.id), UPTIME_DEBOUNCE_MS);
+  }
+
+  /** drop removes a deleted monitor. */
+  drop(id: number): void {
+    this.monitors = this.monitors.filter((m) => m.id !== id);
+    delete this.uptime[id];
+    if (this.confirmingDelete === id) this.confirmingDelete = null;
+  }
+
+  /** pause pauses one monitor until it is resumed. */
+  async pause(m: MonitorView): Promise<void> {
+    await this.#act(m.id, () => call('monitors.pause', { id: m.id }));
+  }
+
+  /** resume resumes one monitor. */
+  async resume(m: MonitorView): Promise<void> {
+    await this.#act(m.id, () => call('monitors.resume', { id: m.id }));
+  }
+
+  /** remove deletes a monitor and its history (its incidents stay). */
+  async remove(m: MonitorView): Promise<boolean> {
+    this.pending[m.id] = true;
+    delete this.rowErrors[m.id];
+    try {
+      await call('monitors.delete', { id: m.id });
+      this.drop(m.id);
+      return true;
+    } catch (err) {
+      this.rowErrors[m.id] = `Could not delete "${m.name}": ${errorMessage(err)}`;
+      return false;
+    } finally {
+      delete this.pending[m.id];
+    }
+  }
+
+  async #act(id: number, fn: () => Promise<MonitorView>): Promise<void> {
+    this.pending[id] = true;
+    delete this.rowErrors[id];
+    try {
+      this.put(await fn());
+    } catch (err) {
+      this.rowErrors[id] = errorMessage(err);
+    } finally {
+      delete this.pending[id];
+    }
+  }
+}
+
+/** monitors is the window's monitor list. */
+export const monitors = new MonitorsState();
