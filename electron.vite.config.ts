@@ -20,6 +20,8 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     plugins: [svelte()],
     build: {
+      // electron-vite leaves bundles unminified; the renderer is also served over HTTP, so minify it.
+      minify: true,
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },
