@@ -199,12 +199,13 @@ export class MonitorRunner {
     }
   }
 
-  /** checkNow runs a monitor's check at once (a heartbeat ping) and resolves when it is done. */
+  /** checkNow runs a monitor's check at once (a heartbeat ping) and stores its result before resolving. */
   async checkNow(id: number): Promise<void> {
     const live = this.live.get(id);
     if (!live || !live.rec.enabled || live.rec.paused || this.pause.paused) return;
     this.scheduler.schedule(id, this.d.clock.now());
     await this.scheduler.dispatch();
+    this.flush(); // pings are rare: store the result now, so uptime and results show it at once
   }
 
   /** pauseAll stops every check until resumeAll, or for `minutes`. */

@@ -47,6 +47,8 @@ describe('heartbeat monitor', () => {
     const r = await ping(hb.pingPath);
     expect([r.status, await r.text()]).toEqual([200, 'OK']);
     expect(await status(hb.id)).toBe('up');
+    // The ping's result is stored when the ping is answered, not at the next batched write.
+    expect(s.engine.store.db.prepare('SELECT status FROM monitor_results WHERE monitor_id = ?').all(hb.id)).toEqual([{ status: 'up' }]);
 
     await seconds(3600 + 299);
     expect(await status(hb.id)).toBe('up');
