@@ -36,6 +36,8 @@ export interface IncidentEngineDeps {
 export class IncidentEngine {
   private timer: TimerHandle | undefined;
   private running: Promise<void> | undefined;
+  /** poke ends the wait for deliveries in flight early, so work that falls due meanwhile is not held up. */
+  private poke: (() => void) | undefined;
   private again = false;
   private stopped = false;
   /** delivery sends notify jobs through the channels, with retries, the SMS/voice budget and ack links. */
@@ -59,6 +61,7 @@ export class IncidentEngine {
     this.stopped = true;
     if (this.timer) this.d.clock.clearTimer(this.timer);
     this.delivery.abortAll();
+    this.poke?.();
     await this.running;
   }
 
@@ -146,21 +149,50 @@ export class IncidentEngine {
     while (this.running) await this.running;
   }
 
+  /**
+   * runDueOnce runs due timers at once and starts due deliveries, then waits for the deliveries,
+   * but no longer than until the next job falls due (or new work arrives, see wake): a vendor
+   * that hangs until its timeout does not hold up other pages.
+   */
   private async runDueOnce(): Promise<void> {
+    const inflight = new Set<Promise<void>>();
     for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
       const now = this.d.clock.now();
       const due = this.d.incidents.due(now);
-      if (due.length === 0) return;
-      const deliveries: ClaimedDelivery[] = [];
+      if (due.length === 0 && inflight.size === 0) return;
       for (const job of due) {
         if (job.kind === 'notify') {
           const claimed = this.delivery.claim(job, now);
-          if (claimed) deliveries.push(claimed);
+          if (claimed) this.track(inflight, claimed);
         } else {
           this.runTimer(job, now);
         }
       }
-      await Promise.all(deliveries.map((c) => this.delivery.deliver(c)));
+      if (inflight.size > 0) await this.settledOrDue(inflight);
+    }
+  }
+
+  private track(inflight: Set<Promise<void>>, claimed: ClaimedDelivery): void {
+    const p: Promise<void> = this.delivery
+      .deliver(claimed)
+      .catch((err: unknown) => this.d.log(`delivery of job ${claimed.job.id} failed: ${(err as Error).message}`))
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  }
+
+  /** settledOrDue resolves when every delivery in flight has finished, the next pending job is due, or wake() pokes. */
+  private async settledOrDue(inflight: Set<Promise<void>>): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const interrupted = new Promise<void>((resolve) => {
+      this.poke = resolve;
+      const next = this.d.incidents.nextDue();
+      if (next !== undefined) timer = this.d.clock.setTimer(resolve, Math.min(Math.max(0, next - this.d.clock.now()), MAX_SLEEP_MS));
+    });
+    try {
+      await Promise.race([Promise.all(inflight), interrupted]);
+    } finally {
+      this.poke = undefined;
+      if (timer) this.d.clock.clearTimer(timer);
     }
   }
 
@@ -182,9 +214,13 @@ export class IncidentEngine {
     this.delivery.recoverInterrupted();
   }
 
-  /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS. */
+  /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS (or pokes a run that is waiting on deliveries). */
   wake(): void {
-    if (this.stopped || this.running) return;
+    if (this.stopped) return;
+    if (this.running) {
+      this.poke?.(); // a run is waiting on deliveries: let it look at the new work now
+      return;
+    }
     if (this.timer) this.d.clock.clearTimer(this.timer);
     this.timer = undefined;
     const next = this.d.incidents.nextDue();
