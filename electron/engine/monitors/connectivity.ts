@@ -4,6 +4,7 @@
  * monitored thing. The defaults are anycast IP addresses, so the probe works without DNS.
  */
 import type { Clock, TimerHandle } from '../clock.ts';
+import type { Verdict } from './monitor-type.ts';
 import { tcpConnect } from './types/tcp.ts';
 
 /** ReferenceTarget is a host and port that answers TCP connections when the internet is reachable. */
@@ -84,6 +85,19 @@ export class Connectivity {
       }
     })();
     return this.probing;
+  }
+
+  /**
+   * gate is "is it me?" for a network check's verdict: a failure counts only while a reference target
+   * answers, otherwise it becomes unknown; a success proves the computer is online.
+   */
+  async gate(verdict: Verdict, message: string): Promise<{ verdict: Verdict | 'unknown'; message: string }> {
+    if (verdict !== 'down') {
+      this.sawNetwork();
+      return { verdict, message };
+    }
+    if (await this.isOnline()) return { verdict, message };
+    return { verdict: 'unknown', message: `Standby is offline (no reference target answered), so this does not count: ${message}` };
   }
 
   /** sawNetwork records that a network check just succeeded, which proves the computer is online. */

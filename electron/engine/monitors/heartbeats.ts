@@ -76,3 +76,10 @@ export function regrace(repo: MonitorRepo, id: number, config: { graceSeconds: n
   const by = now + config.graceSeconds * 1000;
   if (h.expectedBy !== null && h.expectedBy < by) repo.saveHeartbeat(id, { ...h, expectedBy: by });
 }
+
+/** regraceHeartbeats gives heartbeat monitors (all, or the one with onlyId) their grace time from now. */
+export function regraceHeartbeats(repo: MonitorRepo, lives: Iterable<{ rec: { id: number; kind: string }; config: unknown }>, now: number, onlyId?: number): void {
+  for (const live of lives) {
+    if (live.rec.kind === 'heartbeat' && (onlyId === undefined || live.rec.id === onlyId)) regrace(repo, live.rec.id, live.config as { graceSeconds: number }, now);
+  }
+}

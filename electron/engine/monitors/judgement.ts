@@ -38,6 +38,27 @@ export interface JudgementSettings {
   confirmsFailures: boolean;
 }
 
+/** judgementSettings reads the judgement settings off a monitor's stored settings. */
+export function judgementSettings(
+  rec: { retries: number; recoveryChecks: number; flapping: { changes: number; windowMinutes: number }; resolveOnRecovery: boolean },
+  confirmsFailures: boolean,
+): JudgementSettings {
+  return {
+    retries: rec.retries,
+    recoveryChecks: rec.recoveryChecks,
+    flapChanges: rec.flapping.changes,
+    flapWindowMs: rec.flapping.windowMinutes * 60_000,
+    resolveOnRecovery: rec.resolveOnRecovery,
+    confirmsFailures,
+  };
+}
+
+/** restartedJudgement forgets half-confirmed failures and recoveries (null when there are none), keeping the status and incident. */
+export function restartedJudgement(j: JudgementState): JudgementState | null {
+  if (j.failStreak === 0 && j.okStreak === 0 && j.unknownSince === null) return null;
+  return { ...j, failStreak: 0, okStreak: 0, unknownSince: null };
+}
+
 /** JudgementEffect is what the runner must do after a check: open (or re-alert) the incident, resolve it, or note flapping. */
 export type JudgementEffect = { type: 'open' } | { type: 'resolve' } | { type: 'flapping'; changes: number };
 

@@ -11,16 +11,15 @@ import type { IncidentEngine } from '../incidents/incident-engine.ts';
 import type { Store } from '../store/database.ts';
 import { Connectivity } from './connectivity.ts';
 import { applyIncidentEffects } from './incident-effects.ts';
-import { regrace } from './heartbeats.ts';
-import { judge } from './judgement.ts';
+import { regraceHeartbeats } from './heartbeats.ts';
+import { judge, judgementSettings, restartedJudgement } from './judgement.ts';
 import { monitorView, nextOnGrid, runCheck, sameJudgement, spreadOffset, type Live } from './live.ts';
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
-import { errorText, type Verdict } from './monitor-type.ts';
+import { errorText } from './monitor-type.ts';
 import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
 import { HOUR, ResultStore, type PendingResult } from './results.ts';
 import { withDefaults, type MonitorRunnerOptions, type RunnerTuning } from './runner-options.ts';
 import { Scheduler } from './scheduler.ts';
-import type { HeartbeatConfig } from './types/heartbeat.ts';
 
 export { nextOnGrid, spreadOffset, type Live } from './live.ts';
 export type { MonitorRunnerOptions } from './runner-options.ts';
@@ -285,37 +284,17 @@ export class MonitorRunner {
     const epoch = this.epoch;
     const outcome = await runCheck(live, this.epochController.signal, () => this.d.clock.now(), (id) => this.repo.heartbeat(id));
     if (epoch !== this.epoch || !this.started || this.live.get(id) !== live) return null;
-    const intervalMs = rec.intervalSeconds * 1000;
-    const regular = Math.min(nextOnGrid(dueAt, intervalMs, this.d.clock.now()), outcome.nextCheckAt ?? Infinity);
+    const regular = Math.min(nextOnGrid(dueAt, rec.intervalSeconds * 1000, this.d.clock.now()), outcome.nextCheckAt ?? Infinity);
     if (outcome.pending) return regular;
-
-    let verdict: Verdict | 'unknown' = outcome.status;
-    let message = outcome.message;
-    if (live.type.needsNetwork(live.config)) {
-      if (verdict === 'down') {
-        if (!(await this.connectivity.isOnline())) {
-          verdict = 'unknown';
-          message = `Standby is offline (no reference target answered), so this does not count: ${message}`;
-        }
-        if (epoch !== this.epoch || !this.started) return null;
-      } else {
-        this.connectivity.sawNetwork();
-      }
-    }
+    const { verdict, message } = live.type.needsNetwork(live.config) ? await this.connectivity.gate(outcome.status, outcome.message) : { verdict: outcome.status, message: outcome.message };
+    if (epoch !== this.epoch || !this.started) return null;
     const at = this.d.clock.now();
     const result: PendingResult = { monitorId: id, at, status: verdict, latencyMs: outcome.latencyMs ?? null, phases: outcome.phases ?? null, message, details: outcome.details ?? null };
     this.results.add(result);
     this.scheduleFlush();
 
     const before = this.view(live);
-    const judged = judge(rec.judgement, verdict, at, {
-      retries: rec.retries,
-      recoveryChecks: rec.recoveryChecks,
-      flapChanges: rec.flapping.changes,
-      flapWindowMs: rec.flapping.windowMinutes * 60_000,
-      resolveOnRecovery: rec.resolveOnRecovery,
-      confirmsFailures: live.type.confirmsFailures,
-    });
+    const judged = judge(rec.judgement, verdict, at, judgementSettings(rec, live.type.confirmsFailures));
     if (!sameJudgement(rec.judgement, judged.state)) this.dirty.add(id);
     rec.judgement = judged.state;
     live.confirming = judged.confirming;
@@ -354,9 +333,9 @@ export class MonitorRunner {
 
   /** restartJudgement forgets half-confirmed failures and recoveries: checks before a sleep or pause do not add up with checks after it. */
   restartJudgement(live: Live): void {
-    const j = live.rec.judgement;
-    if (j.failStreak !== 0 || j.okStreak !== 0 || j.unknownSince !== null) {
-      live.rec.judgement = { ...j, failStreak: 0, okStreak: 0, unknownSince: null };
+    const restarted = restartedJudgement(live.rec.judgement);
+    if (restarted) {
+      live.rec.judgement = restarted;
       this.dirty.add(live.rec.id);
     }
     live.confirming = false;
@@ -364,9 +343,7 @@ export class MonitorRunner {
 
   /** freshStart gives heartbeats (all, or one) their grace time from now: pings could not count while paused. */
   freshStart(onlyId?: number): void {
-    for (const live of this.live.values()) {
-      if (live.rec.kind === 'heartbeat' && (onlyId === undefined || live.rec.id === onlyId)) regrace(this.repo, live.rec.id, live.config as HeartbeatConfig, this.d.clock.now());
-    }
+    regraceHeartbeats(this.repo, this.live.values(), this.d.clock.now(), onlyId);
   }
 
   private setPause(paused: boolean, until: number | null): void {

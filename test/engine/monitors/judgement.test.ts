@@ -1,6 +1,6 @@
 /** Judgement as a pure function: retries, recovery confirmation, flapping, unknown checks. */
 import { describe, expect, it } from 'vitest';
-import { initialJudgement, judge, type JudgementSettings, type JudgementState } from '../../../electron/engine/monitors/judgement.ts';
+import { initialJudgement, judge, judgementSettings, restartedJudgement, type JudgementSettings, type JudgementState } from '../../../electron/engine/monitors/judgement.ts';
 import type { Verdict } from '../../../electron/engine/monitors/monitor-type.ts';
 
 const settings: JudgementSettings = { retries: 2, recoveryChecks: 2, flapChanges: 4, flapWindowMs: 600_000, resolveOnRecovery: true, confirmsFailures: true };
@@ -52,5 +52,21 @@ describe('judge', () => {
   it('re-opens when opening did not work (a maintenance window) while still down', () => {
     const down = judge(initialJudgement(), 'down', 0, { ...settings, retries: 0 }).state;
     expect(judge({ ...down, incidentOpen: false }, 'down', 60_000, settings).effects).toEqual([{ type: 'open' }]);
+  });
+});
+
+describe('restarting judgement (after a sleep, a pause or a settings change)', () => {
+  it('forgets a half-confirmed failure but keeps the status; a settled state needs no restart', () => {
+    let state = initialJudgement();
+    for (const [i, v] of (['up', 'down'] as const).entries()) state = judge(state, v, i * 60_000, settings).state;
+    expect(state.failStreak).toBe(1);
+    const restarted = restartedJudgement(state);
+    expect(restarted).toEqual({ ...state, failStreak: 0, okStreak: 0, unknownSince: null });
+    expect(restartedJudgement(restarted!)).toBeNull();
+  });
+
+  it('reads the settings off a monitor', () => {
+    const rec = { retries: 2, recoveryChecks: 2, flapping: { changes: 4, windowMinutes: 10 }, resolveOnRecovery: true };
+    expect(judgementSettings(rec, true)).toEqual(settings);
   });
 });
