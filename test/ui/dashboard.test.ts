@@ -3,39 +3,24 @@
  * the Electron window loads (out/renderer), over the HTTP transport with its token and its strict
  * CSP. The test sets up through the engine in-process and checks the database after each click.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeadless, type HeadlessServer } from '../../electron/engine/headless/server.ts';
+import type { HeadlessServer } from '../../electron/engine/headless/server.ts';
+import { hasChromium, openUiSession, RESULTS_DIR, uiSuiteName, WAIT_MS, type UiSession } from '../helpers/browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const UI_DIR = join(ROOT, 'out/renderer');
-const RESULTS_DIR = join(ROOT, 'test-results');
-/** CHROMIUM is Debian's build (`apt-get install chromium`); `npx playwright install` cannot download here. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 const TOKEN = 'ui-test-token-0123456789abcdef';
-/** WAIT_MS bounds every wait for the page; the engine answers on loopback in milliseconds. */
-const WAIT_MS = 10_000;
-
-const hasChromium = existsSync(CHROMIUM);
-const suiteName = hasChromium ? 'dashboard in Chromium' : `dashboard in Chromium (skipped: ${CHROMIUM} does not exist; install it with apt-get install chromium)`;
-
-/** A console message Chromium logs for every non-2xx fetch; the bad service form causes exactly one. */
-const EXPECTED_400 = /^Failed to load resource: the server responded with a status of 400/;
+const suiteName = uiSuiteName('dashboard in Chromium');
 
 describe.skipIf(!hasChromium)(suiteName, () => {
+  let session: UiSession;
   let server: HeadlessServer;
-  let dataDir: string;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
+  let problems: string[];
+  let expected400: string[];
   let serviceId: number;
   let firstId: number;
-  const problems: string[] = [];
-  const expected400: string[] = [];
 
   const row = (title: string): Locator => page.getByTestId('incident-row').filter({ hasText: title });
 
@@ -50,38 +35,14 @@ describe.skipIf(!hasChromium)(suiteName, () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(UI_DIR, 'index.html'))) {
-      throw new Error(`${join(UI_DIR, 'index.html')} is missing: run npm run build first (npm test builds before vitest)`);
-    }
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'standby-ui-'));
-    server = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: TOKEN, uiDir: UI_DIR, log: () => {} });
-    const services = await server.engine.invoke('services.list', {});
-    const first = services[0];
+    session = await openUiSession({ token: TOKEN, prefix: 'standby-ui-', viewport: { width: 1280, height: 860 } });
+    ({ server, browser, page, problems, expected400 } = session);
+    const first = (await server.engine.invoke('services.list', {}))[0];
     if (!first) throw new Error('a fresh data directory should start with "Default service"');
     serviceId = first.id;
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(WAIT_MS);
-    // Record CSP violations explicitly (Chromium also logs them as console errors).
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      if (EXPECTED_400.test(m.text())) expected400.push(m.text());
-      else problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('shows a triggered incident and takes the token out of the URL', async () => {
     firstId = await trigger('Disk almost full on db-1', { host: 'db-1', used: '97%' });

@@ -4,85 +4,48 @@
  * monitor checks a real HTTP server the test starts on 127.0.0.1; alerts are sent to the server's
  * real `POST /v2/enqueue` with the key copied from the page; the database is checked after each step.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeadless, type HeadlessServer } from '../../electron/engine/headless/server.ts';
+import type { HeadlessServer } from '../../electron/engine/headless/server.ts';
+import { hasChromium, openUiSession, RESULTS_DIR, uiSuiteName, type UiSession } from '../helpers/browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const UI_DIR = join(ROOT, 'out/renderer');
-const RESULTS_DIR = join(ROOT, 'test-results');
-/** CHROMIUM is Debian's build (`apt-get install chromium`); `npx playwright install` cannot download here. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 const TOKEN = 'ui-monitors-token-0123456789abcdef';
-/** WAIT_MS bounds every wait for the page; the engine answers on loopback in milliseconds. */
-const WAIT_MS = 10_000;
 /** CHECK_WAIT_MS bounds the wait for a monitor's first check: the first check of a 10 s monitor runs within its first interval. */
 const CHECK_WAIT_MS = 30_000;
 
-const hasChromium = existsSync(CHROMIUM);
-const suiteName = hasChromium ? 'monitors, integrations and channels in Chromium' : `monitors, integrations and channels in Chromium (skipped: ${CHROMIUM} does not exist; install it with apt-get install chromium)`;
-
-/** A console message Chromium logs for every non-2xx fetch; each refused form causes exactly one. */
-const EXPECTED_400 = /^Failed to load resource: the server responded with a status of 400/;
+const suiteName = uiSuiteName('monitors, integrations and channels in Chromium');
 
 describe.skipIf(!hasChromium)(suiteName, () => {
+  let session: UiSession;
   let server: HeadlessServer;
   let site: Server;
   let siteUrl: string;
   let siteHits = 0;
-  let dataDir: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
-  const expected400: string[] = [];
+  let problems: string[];
+  let expected400: string[];
 
   const nav = (name: string): Locator => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name });
 
   beforeAll(async () => {
-    if (!existsSync(join(UI_DIR, 'index.html'))) {
-      throw new Error(`${join(UI_DIR, 'index.html')} is missing: run npm run build first (npm test builds before vitest)`);
-    }
-    mkdirSync(RESULTS_DIR, { recursive: true });
     site = createServer((_req, res) => {
       siteHits++;
       res.writeHead(200, { 'content-type': 'text/plain' }).end('all good');
     });
     await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/health`;
-
-    dataDir = mkdtempSync(join(tmpdir(), 'standby-ui-monitors-'));
-    server = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: TOKEN, uiDir: UI_DIR, log: () => {} });
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    context.setDefaultTimeout(WAIT_MS);
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      if (EXPECTED_400.test(m.text())) expected400.push(m.text());
-      else problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    session = await openUiSession({ token: TOKEN, prefix: 'standby-ui-monitors-', viewport: { width: 1280, height: 900 }, clipboard: true });
+    ({ server, page, problems, expected400 } = session);
     await page.goto(`${server.url}/#token=${TOKEN}`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     await new Promise<void>((r) => (site ? site.close(() => r()) : r()));
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows the engine\'s message for a bad URL next to the URL field', async () => {
