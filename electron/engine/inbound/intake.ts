@@ -68,16 +68,27 @@ function throttled(integration: IntegrationRow, retryAfterMs: number, status: 42
   };
 }
 
-/** enqueueEvent is `POST /v2/enqueue`. */
-export async function enqueueEvent(inbound: Inbound, text: string): Promise<InboundAnswer> {
+/**
+ * admit is what both Events API routes do before reading the event: parse the JSON body, find the
+ * integration by its routing_key, and take one token from the key's rate limit.
+ */
+function admit(inbound: Inbound, text: string): { ok: true; body: Record<string, unknown>; integration: IntegrationRow } | { ok: false; answer: InboundAnswer } {
   const parsed = parseBody(text);
-  if (!parsed.ok) return parsed.answer;
+  if (!parsed.ok) return parsed;
   const found = routingKeyIntegration(inbound, parsed.body);
-  if (!found.ok) return found.answer;
+  if (!found.ok) return found;
   const integration = found.integration;
   const rate = inbound.limiter.take(integration.id, integration.rateLimitPerMinute);
-  if (!rate.ok) return throttled(integration, rate.retryAfterMs, 429);
-  const read = readEvent(parsed.body);
+  if (!rate.ok) return { ok: false, answer: throttled(integration, rate.retryAfterMs, 429) };
+  return { ok: true, body: parsed.body, integration };
+}
+
+/** enqueueEvent is `POST /v2/enqueue`. */
+export async function enqueueEvent(inbound: Inbound, text: string): Promise<InboundAnswer> {
+  const admitted = admit(inbound, text);
+  if (!admitted.ok) return admitted.answer;
+  const { integration } = admitted;
+  const read = readEvent(admitted.body);
   if (!read.ok) return invalid(read.errors);
   return committed(inbound, 'event', () => {
     const dedupKey = applyEvent(inbound.lifecycle, integration, read.event);
@@ -87,14 +98,10 @@ export async function enqueueEvent(inbound: Inbound, text: string): Promise<Inbo
 
 /** enqueueChangeEvent is `POST /v2/change/enqueue`. */
 export async function enqueueChangeEvent(inbound: Inbound, text: string): Promise<InboundAnswer> {
-  const parsed = parseBody(text);
-  if (!parsed.ok) return parsed.answer;
-  const found = routingKeyIntegration(inbound, parsed.body);
-  if (!found.ok) return found.answer;
-  const integration = found.integration;
-  const rate = inbound.limiter.take(integration.id, integration.rateLimitPerMinute);
-  if (!rate.ok) return throttled(integration, rate.retryAfterMs, 429);
-  const read = readChangeEvent(parsed.body);
+  const admitted = admit(inbound, text);
+  if (!admitted.ok) return admitted.answer;
+  const { integration } = admitted;
+  const read = readChangeEvent(admitted.body);
   if (!read.ok) return invalid(read.errors);
   let recorded: ReturnType<Inbound['changeEvents']['record']> | undefined;
   const answer = await committed(inbound, 'change event', () => {

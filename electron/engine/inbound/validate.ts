@@ -32,15 +32,7 @@ export function requiredString(obj: Record<string, unknown>, key: string, path: 
     p.add(`'${path}' is missing or blank`);
     return undefined;
   }
-  if (typeof v !== 'string') {
-    p.add(`'${path}' must be a string, not ${typeName(v)}`);
-    return undefined;
-  }
-  if (max !== undefined && v.length > max) {
-    p.add(`'${path}' is too long (maximum is ${max} characters, got ${v.length})`);
-    return undefined;
-  }
-  return v;
+  return optionalString(obj, key, path, p, max);
 }
 
 /** optionalString reads a string that may be absent or null, at most max characters. */
