@@ -15,6 +15,8 @@ import { MonitorRunner, type MonitorRunnerOptions } from './monitors/runner.ts';
 import { Inbound } from './inbound/inbound.ts';
 import { notifyHandlers } from './notify/api-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
+import { Health } from './health.ts';
+import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
 import { Store } from './store/database.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
@@ -47,6 +49,8 @@ export class Engine {
   readonly secrets: SecretStore;
   /** inbound is the alert intake: integrations, their keys and rate limits, change events. */
   readonly inbound: Inbound;
+  /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
+  readonly health: Health;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly handlers: Handlers;
@@ -54,6 +58,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => {});
+    this.health = new Health({ clock: opts.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
     this.store = new Store(opts.databasePath);
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
@@ -76,6 +81,7 @@ export class Engine {
 
   /** start runs whatever fell due while Standby was not running, then keeps the schedule. */
   async start(): Promise<void> {
+    checkReachability(this.config, this.health);
     await this.lifecycle.start();
     this.monitors.start();
   }
@@ -124,6 +130,7 @@ export class Engine {
 
   private changed(entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all'): void {
     this.emit({ type: 'config.changed', data: { entity } });
+    checkReachability(this.config, this.health);
   }
 
   private write<T>(entity: Parameters<Engine['changed']>[0], fn: () => T): T {
@@ -196,6 +203,8 @@ export class Engine {
         this.changed('all');
         return summary;
       },
+
+      'system.health': () => this.health.status(),
 
       ...this.inbound.handlers(),
       ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),

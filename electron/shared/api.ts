@@ -113,6 +113,8 @@ export const apiSchemas = {
   'monitoring.resumeAll': none,
   'monitoring.settings': none,
   'monitoring.updateSettings': MonitoringSettings,
+
+  'system.health': none,
 } as const;
 
 /** ApiMethod is the name of one API method. */
@@ -169,6 +171,28 @@ export interface ImportSummary {
   escalationPolicies: number;
   services: number;
   monitors: number;
+}
+
+/**
+ * HealthCode names one thing that can be wrong with Standby itself: its storage (disk full, damaged
+ * database), its keychain, its backups, or a setup that pages no one when nobody is at this computer.
+ */
+export type HealthCode = 'storage' | 'keychain' | 'backup' | 'no_remote_contact';
+
+/** HealthProblem is one current problem: an `error` stops Standby keeping its promise (and fails /healthz), a `warning` does not. */
+export interface HealthProblem {
+  code: HealthCode;
+  severity: 'error' | 'warning';
+  /** message says what is wrong and what to do, in a person's words. */
+  message: string;
+  /** since is when the problem was first seen (ISO 8601). */
+  since: string;
+}
+
+/** SystemHealth answers `system.health`: `failing` while any problem is an error. */
+export interface SystemHealth {
+  status: 'ok' | 'failing';
+  problems: HealthProblem[];
 }
 
 /** ApiOutputs is the result type of each method. */
@@ -233,6 +257,7 @@ export interface ApiOutputs {
   'monitoring.resumeAll': MonitoringStatus;
   'monitoring.settings': MonitoringSettings;
   'monitoring.updateSettings': MonitoringSettings;
+  'system.health': SystemHealth;
 }
 
 /** StandbyApi is the contract as an interface of async methods. */
@@ -258,6 +283,8 @@ export interface ApiEvents {
   'monitor.deleted': { id: number };
   /** Standby's own monitoring state changed: online/offline ("is it me?"), paused, woke from sleep. */
   'monitoring.changed': MonitoringStatus;
+  /** Standby's own health changed: a problem appeared or was solved (the UI shows a banner while any is current). */
+  'health.changed': SystemHealth;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

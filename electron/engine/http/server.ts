@@ -57,7 +57,12 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     c.header('Referrer-Policy', 'no-referrer');
   });
 
-  app.get('/healthz', (c) => (opts.ready?.() ?? true ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
+  // 200 while Standby can keep its promise (warnings listed), 503 with the reason while it cannot (a full disk, a damaged database).
+  app.get('/healthz', (c) => {
+    if (!(opts.ready?.() ?? true)) return c.json({ status: 'starting' }, 503);
+    const health = engine.health.status();
+    return c.json(health, health.status === 'ok' ? 200 : 503);
+  });
 
   // Alerts from monitoring tools (Events API v2, Alertmanager), authorized by integration keys, not the API token.
   mountInboundRoutes(app, engine);

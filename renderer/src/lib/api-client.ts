@@ -116,6 +116,7 @@ const FORWARDED_EVENTS = {
   'monitor.changed': true,
   'monitor.deleted': true,
   'monitoring.changed': true,
+  'health.changed': true,
 } satisfies Record<ApiEventName, true>;
 const EVENT_NAMES = Object.keys(FORWARDED_EVENTS) as ApiEventName[];
 /** RECONNECT_MAX_MS caps the wait between attempts to reopen a closed event stream. */

@@ -137,6 +137,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitoring.resumeAll': [[{ now: 1 }, '(input)', /Unrecognized key/]],
   'monitoring.settings': [[{ x: 1 }, '(input)', /Unrecognized key/]],
   'monitoring.updateSettings': [[{ rawRetentionDays: 1 }, 'rawRetentionDays', /2 to 365 days/], [{ referenceTargets: [{ host: '1.1.1.1', port: 0 }] }, 'referenceTargets.0.port', /1 to 65535/]],
+  'system.health': [[{ verbose: true }, '(input)', /Unrecognized key/]],
 };
 
 describe('every route rejects bad input with 400 and changes nothing', () => {
@@ -165,9 +166,11 @@ describe('every route rejects bad input with 400 and changes nothing', () => {
 });
 
 describe('HTTP transport', () => {
-  it('answers /healthz without a token', async () => {
+  it('answers /healthz without a token: 200, with a fresh install’s warning that no page leaves this computer', async () => {
     const r = await fetch(`${s.url}/healthz`);
-    expect([r.status, await r.json()]).toEqual([200, { status: 'ok' }]);
+    const body = await r.json();
+    expect([r.status, body.status, body.problems.map((p: { code: string; severity: string }) => `${p.code}:${p.severity}`)]).toEqual([200, 'ok', ['no_remote_contact:warning']]);
+    expect((await api(s.url, TOKEN, 'system.health')).body).toEqual(body);
   });
 
   it('refuses API calls without the right token', async () => {

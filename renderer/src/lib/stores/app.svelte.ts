@@ -10,6 +10,7 @@ import { analytics } from './analytics.svelte.ts';
 import { channels } from './channels.svelte.ts';
 import { config } from './config.svelte.ts';
 import { deliveryBudget } from './delivery-budget.svelte.ts';
+import { health } from './health.svelte.ts';
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { incidents } from './incidents.svelte.ts';
 import { integrations } from './integrations.svelte.ts';
@@ -75,6 +76,7 @@ export class AppState {
     void monitoring.load();
     void monitorDetail.reload();
     void deliveryBudget.load();
+    void health.load();
     void integrations.open(integrations.serviceId);
   }
 
@@ -107,6 +109,9 @@ export class AppState {
         return;
       case 'monitoring.changed':
         monitoring.set(e.data);
+        return;
+      case 'health.changed':
+        health.set(e.data);
         return;
       case 'delivery.budget':
         deliveryBudget.handle(e.data);
