@@ -16,6 +16,7 @@ import { Inbound } from './inbound/inbound.ts';
 import { notifyHandlers } from './notify/api-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
+import type { DesktopRelay } from './notify/desktop-relay.ts';
 import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
 import { Store } from './store/database.ts';
@@ -33,6 +34,10 @@ export interface EngineOptions {
   monitors?: MonitorRunnerOptions;
   /** secrets holds integration keys and channel tokens (default: in memory, gone at exit). */
   secrets?: SecretStore;
+  /** stopGraceMs is how long stopping waits for sends in flight (default STOP_GRACE_MS; tests use 0). */
+  stopGraceMs?: number;
+  /** desktopRelay is the desktop port of a Standby without a desktop (headless): connected UIs confirm what they show. */
+  desktopRelay?: DesktopRelay;
 }
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -51,6 +56,8 @@ export class Engine {
   readonly inbound: Inbound;
   /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
   readonly health: Health;
+  /** desktopRelay is set headless: the event streams of connected UIs attach to it (see DesktopRelay). */
+  readonly desktopRelay: DesktopRelay | undefined;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly handlers: Handlers;
@@ -58,6 +65,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => {});
+    this.desktopRelay = opts.desktopRelay;
     this.health = new Health({ clock: opts.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
     this.store = new Store(opts.databasePath);
     this.config = new ConfigRepo(this.store);
@@ -72,6 +80,7 @@ export class Engine {
       secrets: this.secrets,
       emit: (e) => this.emit(e),
       log: this.log,
+      ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
     });
     this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: opts.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
@@ -82,7 +91,7 @@ export class Engine {
   /** start runs whatever fell due while Standby was not running, then keeps the schedule. */
   async start(): Promise<void> {
     checkReachability(this.config, this.health);
-    await this.lifecycle.start();
+    this.lifecycle.start();
     this.monitors.start();
   }
 
@@ -205,6 +214,7 @@ export class Engine {
       },
 
       'system.health': () => this.health.status(),
+      'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
 
       ...this.inbound.handlers(),
       ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),

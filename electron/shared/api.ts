@@ -115,6 +115,7 @@ export const apiSchemas = {
   'monitoring.updateSettings': MonitoringSettings,
 
   'system.health': none,
+  'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
 } as const;
 
 /** ApiMethod is the name of one API method. */
@@ -258,6 +259,7 @@ export interface ApiOutputs {
   'monitoring.settings': MonitoringSettings;
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
+  'notifications.confirm': { confirmed: boolean };
 }
 
 /** StandbyApi is the contract as an interface of async methods. */
@@ -269,8 +271,12 @@ export interface ApiEvents {
   'incident.changed': { incident: Incident };
   /** Profile, contact methods, rules, policies or services changed. */
   'config.changed': { entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all' };
-  /** A desktop notification to show (the Electron shell shows it; headless, the web UI does). */
-  'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low' };
+  /**
+   * A desktop notification to show (the Electron shell shows it; headless, the web UI does). Headless,
+   * it carries a deliveryId: the UI that shows it calls `notifications.confirm`, and only then does the
+   * delivery count as delivered.
+   */
+  'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low'; deliveryId?: string };
   /** A service's integrations were created, changed, rotated or deleted. */
   'integrations.changed': { serviceId: number };
   /** A change event was recorded on a service (it never pages). */

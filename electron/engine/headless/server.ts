@@ -13,7 +13,7 @@ import { DATABASE_FILE } from '../data-dir.ts';
 import { Engine } from '../engine.ts';
 import { listenHttp } from '../http/listen.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
-import type { DesktopPort } from '../notify/channel.ts';
+import { DesktopRelay } from '../notify/desktop-relay.ts';
 import { builtinChannels } from '../notify/registry.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 
@@ -51,13 +51,14 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
   const release = acquireInstanceLock(o.dataDir);
   let engine: Engine | undefined;
   try {
-    const desktop: DesktopPort = {
-      async show(n) {
+    // Headless, the connected UIs are the desktop: a notification is delivered when one of them confirms it.
+    const desktop = new DesktopRelay({
+      publish: (n) => {
         engine?.publish({ type: 'notification.desktop', data: n });
-        log(`desktop notification: ${n.title} (${n.body})`);
+        log(`desktop notification: ${n.title} (${n.body}) to ${desktop.connected()} connected UI(s)`);
       },
-    };
-    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log, ...(o.secrets ? { secrets: o.secrets } : {}) });
+    });
+    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), desktopRelay: desktop, log, ...(o.secrets ? { secrets: o.secrets } : {}) });
     if (o.configFile) {
       let text: string;
       try {

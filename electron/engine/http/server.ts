@@ -87,8 +87,11 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         queue.push(e);
         wake?.();
       });
+      // Headless, an open event stream is a desktop that can show (and confirm) notifications.
+      const detach = engine.desktopRelay?.attach();
       stream.onAbort(() => {
         off();
+        detach?.();
         wake?.();
       });
       await stream.writeSSE({ event: 'ready', data: '{}' });
@@ -106,6 +109,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       }
       off();
+      detach?.();
     });
   });
 

@@ -163,6 +163,22 @@ export class IncidentRepo {
         ).all(now, limit) as Row[]).map(jobFromRow);
   }
 
+  /** dueTimers returns pending escalations and timeouts due at or before now, oldest first. */
+  dueTimers(now: number, limit = 100): JobRow[] {
+    return (this.store.prepare("SELECT * FROM jobs WHERE state = 'pending' AND kind != 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ?").all(now, limit) as Row[]).map(jobFromRow);
+  }
+
+  /** dueNotifies returns pending notify jobs due at or before now, oldest first. */
+  dueNotifies(now: number, limit = 500): JobRow[] {
+    return (this.store.prepare("SELECT * FROM jobs WHERE state = 'pending' AND kind = 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ?").all(now, limit) as Row[]).map(jobFromRow);
+  }
+
+  /** nextDueAfter is the due time of the earliest pending job due strictly after now, if any. */
+  nextDueAfter(now: number): number | undefined {
+    const r = this.store.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?").get(now) as { t: number | null };
+    return r.t ?? undefined;
+  }
+
   /** running returns jobs that were started but not finished (a crash happened mid-delivery). */
   running(): JobRow[] {
     return (this.store.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY id").all() as Row[]).map(jobFromRow);
