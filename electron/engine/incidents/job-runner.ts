@@ -1,7 +1,7 @@
 /**
  * JobRunner runs the durable jobs when they fall due. Timers (escalations, timeouts, auto-resolve)
  * run at once, each in its own commit. Notify jobs go through the delivery stage with at most
- * MAX_SENDS_PER_CHANNEL sends in flight per channel, and each is claimed only right before its own
+ * MAX_SENDS_PER_CHANNEL sends in flight per channel (MAX_DESKTOP_SENDS for the desktop), and each is claimed only right before its own
  * send: a crash can interrupt at most the sends in flight, and those are sent again at the next start
  * (at-least-once). A vendor that hangs holds up only its own channel's pages.
  */
@@ -13,11 +13,22 @@ import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 export const MAX_SLEEP_MS = 15_000;
 
 /**
- * MAX_SENDS_PER_CHANNEL bounds the sends in flight to one channel (SMS, webhook, ...). It is also the
- * bound on duplicates: a crash can leave at most this many sends per channel without a recorded
- * outcome, and only those are sent again.
+ * MAX_SENDS_PER_CHANNEL bounds the sends in flight to one channel that leaves this machine (SMS,
+ * webhook, ...). It is also the bound on duplicates: a crash can leave at most this many sends per
+ * channel without a recorded outcome, and only those are sent again.
  */
 export const MAX_SENDS_PER_CHANNEL = 8;
+
+/** MAX_DESKTOP_SENDS bounds the desktop channel, which stays on this machine (a repeat is a second banner, not a second SMS). */
+export const MAX_DESKTOP_SENDS = 32;
+
+/** slotsOf is how many sends a channel may have in flight. */
+export function slotsOf(channel: string): number {
+  return channel === 'desktop' ? MAX_DESKTOP_SENDS : MAX_SENDS_PER_CHANNEL;
+}
+
+/** DUE_BATCH is how many due pages one look at the schedule reads. */
+const DUE_BATCH = 100;
 
 /** RETRY_AFTER_ERROR_MS is how long the scheduler waits after a run failed (the disk is full, say) before it tries again. */
 export const RETRY_AFTER_ERROR_MS = 5_000;
@@ -165,7 +176,9 @@ export class JobRunner {
     for (let guard = 0; guard < 1_000_000 && !this.stopped; guard++) {
       const now = this.d.clock.now();
       const timers = this.d.incidents.dueTimers(now);
-      const notifies = this.d.incidents.dueNotifies(now);
+      // Only pages whose channel has a free slot: the others wait, pending, and cost nothing to look past.
+      const full = new Set([...this.inFlight()].filter(([channel, n]) => n >= slotsOf(channel)).map(([channel]) => channel));
+      const notifies = this.d.incidents.dueNotifies(now, DUE_BATCH, this.d.delivery.contactsOf(full));
       let progressed = timers.length > 0;
       let ti = 0;
       let ni = 0;
@@ -177,7 +190,7 @@ export class JobRunner {
         }
         const job = notifies[ni++]!;
         const channel = this.d.delivery.channelOf(job);
-        if (this.busy(channel) >= MAX_SENDS_PER_CHANNEL) continue; // it waits, pending, for a free slot
+        if (this.busy(channel) >= slotsOf(channel)) continue; // it waits, pending, for a free slot
         progressed = true;
         const claimed = this.d.delivery.claim(job, this.d.clock.now());
         if (claimed) this.track(claimed, channel);

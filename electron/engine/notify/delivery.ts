@@ -131,6 +131,12 @@ export class DeliveryStage {
     return this.contact(p.contactMethodId)?.type ?? 'unknown';
   }
 
+  /** contactsOf lists the ids of the contact methods that go through these channels. */
+  contactsOf(channels: ReadonlySet<string>): number[] {
+    if (channels.size === 0) return [];
+    return this.d.config.listContactMethods().filter((c) => channels.has(c.type)).map((c) => c.id);
+  }
+
   /**
    * deliver makes one claimed attempt and records its outcome (delivered, retry later, or failed). The
    * ack links' key is read within ACK_LINKS_DEADLINE_MS (the page goes out without links otherwise),

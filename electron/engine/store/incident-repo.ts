@@ -168,9 +168,14 @@ export class IncidentRepo {
     return (this.store.prepare("SELECT * FROM jobs WHERE state = 'pending' AND kind != 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ?").all(now, limit) as Row[]).map(jobFromRow);
   }
 
-  /** dueNotifies returns pending notify jobs due at or before now, oldest first. */
-  dueNotifies(now: number, limit = 500): JobRow[] {
-    return (this.store.prepare("SELECT * FROM jobs WHERE state = 'pending' AND kind = 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ?").all(now, limit) as Row[]).map(jobFromRow);
+  /**
+   * dueNotifies returns pending notify jobs due at or before now, oldest first, leaving out those for
+   * the contact methods in `skipContacts` (their channel has no free slot): SQLite filters them, so a
+   * backlog of thousands for one busy channel costs no JavaScript work per look.
+   */
+  dueNotifies(now: number, limit: number, skipContacts: readonly number[] = []): JobRow[] {
+    const skip = skipContacts.length ? `AND json_extract(payload_json, '$.contactMethodId') NOT IN (${skipContacts.map(() => '?').join(', ')})` : '';
+    return (this.store.prepare(`SELECT * FROM jobs WHERE state = 'pending' AND kind = 'notify' AND due_at <= ? ${skip} ORDER BY due_at, id LIMIT ?`).all(now, ...skipContacts, limit) as Row[]).map(jobFromRow);
   }
 
   /** nextDueAfter is the due time of the earliest pending job due strictly after now, if any. */
