@@ -170,7 +170,7 @@ export class JobRunner {
    */
   private async runDueOnce(): Promise<void> {
     if (this.orphans) {
-      this.d.delivery.recoverInterrupted(new Set(this.inflight.keys()));
+      this.d.delivery.recoverInterrupted(new Set(this.inflight.keys()), 'a failure to record its outcome');
       this.orphans = false;
     }
     for (let guard = 0; guard < 1_000_000 && !this.stopped; guard++) {

@@ -190,7 +190,7 @@ export class DeliveryStage {
    * arrived) and the job is due now, unless the incident no longer needs the page. At-least-once: a
    * duplicate is a nuisance, a lost page is the failure Standby exists to prevent.
    */
-  recoverInterrupted(inFlight: ReadonlySet<number> = new Set()): void {
+  recoverInterrupted(inFlight: ReadonlySet<number> = new Set(), cause = 'a restart'): void {
     const now = this.d.clock.now();
     for (const job of this.d.incidents.running()) {
       if (inFlight.has(job.id)) continue;
@@ -202,11 +202,11 @@ export class DeliveryStage {
         const data = { ...payloadData(p, this.contact(p.contactMethodId), job.key), outcome: 'interrupted' };
         if (moot) {
           this.d.incidents.setJobState(job.id, 'running', 'done', now);
-          this.d.incidents.addLog(job.incidentId, now, { type: 'notify', actor: 'system', message: `A delivery to ${name} was interrupted by a restart before Standby knew whether it arrived; it is not sent again (${moot})`, data });
+          this.d.incidents.addLog(job.incidentId, now, { type: 'notify', actor: 'system', message: `A delivery to ${name} was interrupted by ${cause} before Standby knew whether it arrived; it is not sent again (${moot})`, data });
           return;
         }
         this.repo.reschedule(job.id, now);
-        this.d.incidents.addLog(job.incidentId, now, { type: 'notify', actor: 'system', message: `A delivery to ${name} was interrupted by a restart before Standby knew whether it arrived; sending it again (it may arrive twice)`, data });
+        this.d.incidents.addLog(job.incidentId, now, { type: 'notify', actor: 'system', message: `A delivery to ${name} was interrupted by ${cause} before Standby knew whether it arrived; sending it again (it may arrive twice)`, data });
       });
     }
   }
