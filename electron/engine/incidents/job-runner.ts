@@ -155,8 +155,12 @@ export class JobRunner {
       this.d.log(`reading the schedule failed: ${(err as Error).message}`);
       next = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
     }
-    if (next === undefined) return;
-    const wait = Math.min(Math.max(0, next - this.d.clock.now(), this.notBefore - this.d.clock.now()), MAX_SLEEP_MS);
+    // Orphans (sends whose outcome could not be recorded) are looked at again after RETRY_AFTER_ERROR_MS;
+    // after a failed run, nothing runs before then.
+    let target = this.orphans ? Math.min(next ?? this.notBefore, this.notBefore) : next;
+    if (target === undefined) return;
+    target = Math.max(target, this.notBefore);
+    const wait = Math.min(Math.max(0, target - this.d.clock.now()), MAX_SLEEP_MS);
     this.timer = this.d.clock.setTimer(() => {
       this.timer = undefined;
       return this.runDue();
@@ -215,6 +219,7 @@ export class JobRunner {
       .catch((err: unknown) => {
         // The send's outcome could not be recorded (the disk is full, say): the job stays running and is sent again.
         this.orphans = true;
+        this.notBefore = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
         this.d.log(`recording delivery of job ${id} failed: ${(err as Error).message}; it will be sent again`);
       })
       .finally(() => {

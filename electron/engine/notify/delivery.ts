@@ -266,7 +266,7 @@ export class DeliveryStage {
       if (result.ok) {
         this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
         this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
-        line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}${repeat ? ' (a repeat after a restart)' : ''}`;
+        line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}${repeat ? ' (a repeat: an interrupted attempt may have arrived)' : ''}`;
         this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'delivered' } });
         return;
       }

@@ -156,4 +156,32 @@ describe('the job runner', () => {
     await run;
     await engine.stop();
   });
+
+  it('sends again, marked as a repeat, a page whose outcome could not be recorded (the disk filled during the send)', async () => {
+    const hook = gated('webhook');
+    const { engine, clock, logs } = await engineWith([hook.channel]);
+    await pageWith(engine, ['webhook']);
+    const r = await engine.invoke('incidents.trigger', { serviceId: 1, title: 'recorded nowhere', severity: 'critical' });
+    if (r.status === 'suppressed') throw new Error(r.reason);
+    const run = clock.advance(0);
+    await waitFor(() => hook.waiting.length === 1, 'the send');
+    engine.store.db.exec("CREATE TRIGGER refuse BEFORE UPDATE ON delivery_attempts BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    hook.openAll();
+    await run;
+    await engine.lifecycle.idle();
+    expect(logs.some((l) => /recording delivery of job \d+ failed: database or disk is full; it will be sent again/.test(l))).toBe(true);
+    engine.store.db.exec('DROP TRIGGER refuse');
+    const again = clock.advance(RETRY_AFTER_ERROR_MS);
+    await waitFor(() => hook.waiting.length === 1, 'the page sent again');
+    expect(hook.waiting[0]!.m).toMatchObject({ repeat: true, title: 'recorded nowhere' });
+    hook.openAll();
+    await again;
+    await engine.lifecycle.idle();
+    const notes = engine.incidents.timeline(r.incident.id).filter((e) => e.type === 'notify');
+    expect(notes.map((e) => e.message)).toEqual([
+      'A delivery to webhook "Hook" was interrupted by a failure to record its outcome before Standby knew whether it arrived; sending it again (it may arrive twice)',
+      'Notified webhook "Hook": delivered on attempt 2 (a repeat: an interrupted attempt may have arrived)',
+    ]);
+    await engine.stop();
+  });
 });

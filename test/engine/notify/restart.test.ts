@@ -52,7 +52,7 @@ describe('a restart', () => {
     const notes = engine.incidents.timeline(r.incident.id).filter((e) => e.type === 'notify');
     expect(notes.map((e) => [e.data.outcome, e.message])).toEqual([
       ['interrupted', 'A delivery to sms "Mobile (SMS)" was interrupted by a restart before Standby knew whether it arrived; sending it again (it may arrive twice)'],
-      ['delivered', 'Notified sms "Mobile (SMS)": delivered on attempt 2 (a repeat after a restart)'],
+      ['delivered', 'Notified sms "Mobile (SMS)": delivered on attempt 2 (a repeat: an interrupted attempt may have arrived)'],
     ]);
     expect(attempts(engine)).toEqual([{ attempt: 1, outcome: 'unknown' }, { attempt: 2, outcome: 'delivered' }]);
     await engine.stop();
