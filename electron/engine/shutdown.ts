@@ -39,7 +39,7 @@ export async function stopWithin(stop: () => Promise<void>, limitMs = SHUTDOWN_L
   }
 }
 
-/** ExitHow says how to end: whether a threadpool call is stuck, and the signal that asked Standby to stop, if one did. */
+/** ExitHow says how to end: whether a threadpool call is still running (`stuck`), and the signal that asked Standby to stop, if one did. */
 export interface ExitHow {
   stuck: boolean;
   signal?: 'SIGTERM' | 'SIGINT' | undefined;
@@ -56,7 +56,7 @@ export function exitProcess(code: number, how: ExitHow): void {
     return;
   }
   const signal = how.signal ?? 'SIGKILL';
-  how.log(`a keychain call still waits for an answer in a worker thread, and a normal exit would wait for it forever: ending the process with ${signal}`);
+  how.log(`a keychain call still waits for an answer in a worker thread, and a normal exit would wait for it (forever, if it hangs): ending the process with ${signal}`);
   if (how.signal) {
     // With no listener left, Node restores the signal's default action: terminate the process.
     process.removeAllListeners(how.signal);

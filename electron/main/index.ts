@@ -124,7 +124,7 @@ async function listenForAlerts(engine: Engine): Promise<HttpListener | undefined
   }
 }
 
-/** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call is stuck in a worker thread. */
+/** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */
 async function shutdown(): Promise<boolean> {
   const r = running;
   running = undefined;
@@ -138,7 +138,7 @@ async function shutdown(): Promise<boolean> {
   });
   if (!outcome.ok) log(outcome.reason);
   r.release();
-  return r.engine.secrets.hung;
+  return r.engine.secrets.busy;
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`${signal}: shutting down`);
       void stopWithin(() => server.close()).then((outcome) => {
         if (!outcome.ok) console.error(`${outcome.reason}; exiting anyway`);
-        exitProcess(outcome.ok ? 0 : 1, { stuck: server.engine.secrets.hung, signal, log });
+        exitProcess(outcome.ok ? 0 : 1, { stuck: server.engine.secrets.busy, signal, log });
       });
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -12,8 +12,8 @@
  *   store again, until the hung call returns (someone unlocked the keychain);
  * - tells `onProblem` when the store fails or hangs, and when it answers again (Health's `keychain`).
  *
- * `hung` tells the shutdown code that a thread is stuck: `process.exit()` would wait for it forever
- * (see shutdown.ts).
+ * `busy` tells the shutdown code that a call still occupies a thread: `process.exit()` would wait
+ * for it, forever if it hangs (see shutdown.ts).
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 import { SecretStoreError, type SecretStore } from './secret-store.ts';
@@ -90,6 +90,14 @@ export class GuardedSecretStore implements SecretStore {
   /** hung tells whether a call outlived its deadline and has still not returned (a keychain waiting on an unlock prompt). */
   get hung(): boolean {
     return this.running?.hung ?? false;
+  }
+
+  /**
+   * busy tells whether a call is in the store right now, hung or not: on keytar it occupies a worker
+   * thread, which `process.exit()` would wait for (maybe forever), so the shutdown code asks this.
+   */
+  get busy(): boolean {
+    return this.running !== undefined;
   }
 
   /** advice is what a person can do when the store does not answer. */

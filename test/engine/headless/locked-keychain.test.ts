@@ -32,11 +32,16 @@ async function serve(dataDir: string, service: SecretService): Promise<ChildServ
   return child;
 }
 
-/** sigterm stops a child and answers how it ended and how long that took. */
+/** SIGTERM_LIMIT_MS is how long sigterm waits before it gives up on the child (and kills it, so the test can say so). */
+const SIGTERM_LIMIT_MS = 30_000;
+
+/** sigterm stops a child and answers how it ended and how long that took (SIGKILL after SIGTERM_LIMIT_MS). */
 async function sigterm(c: ChildServer): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const started = Date.now();
   c.child.kill('SIGTERM');
+  const limit = setTimeout(() => c.child.kill('SIGKILL'), SIGTERM_LIMIT_MS);
   await c.exited;
+  clearTimeout(limit);
   return { code: c.child.exitCode, signal: c.child.signalCode, ms: Date.now() - started };
 }
 
@@ -126,7 +131,16 @@ describe.skipIf(missing.length > 0)(`serve with a locked keychain that never ans
     console.log(`locked keychain: SIGTERM ended the server in ${stop.ms} ms (${stop.signal ?? `exit ${stop.code}`})`);
     expect(stop).toMatchObject({ code: null, signal: 'SIGTERM' });
     expect(stop.ms).toBeLessThan(20_000);
-    expect(second.output()).toContain('a keychain call still waits for an answer in a worker thread, and a normal exit would wait for it forever: ending the process with SIGTERM');
+    expect(second.output()).toContain('a keychain call still waits for an answer in a worker thread, and a normal exit would wait for it (forever, if it hangs): ending the process with SIGTERM');
     expect(second.output()).not.toContain('signing-secret-value');
+
+    // SIGTERM while the first keychain call is still within its deadline (not yet known to hang) ends as fast.
+    const third = await serve(dataDir, locked);
+    const pending = api(third.url, TOKEN, 'integrations.list', { serviceId: service.id }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const early = await sigterm(third);
+    await pending;
+    console.log(`locked keychain: SIGTERM 1.5 s into a keychain call ended the server in ${early.ms} ms (${early.signal ?? `exit ${early.code}`})`);
+    expect(early.ms).toBeLessThan(20_000);
   });
 });

@@ -53,7 +53,7 @@ describe('GuardedSecretStore', () => {
     await inner.arrived(1);
     await clock.advance(4_999);
     await flush();
-    expect([call.done, store.hung, problems]).toEqual([false, false, []]);
+    expect([call.done, store.busy, store.hung, problems]).toEqual([false, true, false, []]);
     await clock.advance(1);
     await flush();
     expect(call.error).toBeInstanceOf(SecretStoreError);
@@ -118,7 +118,7 @@ describe('GuardedSecretStore', () => {
     inner.hanging = false;
     inner.pending[0]!.answer();
     await flush();
-    expect([store.hung, problems]).toEqual([false, [HUNG_PROBLEM, null]]);
+    expect([store.busy, store.hung, problems]).toEqual([false, false, [HUNG_PROBLEM, null]]);
     await store.set('a', 'back');
     expect(await store.get('a')).toBe('back');
   });
