@@ -98,7 +98,7 @@ async function start(): Promise<void> {
     log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);
     dialog.showErrorBox('Standby could not start', (err as Error).message);
     if (running) {
-      await shutdown();
+      if (await shutdown()) return exitProcess(1, { stuck: true, log });
     } else {
       await engine?.stop().catch(() => {});
       release();
