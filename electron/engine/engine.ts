@@ -21,7 +21,9 @@ import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
 import { Store } from './store/database.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
-import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
+import { secretStoreApiError } from './secrets/api-error.ts';
+import { GuardedSecretStore } from './secrets/guarded-store.ts';
+import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
 /** EngineOptions wires an engine: where its database is, its clock and its channels. */
 export interface EngineOptions {
@@ -38,6 +40,8 @@ export interface EngineOptions {
   stopGraceMs?: number;
   /** desktopRelay is the desktop port of a Standby without a desktop (headless): connected UIs confirm what they show. */
   desktopRelay?: DesktopRelay;
+  /** secretTimeoutMs is how long one secret-store call may take (default 5 s; see GuardedSecretStore). */
+  secretTimeoutMs?: number;
 }
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -51,7 +55,8 @@ export class Engine {
   readonly clock: Clock;
   /** monitors runs the built-in monitors (HTTP, TCP, process, disk, DNS, TLS, heartbeat) and opens incidents from them. */
   readonly monitors: MonitorRunner;
-  readonly secrets: SecretStore;
+  /** secrets is the secret store behind a deadline per call; its failures are Health's `keychain` problem. */
+  readonly secrets: GuardedSecretStore;
   /** inbound is the alert intake: integrations, their keys and rate limits, change events. */
   readonly inbound: Inbound;
   /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
@@ -70,7 +75,11 @@ export class Engine {
     this.store = new Store(opts.databasePath);
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
-    this.secrets = opts.secrets ?? new MemorySecretStore();
+    this.secrets = new GuardedSecretStore(opts.secrets ?? new MemorySecretStore(), {
+      clock: opts.clock,
+      timeoutMs: opts.secretTimeoutMs,
+      onProblem: (message) => (message === null ? this.health.clear('keychain') : this.health.set('keychain', 'error', message)),
+    });
     this.lifecycle = new IncidentEngine({
       store: this.store,
       config: this.config,
@@ -114,7 +123,12 @@ export class Engine {
     const parsed = apiSchemas[method].safeParse(input ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
     const handler = this.handlers[method] as (args: unknown) => unknown;
-    return handler(parsed.data);
+    try {
+      return await handler(parsed.data);
+    } catch (err) {
+      // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug".
+      throw err instanceof SecretStoreError ? secretStoreApiError(err) : err;
+    }
   }
 
   /** invoke is `call` with the contract's types, for code inside the process (the shell, tests). */

@@ -300,7 +300,8 @@ export type ApiEvent = { [E in ApiEventName]: { type: E; data: ApiEvents[E] } }[
 /** ApiErrorBody is what every transport returns for a failed call. */
 export interface ApiErrorBody {
   error: {
-    code: 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'internal';
+    /** `unavailable`: something Standby needs does not answer right now (a locked OS keychain); try again once it does. */
+    code: 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'unavailable' | 'internal';
     message: string;
     /** For invalid_input: each field (dotted path) and the rule it broke. */
     issues?: Array<{ path: string; message: string }>;

@@ -29,6 +29,8 @@ export interface HeadlessOptions {
   log?: (line: string) => void;
   /** secrets is where integration keys and tokens live (default: the engine's, in memory). */
   secrets?: SecretStore | undefined;
+  /** secretTimeoutMs is each secret-store call's deadline (default 5 s; tests shorten it). */
+  secretTimeoutMs?: number | undefined;
 }
 
 /** HeadlessServer is a running headless Standby. */
@@ -58,7 +60,15 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         log(`desktop notification: ${n.title} (${n.body}) to ${desktop.connected()} connected UI(s)`);
       },
     });
-    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), desktopRelay: desktop, log, ...(o.secrets ? { secrets: o.secrets } : {}) });
+    engine = new Engine({
+      databasePath: join(o.dataDir, DATABASE_FILE),
+      clock: o.clock ?? new SystemClock(),
+      channels: builtinChannels(desktop),
+      desktopRelay: desktop,
+      log,
+      ...(o.secrets ? { secrets: o.secrets } : {}),
+      ...(o.secretTimeoutMs !== undefined ? { secretTimeoutMs: o.secretTimeoutMs } : {}),
+    });
     if (o.configFile) {
       let text: string;
       try {

@@ -33,7 +33,7 @@ export interface HttpOptions {
   ready?: () => boolean;
 }
 
-const STATUS: Record<ApiError['code'], 400 | 401 | 404 | 409 | 500> = { invalid_input: 400, unauthorized: 401, not_found: 404, conflict: 409, internal: 500 };
+const STATUS: Record<ApiError['code'], 400 | 401 | 404 | 409 | 500 | 503> = { invalid_input: 400, unauthorized: 401, not_found: 404, conflict: 409, unavailable: 503, internal: 500 };
 
 /** tokenMatches compares a presented token with the expected one in constant time. */
 export function tokenMatches(presented: string | undefined, expected: string): boolean {
