@@ -18,7 +18,10 @@ import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
 import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
+import { Backups, backupHandlers, DEFAULT_KEEP_BACKUPS } from './store/backups.ts';
 import { Store } from './store/database.ts';
+import { StorageHealth } from './store/storage-health.ts';
+import { guardTimers, throttledLog } from './timer-guard.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
 
@@ -33,6 +36,8 @@ export interface EngineOptions {
   monitors?: MonitorRunnerOptions;
   /** secrets holds integration keys and channel tokens (default: in memory, gone at exit). */
   secrets?: SecretStore;
+  /** keepBackups is how many daily backups to keep beside a database file (default 7; 0 turns daily backups off). */
+  keepBackups?: number;
 }
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -51,15 +56,24 @@ export class Engine {
   readonly inbound: Inbound;
   /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
   readonly health: Health;
+  /** storage keeps the `storage` health problem in step with the disk (full, read-only, damaged). */
+  readonly storage: StorageHealth;
+  /** backups takes the daily backup of a database file (undefined for an in-memory database). */
+  readonly backups: Backups | undefined;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly handlers: Handlers;
 
   constructor(opts: EngineOptions) {
-    this.clock = opts.clock;
     this.log = opts.log ?? (() => {});
-    this.health = new Health({ clock: opts.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
+    // A timer's failure (a full disk under the scheduler) is logged and reported, never the end of the process.
+    const timerLog = throttledLog(this.log, () => opts.clock.now());
+    this.clock = guardTimers(opts.clock, (err) => timerLog(`a scheduled task failed: ${(this.store.explain(err) as Error).message}`));
+    this.health = new Health({ clock: this.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
     this.store = new Store(opts.databasePath);
+    this.storage = new StorageHealth({ store: this.store, health: this.health, clock: this.clock });
+    const keep = opts.keepBackups ?? DEFAULT_KEEP_BACKUPS;
+    this.backups = opts.databasePath === ':memory:' || keep <= 0 ? undefined : new Backups({ databasePath: opts.databasePath, clock: this.clock, health: this.health, log: this.log, keep });
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
     this.secrets = opts.secrets ?? new MemorySecretStore();
@@ -67,15 +81,15 @@ export class Engine {
       store: this.store,
       config: this.config,
       incidents: this.incidents,
-      clock: opts.clock,
+      clock: this.clock,
       channels: opts.channels,
       secrets: this.secrets,
       emit: (e) => this.emit(e),
       log: this.log,
     });
-    this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: opts.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
+    this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
-    this.monitors = new MonitorRunner({ store: this.store, clock: opts.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
+    this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
     this.handlers = this.buildHandlers();
   }
 
@@ -84,12 +98,14 @@ export class Engine {
     checkReachability(this.config, this.health);
     await this.lifecycle.start();
     this.monitors.start();
+    this.backups?.start();
   }
 
   /** stop ends the schedule and closes the database. */
   async stop(): Promise<void> {
     await this.monitors.stop();
     await this.lifecycle.stop();
+    await this.backups?.stop();
     this.store.close();
   }
 
@@ -105,7 +121,12 @@ export class Engine {
     const parsed = apiSchemas[method].safeParse(input ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
     const handler = this.handlers[method] as (args: unknown) => unknown;
-    return handler(parsed.data);
+    try {
+      return await handler(parsed.data);
+    } catch (err) {
+      // A full disk or a damaged page answers with SQLite's reason and the file's name, and fails /healthz.
+      throw this.store.explain(err);
+    }
   }
 
   /** invoke is `call` with the contract's types, for code inside the process (the shell, tests). */
@@ -205,6 +226,7 @@ export class Engine {
       },
 
       'system.health': () => this.health.status(),
+      ...backupHandlers(this.backups),
 
       ...this.inbound.handlers(),
       ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),

@@ -115,6 +115,9 @@ export const apiSchemas = {
   'monitoring.updateSettings': MonitoringSettings,
 
   'system.health': none,
+
+  'backups.list': none,
+  'backups.create': none,
 } as const;
 
 /** ApiMethod is the name of one API method. */
@@ -195,6 +198,22 @@ export interface SystemHealth {
   problems: HealthProblem[];
 }
 
+/** BackupInfo is one backup of the database in `<dataDir>/backups/` (download it with `GET /api/backups/<file>`). */
+export interface BackupInfo {
+  file: string;
+  /** createdAt is when it was taken (ISO 8601, to the second). */
+  createdAt: string;
+  bytes: number;
+}
+
+/** BackupList answers `backups.list`: where backups are kept, how many, and each one, newest first. */
+export interface BackupList {
+  /** directory is null when the database is in memory (tests): there is nothing to back up. */
+  directory: string | null;
+  keep: number;
+  backups: BackupInfo[];
+}
+
 /** ApiOutputs is the result type of each method. */
 export interface ApiOutputs {
   'profile.get': Profile;
@@ -258,6 +277,8 @@ export interface ApiOutputs {
   'monitoring.settings': MonitoringSettings;
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
+  'backups.list': BackupList;
+  'backups.create': BackupInfo;
 }
 
 /** StandbyApi is the contract as an interface of async methods. */

@@ -29,6 +29,8 @@ export interface HeadlessOptions {
   log?: (line: string) => void;
   /** secrets is where integration keys and tokens live (default: the engine's, in memory). */
   secrets?: SecretStore | undefined;
+  /** keepBackups is how many daily backups to keep in the data directory (default 7; 0: none). */
+  keepBackups?: number | undefined;
 }
 
 /** HeadlessServer is a running headless Standby. */
@@ -57,7 +59,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         log(`desktop notification: ${n.title} (${n.body})`);
       },
     };
-    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log, ...(o.secrets ? { secrets: o.secrets } : {}) });
+    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.keepBackups !== undefined ? { keepBackups: o.keepBackups } : {}) });
     if (o.configFile) {
       let text: string;
       try {

@@ -71,14 +71,17 @@ export class GroupCommit {
             release.run();
             outcomes.push({ ok: true, value });
           } catch (error) {
+            // A full disk can make SQLite roll back the whole transaction: then nothing of the batch
+            // is stored, every request of it fails with this error, and no later op may run outside it.
+            if (!this.store.db.isTransaction) throw error;
             rollback.run();
             release.run();
-            outcomes.push({ ok: false, error });
+            outcomes.push({ ok: false, error: this.store.explain(error) });
           }
         }
       });
     } catch (error) {
-      // BEGIN or COMMIT failed (disk full, database closed): nothing of the batch is stored.
+      // BEGIN or COMMIT failed (disk full, database closed), or SQLite rolled the batch back: nothing of it is stored.
       for (const p of batch) p.reject(error);
       return;
     }
