@@ -65,7 +65,7 @@ function ownerPid(dataDir: string): number | null {
   const nap = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     const pid = readPid(dataDir);
-    if (pid !== null && pid !== process.pid && alive(pid)) return pid;
+    if (pid !== null && alive(pid)) return pid;
     if (Date.now() >= end) return pid;
     Atomics.wait(nap, 0, 0, 25);
   }

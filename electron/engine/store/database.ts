@@ -103,9 +103,10 @@ export class Store {
     this.depth = 1;
     try {
       const result = fn();
-      // fn caught an error after which SQLite rolled everything back: nothing of it is stored.
-      if (!this.db.isTransaction) throw this.lastFailure ?? new Error('the transaction was rolled back by SQLite before COMMIT');
+      // fn caught an error after which SQLite rolled everything back (a full disk): nothing of it is stored.
+      if (!this.db.isTransaction) throw this.lastFailure ?? new Error('SQLite rolled the transaction back before COMMIT after an error that was caught inside it; nothing of it was stored');
       this.db.exec('COMMIT');
+      this.lastFailure = undefined;
       this.observer?.committed();
       return result;
     } catch (err) {

@@ -42,7 +42,9 @@ export function configure(db: DatabaseSync): void {
 /** quickCheck runs `PRAGMA quick_check` and answers its findings (empty when the file is sound). */
 export function quickCheck(db: DatabaseSync): string[] {
   const rows = (db.prepare('PRAGMA quick_check').all() as Array<{ quick_check: string }>).map((r) => r.quick_check);
-  return rows.length === 1 && rows[0] === 'ok' ? [] : rows;
+  if (rows.length === 1 && rows[0] === 'ok') return [];
+  // One finding per line, without the "*** in database main ***" heading.
+  return rows.flatMap((r) => r.split('\n')).filter((l) => l.trim() !== '' && !/^\*\*\* in database \w+ \*\*\*$/.test(l.trim()));
 }
 
 const MAGIC = 'SQLite format 3\0';
