@@ -3,7 +3,7 @@
  * `BEGIN EXCLUSIVE` transaction on a small SQLite file, `standby-lock.db`, held for the life of the
  * process: SQLite takes it with an OS file lock (fcntl on Linux and macOS, LockFileEx on Windows)
  * that the kernel releases when the process ends, however it ends. A second process gets
- * SQLITE_BUSY at once (busy timeout 0). Nothing is ever written to the lock file and it is never
+ * SQLITE_BUSY after CONTENDED_MS. Nothing is ever written to the lock file and it is never
  * deleted (deleting it would let two processes lock two different files).
  *
  * The owner's pid goes to `standby.pid` beside it, only for the message a second process shows; it
@@ -23,6 +23,12 @@ export const PID_FILE = 'standby.pid';
 export const LEGACY_LOCK_FILE = 'standby.lock';
 /** OWNER_WAIT_MS is how long a refused process waits for the owner's pid file to name a running process (the owner writes it just after locking). */
 export const OWNER_WAIT_MS = 2000;
+
+/** held keeps every lock's connection reachable: a connection the garbage collector closed would silently let go of its lock. */
+const held = new Set<DatabaseSync>();
+
+/** CONTENDED_MS is how long a taker keeps trying while the lock is busy, before it concludes another Standby holds it. */
+export const CONTENDED_MS = 1000;
 
 const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
@@ -76,7 +82,9 @@ function ownerPid(dataDir: string): number | null {
  * release function (the lock also ends with the process).
  */
 export function acquireInstanceLock(dataDir: string): () => void {
-  const db = new DatabaseSync(join(dataDir, LOCK_FILE), { timeout: 0 });
+  // Two processes that try at the same instant can each hold a shared lock the other's exclusive one
+  // waits for; SQLite's busy handler makes each let go and try again, so exactly one of them wins.
+  const db = new DatabaseSync(join(dataDir, LOCK_FILE), { timeout: CONTENDED_MS });
   try {
     // MEMORY: the lock never writes, so it needs no journal file beside it either.
     db.exec('PRAGMA journal_mode = MEMORY');
@@ -87,6 +95,7 @@ export function acquireInstanceLock(dataDir: string): () => void {
     if (code === SQLITE_BUSY || code === SQLITE_LOCKED) throw new InstanceLockedError(dataDir, ownerPid(dataDir));
     throw new Error(`cannot take the lock ${join(dataDir, LOCK_FILE)}: ${(err as Error).message}`, { cause: err });
   }
+  held.add(db);
   const pidFile = join(dataDir, PID_FILE);
   try {
     // Written whole under another name and renamed, so a reader never sees half a pid.
@@ -103,5 +112,6 @@ export function acquireInstanceLock(dataDir: string): () => void {
     if (readPid(dataDir) === process.pid) rmSync(pidFile, { force: true });
     if (db.isTransaction) db.exec('ROLLBACK');
     db.close();
+    held.delete(db);
   };
 }

@@ -7,8 +7,12 @@
 import { acquireInstanceLock } from '../../electron/engine/instance-lock.ts';
 
 const [dataDir, startAt] = process.argv.slice(2);
+// Sleep until just before the instant, then spin: a timer alone would add its own lateness.
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const early = Number(startAt) - Date.now() - 15;
+if (early > 0) Atomics.wait(nap, 0, 0, early);
 while (Date.now() < Number(startAt)) {
-  // spin: a timer would add its own lateness to the start
+  // spin
 }
 const tried = Date.now();
 try {
@@ -18,5 +22,5 @@ try {
   process.stdin.on('end', () => process.exit(0));
 } catch (err) {
   console.log(JSON.stringify({ pid: process.pid, locked: false, tried, message: (err as Error).message }));
-  process.exit(3);
+  process.exitCode = 3;
 }
