@@ -3,23 +3,36 @@
  * to when it fails: an exception there would end the process (Node exits on an unhandled
  * rejection). guardTimers wraps the engine's clock so every timer callback's failure is handed to
  * one handler instead, which logs it (the same line at most once a minute) and reports a storage
- * failure to the health. The failed work is left to its owner's next run: job rows stay due, and
- * buffered results stay buffered.
+ * failure to the health. The failed work is left to its owner's next run, at most once a second:
+ * job rows stay due, and buffered results stay buffered.
  */
 import type { Clock } from './clock.ts';
 
-/** guardTimers returns a clock whose timers never throw: a failure goes to onError. */
+/** FAILURE_BACKOFF_MS is the shortest wait for any timer set within this long after a timer's work failed. */
+export const FAILURE_BACKOFF_MS = 1000;
+
+/**
+ * guardTimers returns a clock whose timers never throw: a failure goes to onError. Work that fails
+ * and re-arms itself at once (the incident scheduler finding the same due job on a full disk) is
+ * tried once more at once (its re-arm comes before its failure is known), then once per
+ * FAILURE_BACKOFF_MS instead of spinning.
+ */
 export function guardTimers(clock: Clock, onError: (err: unknown) => void): Clock {
+  let failedAt = -Infinity;
   return {
     now: () => clock.now(),
     setTimer: (fn, ms) =>
-      clock.setTimer(async () => {
-        try {
-          await fn();
-        } catch (err) {
-          onError(err);
-        }
-      }, ms),
+      clock.setTimer(
+        async () => {
+          try {
+            await fn();
+          } catch (err) {
+            failedAt = clock.now();
+            onError(err);
+          }
+        },
+        clock.now() - failedAt <= FAILURE_BACKOFF_MS ? Math.max(ms, FAILURE_BACKOFF_MS) : ms,
+      ),
     clearTimer: (handle) => clock.clearTimer(handle),
   };
 }
