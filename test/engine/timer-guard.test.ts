@@ -10,7 +10,7 @@ import { FakeClock } from '../../electron/engine/clock.ts';
 import { guardTimers } from '../../electron/engine/timer-guard.ts';
 import { onCallSetup, testEngine, type TestEngine } from '../helpers/engine.ts';
 import { waitFor } from '../helpers/headless.ts';
-import { fill, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.ts';
+import { fill, mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.ts';
 import { httpTarget, type HttpTarget } from './monitors/helpers.ts';
 
 const cleanup: Array<() => unknown> = [];
@@ -37,11 +37,11 @@ describe('guardTimers', () => {
   });
 });
 
-const mount = mountTmpfs('4m');
+const noTmpfs = tmpfsUnavailable();
 
 describe('timers on a full disk', () => {
-  it.skipIf('reason' in mount)(`keep checks, results, the monitor's incident and a due SMS until space returns${'reason' in mount ? ` (skipped: ${mount.reason})` : ''}`, { timeout: 60_000 }, async () => {
-    const fs = mount as Tmpfs;
+  it.skipIf(noTmpfs !== undefined)(`keep checks, results, the monitor's incident and a due SMS until space returns${noTmpfs ? ` (skipped: ${noTmpfs})` : ''}`, { timeout: 60_000 }, async () => {
+    const fs = mountTmpfs('4m');
     cleanup.push(() => fs.unmount());
     const log: string[] = [];
     const t: TestEngine = await testEngine({ databasePath: join(fs.dir, 'standby.db'), monitors: { flushMs: 5 }, log: (l) => log.push(l) });

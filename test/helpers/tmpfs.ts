@@ -1,7 +1,7 @@
 /**
  * A tiny file system for disk-full tests: a tmpfs mounted by the test (we run as root here), and a
- * filler file that takes the free space and gives it back. Where mounting is not allowed the helper
- * says exactly why, for the test to skip with that reason.
+ * filler file that takes the free space and gives it back. Where mounting is not allowed,
+ * tmpfsUnavailable says exactly why, for the test to skip with that reason.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
@@ -14,15 +14,15 @@ export interface Tmpfs {
   unmount(): void;
 }
 
-/** mountTmpfs mounts a tmpfs of `size` (such as "2m") on a fresh directory, or answers why it cannot. */
-export function mountTmpfs(size: string): Tmpfs | { reason: string } {
-  if (process.getuid?.() !== 0) return { reason: `mounting a tmpfs needs root, and this test runs as uid ${process.getuid?.() ?? 'unknown'}` };
-  const dir = tempDir('standby-tmpfs-');
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    return { reason: `mount -t tmpfs failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}` };
-  }
+/** tmpfsUnavailable says why this process cannot mount a tmpfs (undefined when it can: it runs as root). */
+export function tmpfsUnavailable(): string | undefined {
+  const uid = process.getuid?.();
+  return uid === 0 ? undefined : `mounting a tmpfs needs root, and this test runs as uid ${uid ?? 'unknown'}`;
+}
+
+/** mountTmpfs mounts a tmpfs of `size` (such as "2m") on dir (default: a fresh directory); it throws when mount fails. */
+export function mountTmpfs(size: string, dir = tempDir('standby-tmpfs-')): Tmpfs {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
   return {
     dir,
     unmount: () => {

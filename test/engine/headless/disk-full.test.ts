@@ -10,7 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/engine/data-dir.ts';
 import { api, startChild, waitFor, type ChildServer } from '../../helpers/headless.ts';
-import { fill, mountTmpfs, type Filler, type Tmpfs } from '../../helpers/tmpfs.ts';
+import { fill, mountTmpfs, tmpfsUnavailable, type Filler } from '../../helpers/tmpfs.ts';
 
 const TOKEN = 'disk-full-token-0123456789';
 const children: ChildServer[] = [];
@@ -57,11 +57,11 @@ function storedKeys(dir: string): Set<string> {
   }
 }
 
-const mount = mountTmpfs('3m');
+const noTmpfs = tmpfsUnavailable();
 
 describe('a full disk under a running Standby', () => {
-  it.skipIf('reason' in mount)(`names the full disk, fails /healthz until space returns, recovers by itself and loses no accepted event${'reason' in mount ? ` (skipped: ${mount.reason}; test/engine/store/storage-health.test.ts covers the same with a SQLite page limit)` : ''}`, { timeout: 180_000 }, async () => {
-    const fs = mount as Tmpfs;
+  it.skipIf(noTmpfs !== undefined)(`names the full disk, fails /healthz until space returns, recovers by itself and loses no accepted event${noTmpfs ? ` (skipped: ${noTmpfs}; test/engine/store/storage-health.test.ts covers the same with a SQLite page limit)` : ''}`, { timeout: 180_000 }, async () => {
+    const fs = mountTmpfs('3m');
     cleanup.push(() => fs.unmount());
     const dir = fs.dir;
     const file = join(dir, DATABASE_FILE);
