@@ -88,7 +88,8 @@ export class Backups {
   }
 
   private async take(reason: 'daily' | 'manual'): Promise<BackupFile> {
-    const now = this.d.clock.now();
+    // A backup's time is its name's: to the second.
+    const now = Math.floor(this.d.clock.now() / 1000) * 1000;
     const target = join(this.dir, backupName(now, this.dir));
     try {
       const b = await takeBackup(this.d.databasePath, target, now);
