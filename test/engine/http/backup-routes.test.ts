@@ -49,7 +49,7 @@ describe('backups over HTTP', () => {
   it('sends nothing without the token, and nothing that is not a listed backup', async () => {
     const { backups } = (await api(s.url, TOKEN, 'backups.list', {})).body as { backups: Array<{ file: string }> };
     const file = backups[0]!.file;
-    for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }] as Array<Record<string, string>>) {
       const res = await fetch(`${s.url}/api/backups/${file}`, { headers });
       expect(res.status).toBe(401);
     }
