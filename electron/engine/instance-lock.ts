@@ -28,7 +28,7 @@ export const OWNER_WAIT_MS = 2000;
 const held = new Set<DatabaseSync>();
 
 /** CONTENDED_MS is how long a taker keeps trying while the lock is busy, before it concludes another Standby holds it. */
-export const CONTENDED_MS = 1000;
+export const CONTENDED_MS = 250;
 
 const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
