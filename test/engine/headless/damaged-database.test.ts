@@ -1,6 +1,6 @@
 /**
- * The acceptance test for a file that rots, with real processes: `standby backup` while a server
- * runs; then a corrupted page, a truncated file and a zero-byte file each make `standby serve` exit
+ * The acceptance test for a file that rots, with real processes: `npm run standby -- backup` while a
+ * server runs; then a corrupted page, a truncated file and a zero-byte file each make `standby serve` exit
  * non-zero with a message naming the file, the newest backup and how to restore it; `standby
  * restore` (refused while a server runs, and for a damaged backup) moves the damaged files aside and
  * the next start is clean, with the backup's incidents.
@@ -21,9 +21,10 @@ afterEach(() => {
   children.length = 0;
 });
 
-/** standby runs `node cli.ts <args>` to its end and answers its exit code and output. */
-function standby(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, STANDBY_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** standby runs `node cli.ts <args>` (or, with npm, `npm run standby -- <args>`) to its end and answers its exit code and output. */
+function standby(args: string[], via: 'node' | 'npm' = 'node'): Promise<{ code: number | null; output: string }> {
+  const [command, prefix] = via === 'npm' ? ['npm', ['run', '--silent', 'standby', '--']] : [process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts')]];
+  const child = spawn(command, [...prefix, ...args], { cwd: ROOT, env: { ...process.env, STANDBY_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -49,7 +50,7 @@ async function prepared(): Promise<{ dir: string; backup: string }> {
     const r = await api(s.url, TOKEN, 'incidents.trigger', { serviceId, title: `Incident ${i}: ${'the disk rots '.repeat(20)}`, dedupKey: `rot-${i}` });
     expect(r.status).toBe(200);
   }
-  const b = await standby(['backup', '--data-dir', dir]);
+  const b = await standby(['backup', '--data-dir', dir], 'npm');
   expect(b.code, b.output).toBe(0);
   const backup = /to (\S+\.db) \(/.exec(b.output)![1]!;
   expect(b.output).toContain(`Backed up ${join(dir, 'standby.db')} to ${join(dir, 'backups')}/standby-`);
