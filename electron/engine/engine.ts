@@ -140,6 +140,11 @@ export class Engine {
   }
 
   private emit(e: ApiEvent): void {
+    // An event about a change in a transaction waits for its COMMIT (and is dropped if it rolls back).
+    this.store.onCommit(() => this.deliver(e));
+  }
+
+  private deliver(e: ApiEvent): void {
     for (const l of this.listeners) {
       try {
         l(e);

@@ -25,6 +25,7 @@ export class Store {
   private readonly statements = new Map<string, StatementSync>();
   private observer: StorageObserver | undefined;
   private lastFailure: StorageError | undefined;
+  private afterCommit: Array<() => void> = [];
 
   constructor(path: string) {
     this.path = path;
@@ -75,6 +76,26 @@ export class Store {
     return stmt;
   }
 
+  /**
+   * onCommit runs fn once the current transaction has committed, and never if it rolls back; outside
+   * a transaction it runs fn at once. The engine announces its events this way, so nobody hears of a
+   * change the disk refused.
+   */
+  onCommit(fn: () => void): void {
+    if (this.depth === 0) fn();
+    else this.afterCommit.push(fn);
+  }
+
+  /** commitMark and dropSince let a savepoint that rolls back forget what was queued for after the commit since the mark. */
+  commitMark(): number {
+    return this.afterCommit.length;
+  }
+
+  /** dropSince forgets the callbacks queued since a mark (their savepoint rolled back). */
+  dropSince(mark: number): void {
+    this.afterCommit.length = Math.min(mark, this.afterCommit.length);
+  }
+
   /** schemaVersion is the number of the newest applied migration. */
   schemaVersion(): number {
     return schemaVersionOf(this.db);
@@ -107,7 +128,11 @@ export class Store {
       if (!this.db.isTransaction) throw this.lastFailure ?? new Error('SQLite rolled the transaction back before COMMIT after an error that was caught inside it; nothing of it was stored');
       this.db.exec('COMMIT');
       this.lastFailure = undefined;
+      const after = this.afterCommit;
+      this.afterCommit = [];
+      this.depth = 0;
       this.observer?.committed();
+      for (const run of after) run();
       return result;
     } catch (err) {
       if (this.db.isTransaction) {
@@ -117,6 +142,8 @@ export class Store {
           // The first error is the one worth reporting.
         }
       }
+      this.afterCommit = [];
+      this.depth = 0;
       throw this.explain(err);
     } finally {
       this.depth = 0;

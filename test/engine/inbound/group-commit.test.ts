@@ -64,6 +64,30 @@ describe('GroupCommit', () => {
   });
 });
 
+describe('GroupCommit and what is announced', () => {
+  it('announces an operation only after COMMIT, and never a failed operation or a failed batch', async () => {
+    const s = store();
+    const g = new GroupCommit(s);
+    const heard: string[] = [];
+    const op = (name: string, fail = false) =>
+      g.run(() => {
+        s.db.prepare('INSERT INTO t (v) VALUES (1)').run();
+        s.onCommit(() => heard.push(`${name} (${count(s)} stored)`));
+        if (fail) throw new Error(`${name} failed`);
+      });
+    const batch = [op('a'), op('b', true), op('c')];
+    expect(heard).toEqual([]);
+    await Promise.allSettled(batch);
+    expect(heard).toEqual(['a (2 stored)', 'c (2 stored)']);
+    // A batch whose COMMIT fails announces nothing.
+    s.db.exec('PRAGMA foreign_keys = ON; CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
+    const doomed = [op('d'), g.run(() => s.db.prepare('INSERT INTO child (pid) VALUES (42)').run())];
+    await Promise.allSettled(doomed);
+    expect(heard).toEqual(['a (2 stored)', 'c (2 stored)']);
+    expect(count(s)).toBe(2);
+  });
+});
+
 describe('GroupCommit on a full database', () => {
   it('rejects every operation of a batch SQLite rolled back with the real SQLITE_FULL error, and stores none of it', async () => {
     const path = join(tempDir('standby-gc-full-'), 'standby.db');
