@@ -72,6 +72,34 @@ async function api<T>(agent: Agent, url: string, method: string, input: unknown)
   return JSON.parse(r.body) as T;
 }
 
+/**
+ * openDesktop is the browser tab a headless desktop page needs: it follows the event stream and
+ * confirms every `notification.desktop`, as the web UI does, so "paging the desktop" is delivered
+ * (with no UI connected, each desktop page would fail at once instead). It returns the count confirmed and the stop function.
+ */
+function openDesktop(agent: Agent, url: string): { confirmed: () => number; close: () => void } {
+  let confirmed = 0;
+  const req = request(`${url}/api/events?token=${TOKEN}`, (res) => {
+    res.setEncoding('utf8');
+    let buffer = '';
+    res.on('data', (d: string) => {
+      buffer += d;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (!block.includes('event: notification.desktop')) continue;
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        const deliveryId = data ? (JSON.parse(data) as { deliveryId?: string }).deliveryId : undefined;
+        if (deliveryId) void api(agent, url, 'notifications.confirm', { deliveryId }).then(() => confirmed++, () => {});
+      }
+    });
+  });
+  req.on('error', () => {});
+  req.end();
+  return { confirmed: () => confirmed, close: () => req.destroy() };
+}
+
 interface RunResult {
   events: number;
   seconds: number;
@@ -116,6 +144,7 @@ async function main(): Promise<void> {
   const server = await startServer(dir);
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const rows: string[] = [];
+  const desktop = openDesktop(new Agent({ keepAlive: true, maxSockets: 8 }), server.url);
   try {
     const policies = await api<Array<{ id: number }>>(agent, server.url, 'escalationPolicies.list', {});
     const newService = (name: string, urgencyRule: unknown) => api<{ id: number }>(agent, server.url, 'services.create', { name, escalationPolicyId: policies[0]!.id, urgencyRule, autoResolveMinutes: 0, ackTimeoutMinutes: 0 });
@@ -133,10 +162,20 @@ async function main(): Promise<void> {
     const report = (name: string, c: number, r: RunResult) =>
       rows.push(`| ${name} | ${c} | ${r.events} | ${Math.round(r.events / r.seconds)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
     let n = 0;
+    const drains: string[] = [];
+    let paged = 0;
     for (const [name, key] of [['new incidents, low urgency (no page)', keys.quiet], ['new incidents, paging the desktop', keys.paging]] as const) {
       for (const [c, count] of [[1, 1_000], [16, 10_000], [64, 10_000]] as const) {
-        report(name, c, await run(server.url, c, count, (i) => event(key, `bench-${n}-${i}`, i)));
+        const r = await run(server.url, c, count, (i) => event(key, `bench-${n}-${i}`, i));
+        report(name, c, r);
         n++;
+        if (key !== keys.paging) continue;
+        // Each page is delivered once the connected UI confirms it: wait for the backlog, so the next run starts quiet.
+        paged += r.events;
+        const t0 = performance.now();
+        while (desktop.confirmed() < paged && performance.now() - t0 < 120_000) await new Promise((ok) => setTimeout(ok, 20));
+        const total = r.seconds + (performance.now() - t0) / 1000;
+        drains.push(`| ${c} | ${r.events} | ${(total).toFixed(1)} | ${Math.round(r.events / total)} | ${desktop.confirmed() >= paged ? 'yes' : 'NO'} |`);
       }
     }
     const stormRun = await run(server.url, 64, 10_000, (i) => event(keys.storm, 'storm', i));
@@ -144,8 +183,11 @@ async function main(): Promise<void> {
     const stormIncidents = await api<{ total: number; incidents: Array<{ alertCount: number }> }>(agent, server.url, 'incidents.list', { serviceId: storm.id });
     console.log(rows.join('\n'));
     console.log(`\nDedup storm: ${stormRun.events} triggers answered 202 -> ${stormIncidents.total} incident(s) with ${stormIncidents.incidents[0]?.alertCount ?? 0} alerts.`);
+    console.log('\nDesktop pages, from the first trigger to the last confirmation by the connected UI:\n');
+    console.log(['| concurrency | pages | seconds | pages delivered/s | all confirmed |', '|---:|---:|---:|---:|---|', ...drains].join('\n'));
     console.log(`Machine: ${process.platform} ${process.arch}, Node ${process.version}; database in ${tmpdir()} (synchronous=FULL, WAL).`);
   } finally {
+    desktop.close();
     agent.destroy();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

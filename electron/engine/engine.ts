@@ -16,6 +16,7 @@ import { Inbound } from './inbound/inbound.ts';
 import { notifyHandlers } from './notify/api-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
+import type { DesktopRelay } from './notify/desktop-relay.ts';
 import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
 import { Backups, backupHandlers, DEFAULT_KEEP_BACKUPS } from './store/backups.ts';
@@ -23,7 +24,9 @@ import { Store } from './store/database.ts';
 import { StorageHealth } from './store/storage-health.ts';
 import { guardTimers, throttledLog } from './timer-guard.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
-import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
+import { secretStoreApiError } from './secrets/api-error.ts';
+import { GuardedSecretStore } from './secrets/guarded-store.ts';
+import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
 /** EngineOptions wires an engine: where its database is, its clock and its channels. */
 export interface EngineOptions {
@@ -36,6 +39,12 @@ export interface EngineOptions {
   monitors?: MonitorRunnerOptions;
   /** secrets holds integration keys and channel tokens (default: in memory, gone at exit). */
   secrets?: SecretStore;
+  /** stopGraceMs is how long stopping waits for sends in flight (default STOP_GRACE_MS; tests use 0). */
+  stopGraceMs?: number;
+  /** desktopRelay is the desktop port of a Standby without a desktop (headless): connected UIs confirm what they show. */
+  desktopRelay?: DesktopRelay;
+  /** secretTimeoutMs is how long one secret-store call may take (default 5 s; see GuardedSecretStore). */
+  secretTimeoutMs?: number;
   /** keepBackups is how many daily backups to keep beside a database file (default 7; 0 turns daily backups off). */
   keepBackups?: number;
 }
@@ -51,11 +60,14 @@ export class Engine {
   readonly clock: Clock;
   /** monitors runs the built-in monitors (HTTP, TCP, process, disk, DNS, TLS, heartbeat) and opens incidents from them. */
   readonly monitors: MonitorRunner;
-  readonly secrets: SecretStore;
+  /** secrets is the secret store behind a deadline per call; its failures are Health's `keychain` problem. */
+  readonly secrets: GuardedSecretStore;
   /** inbound is the alert intake: integrations, their keys and rate limits, change events. */
   readonly inbound: Inbound;
   /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
   readonly health: Health;
+  /** desktopRelay is set headless: the event streams of connected UIs attach to it (see DesktopRelay). */
+  readonly desktopRelay: DesktopRelay | undefined;
   /** storage keeps the `storage` health problem in step with the disk (full, read-only, damaged). */
   readonly storage: StorageHealth;
   /** backups takes the daily backup of a database file (undefined for an in-memory database). */
@@ -66,6 +78,7 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.log = opts.log ?? (() => {});
+    this.desktopRelay = opts.desktopRelay;
     // A timer's failure (a full disk under the scheduler) is logged and reported, never the end of the process.
     const timerLog = throttledLog(this.log, () => opts.clock.now());
     this.clock = guardTimers(opts.clock, (err) => timerLog(`a scheduled task failed: ${(this.store.explain(err) as Error).message}`));
@@ -76,7 +89,11 @@ export class Engine {
     this.backups = opts.databasePath === ':memory:' || keep <= 0 ? undefined : new Backups({ databasePath: opts.databasePath, clock: this.clock, health: this.health, log: this.log, keep });
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
-    this.secrets = opts.secrets ?? new MemorySecretStore();
+    this.secrets = new GuardedSecretStore(opts.secrets ?? new MemorySecretStore(), {
+      clock: opts.clock,
+      timeoutMs: opts.secretTimeoutMs,
+      onProblem: (message) => (message === null ? this.health.clear('keychain') : this.health.set('keychain', 'error', message)),
+    });
     this.lifecycle = new IncidentEngine({
       store: this.store,
       config: this.config,
@@ -86,6 +103,7 @@ export class Engine {
       secrets: this.secrets,
       emit: (e) => this.emit(e),
       log: this.log,
+      ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
     });
     this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
@@ -96,7 +114,7 @@ export class Engine {
   /** start runs whatever fell due while Standby was not running, then keeps the schedule. */
   async start(): Promise<void> {
     checkReachability(this.config, this.health);
-    await this.lifecycle.start();
+    this.lifecycle.start();
     this.monitors.start();
     this.backups?.start();
   }
@@ -124,8 +142,9 @@ export class Engine {
     try {
       return await handler(parsed.data);
     } catch (err) {
-      // A full disk or a damaged page answers with SQLite's reason and the file's name, and fails /healthz.
-      throw this.store.explain(err);
+      // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug"; a full disk or a
+      // damaged page answers with SQLite's reason and the file's name, and fails /healthz.
+      throw err instanceof SecretStoreError ? secretStoreApiError(err) : this.store.explain(err);
     }
   }
 
@@ -231,6 +250,7 @@ export class Engine {
       },
 
       'system.health': () => this.health.status(),
+      'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
       ...backupHandlers(this.backups),
 
       ...this.inbound.handlers(),

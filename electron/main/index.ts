@@ -16,6 +16,7 @@ import { DEFAULT_PORT, listenHttp, type HttpListener } from '../engine/http/list
 import { acquireInstanceLock } from '../engine/instance-lock.ts';
 import { DatabaseDamagedError } from '../engine/store/open-database.ts';
 import { V8_FLAGS } from '../engine/runtime-flags.ts';
+import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { serveIpc } from './ipc.ts';
 import { OsNotifications } from './notifications.ts';
@@ -99,7 +100,7 @@ async function start(): Promise<void> {
     // A damaged database names the file, the newest backup and how to restore it; nothing is replaced.
     dialog.showErrorBox(err instanceof DatabaseDamagedError ? 'Standby’s database is damaged' : 'Standby could not start', (err as Error).message);
     if (running) {
-      await shutdown();
+      if (await shutdown()) return exitProcess(1, { stuck: true, log });
     } else {
       await engine?.stop().catch(() => {});
       release();
@@ -125,20 +126,21 @@ async function listenForAlerts(engine: Engine): Promise<HttpListener | undefined
   }
 }
 
-async function shutdown(): Promise<void> {
+/** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */
+async function shutdown(): Promise<boolean> {
   const r = running;
   running = undefined;
-  if (!r) return;
+  if (!r) return false;
   for (const stop of r.stop) stop();
   r.notifications.dismissAll();
   r.tray.destroy();
-  await r.http?.close().catch(() => {});
-  try {
+  const outcome = await stopWithin(async () => {
+    await r.http?.close().catch(() => {});
     await r.engine.stop();
-  } catch (err) {
-    log(`engine stop failed: ${(err as Error).message}`);
-  }
+  });
+  if (!outcome.ok) log(outcome.reason);
   r.release();
+  return r.engine.secrets.busy;
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -156,9 +158,11 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     if (quitting === 'stopping') return;
     quitting = 'stopping';
-    void shutdown().finally(() => {
+    void shutdown().then((stuck) => {
       quitting = 'done';
-      app.quit();
+      // A keychain call stuck on an unlock prompt would hold Electron's exit forever (shutdown.ts): end by SIGKILL then.
+      if (stuck) exitProcess(0, { stuck, log });
+      else app.quit();
     });
   });
   process.on('SIGTERM', () => app.quit());

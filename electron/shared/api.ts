@@ -115,6 +115,7 @@ export const apiSchemas = {
   'monitoring.updateSettings': MonitoringSettings,
 
   'system.health': none,
+  'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
 
   'backups.list': none,
   'backups.create': none,
@@ -277,6 +278,7 @@ export interface ApiOutputs {
   'monitoring.settings': MonitoringSettings;
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
+  'notifications.confirm': { confirmed: boolean };
   'backups.list': BackupList;
   'backups.create': BackupInfo;
 }
@@ -290,8 +292,12 @@ export interface ApiEvents {
   'incident.changed': { incident: Incident };
   /** Profile, contact methods, rules, policies or services changed. */
   'config.changed': { entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all' };
-  /** A desktop notification to show (the Electron shell shows it; headless, the web UI does). */
-  'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low' };
+  /**
+   * A desktop notification to show (the Electron shell shows it; headless, the web UI does). Headless,
+   * it carries a deliveryId: the UI that shows it calls `notifications.confirm`, and only then does the
+   * delivery count as delivered.
+   */
+  'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low'; deliveryId?: string };
   /** A service's integrations were created, changed, rotated or deleted. */
   'integrations.changed': { serviceId: number };
   /** A change event was recorded on a service (it never pages). */
@@ -315,7 +321,8 @@ export type ApiEvent = { [E in ApiEventName]: { type: E; data: ApiEvents[E] } }[
 /** ApiErrorBody is what every transport returns for a failed call. */
 export interface ApiErrorBody {
   error: {
-    code: 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'internal';
+    /** `unavailable`: something Standby needs does not answer right now (a locked OS keychain); try again once it does. */
+    code: 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'unavailable' | 'internal';
     message: string;
     /** For invalid_input: each field (dotted path) and the rule it broke. */
     issues?: Array<{ path: string; message: string }>;

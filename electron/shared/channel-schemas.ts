@@ -10,7 +10,7 @@ export const SecretRef = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be a keychain entry name: a letter or digit, then letters, digits, ".", "_", ":" or "-" (at most 200 characters)');
 
 /** WEBHOOK_TEMPLATE_FIELDS are the {{placeholders}} a webhook body template may use. */
-export const WEBHOOK_TEMPLATE_FIELDS = ['event', 'incidentId', 'number', 'title', 'service', 'urgency', 'triggeredAt', 'details', 'text', 'ackUrl', 'resolveUrl', 'deliveryKey'] as const;
+export const WEBHOOK_TEMPLATE_FIELDS = ['event', 'incidentId', 'number', 'title', 'service', 'urgency', 'triggeredAt', 'details', 'text', 'ackUrl', 'resolveUrl', 'deliveryKey', 'repeat'] as const;
 
 /** EmailSettings: the SMTP server email is sent through (port defaults to 587 for STARTTLS, 465 for TLS, 25 for none). */
 export const EmailSettings = z.strictObject({

@@ -1,6 +1,6 @@
 /**
  * Errors that cross the API boundary. Each carries a code the transports map to a status
- * (invalid_input -> 400, not_found -> 404, conflict -> 409) and, for bad input, the field and the rule.
+ * (invalid_input -> 400, not_found -> 404, conflict -> 409, unavailable -> 503) and, for bad input, the field and the rule.
  */
 import type { z } from 'zod';
 import type { ApiErrorBody } from './api.ts';

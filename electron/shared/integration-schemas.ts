@@ -42,6 +42,8 @@ export interface Integration {
   type: IntegrationType;
   name: string;
   key: string | null;
+  /** keyError says why the key cannot be shown (the keychain is locked or did not answer) or was not kept; absent when all is well. */
+  keyError?: string;
   /** groupBy is set for Alertmanager integrations, null for Events API v2 ones. */
   groupBy: AlertGrouping | null;
   rateLimitPerMinute: number;

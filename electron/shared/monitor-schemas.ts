@@ -85,6 +85,8 @@ export interface MonitorView extends Monitor {
   pausedUntil: string | null;
   lastCheck: CheckResult | null;
   pingPath: string | null;
+  /** pingKeyError says why a heartbeat's ping URL cannot be shown (the keychain is locked or did not answer) or was not kept; absent when all is well. */
+  pingKeyError?: string;
 }
 
 /** ReferenceTarget is a host (an IP address works without DNS) and TCP port that answers when the internet is reachable. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startHeadless, type HeadlessServer } from '../../electron/engine/headless/server.ts';
+import type { SecretStore } from '../../electron/engine/secrets/secret-store.ts';
 import { ROOT } from './headless.ts';
 
 /** UI_DIR is the built renderer the headless server serves (`npm test` builds it before vitest). */
@@ -44,13 +45,13 @@ export interface UiSession {
 }
 
 /** openUiSession starts a headless server on port 0 in a fresh data directory and opens a page in Chromium (not yet navigated). */
-export async function openUiSession(o: { token: string; prefix: string; viewport: { width: number; height: number }; clipboard?: boolean }): Promise<UiSession> {
+export async function openUiSession(o: { token: string; prefix: string; viewport: { width: number; height: number }; clipboard?: boolean; secrets?: SecretStore; secretTimeoutMs?: number }): Promise<UiSession> {
   if (!existsSync(join(UI_DIR, 'index.html'))) {
     throw new Error(`${join(UI_DIR, 'index.html')} is missing: run npm run build first (npm test builds before vitest)`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), o.prefix));
-  const server = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: o.token, uiDir: UI_DIR, log: () => {} });
+  const server = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: o.token, uiDir: UI_DIR, log: () => {}, secrets: o.secrets, secretTimeoutMs: o.secretTimeoutMs });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: o.viewport });
   if (o.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

@@ -12,6 +12,7 @@ import { InstanceLockedError } from '../instance-lock.ts';
 import { DatabaseDamagedError } from '../store/open-database.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { defaultSecretStore } from '../secrets/default-store.ts';
+import { exitProcess, stopWithin } from '../shutdown.ts';
 import { isLoopback, startHeadless } from './server.ts';
 
 
@@ -80,17 +81,16 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     console.log(`Open ${server.url}/#token=${server.token} in a browser. API calls need the header "Authorization: Bearer ${server.token}".`);
     let closing = false;
-    const shutdown = (signal: string) => {
+    const log = (line: string) => console.log(line);
+    // Bounded: the shutdown gets SHUTDOWN_LIMIT_MS, and a keychain call stuck in a worker thread cannot hold the exit (shutdown.ts).
+    const shutdown = (signal: 'SIGTERM' | 'SIGINT') => {
       if (closing) return;
       closing = true;
       console.log(`${signal}: shutting down`);
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          console.error(`shutdown failed: ${(err as Error).message}`);
-          process.exit(1);
-        },
-      );
+      void stopWithin(() => server.close()).then((outcome) => {
+        if (!outcome.ok) console.error(`${outcome.reason}; exiting anyway`);
+        exitProcess(outcome.ok ? 0 : 1, { stuck: server.engine.secrets.busy, signal, log });
+      });
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));

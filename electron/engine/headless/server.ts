@@ -13,7 +13,7 @@ import { DATABASE_FILE } from '../data-dir.ts';
 import { Engine } from '../engine.ts';
 import { listenHttp } from '../http/listen.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
-import type { DesktopPort } from '../notify/channel.ts';
+import { DesktopRelay } from '../notify/desktop-relay.ts';
 import { builtinChannels } from '../notify/registry.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 
@@ -31,6 +31,8 @@ export interface HeadlessOptions {
   secrets?: SecretStore | undefined;
   /** keepBackups is how many daily backups to keep in the data directory (default 7; 0: none). */
   keepBackups?: number | undefined;
+  /** secretTimeoutMs is each secret-store call's deadline (default 5 s; tests shorten it). */
+  secretTimeoutMs?: number | undefined;
 }
 
 /** HeadlessServer is a running headless Standby. */
@@ -53,13 +55,23 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
   const release = acquireInstanceLock(o.dataDir);
   let engine: Engine | undefined;
   try {
-    const desktop: DesktopPort = {
-      async show(n) {
+    // Headless, the connected UIs are the desktop: a notification is delivered when one of them confirms it.
+    const desktop = new DesktopRelay({
+      publish: (n) => {
         engine?.publish({ type: 'notification.desktop', data: n });
-        log(`desktop notification: ${n.title} (${n.body})`);
+        log(`desktop notification: ${n.title} (${n.body}) to ${desktop.connected()} connected UI(s)`);
       },
-    };
-    engine = new Engine({ databasePath: join(o.dataDir, DATABASE_FILE), clock: o.clock ?? new SystemClock(), channels: builtinChannels(desktop), log, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.keepBackups !== undefined ? { keepBackups: o.keepBackups } : {}) });
+    });
+    engine = new Engine({
+      databasePath: join(o.dataDir, DATABASE_FILE),
+      clock: o.clock ?? new SystemClock(),
+      channels: builtinChannels(desktop),
+      desktopRelay: desktop,
+      log,
+      ...(o.secrets ? { secrets: o.secrets } : {}),
+      ...(o.secretTimeoutMs !== undefined ? { secretTimeoutMs: o.secretTimeoutMs } : {}),
+      ...(o.keepBackups !== undefined ? { keepBackups: o.keepBackups } : {}),
+    });
     if (o.configFile) {
       let text: string;
       try {

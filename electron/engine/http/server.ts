@@ -34,7 +34,7 @@ export interface HttpOptions {
   ready?: () => boolean;
 }
 
-const STATUS: Record<ApiError['code'], 400 | 401 | 404 | 409 | 500> = { invalid_input: 400, unauthorized: 401, not_found: 404, conflict: 409, internal: 500 };
+const STATUS: Record<ApiError['code'], 400 | 401 | 404 | 409 | 500 | 503> = { invalid_input: 400, unauthorized: 401, not_found: 404, conflict: 409, unavailable: 503, internal: 500 };
 
 /** tokenMatches compares a presented token with the expected one in constant time. */
 export function tokenMatches(presented: string | undefined, expected: string): boolean {
@@ -88,8 +88,11 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         queue.push(e);
         wake?.();
       });
+      // Headless, an open event stream is a desktop that can show (and confirm) notifications.
+      const detach = engine.desktopRelay?.attach();
       stream.onAbort(() => {
         off();
+        detach?.();
         wake?.();
       });
       await stream.writeSSE({ event: 'ready', data: '{}' });
@@ -107,6 +110,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       }
       off();
+      detach?.();
     });
   });
 

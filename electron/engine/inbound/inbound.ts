@@ -91,9 +91,9 @@ export class Inbound {
             createdAt: this.clock.now(),
           });
         });
-        await this.storeKey(row, key);
+        const keyError = await this.storeKey(row, key);
         this.d.emit({ type: 'integrations.changed', data: { serviceId: row.serviceId } });
-        return toIntegration(row, key);
+        return toIntegration(row, key, keyError);
       },
       'integrations.update': (a) => {
         const row = this.d.store.transaction(() => {
@@ -113,9 +113,9 @@ export class Inbound {
           this.integrations.get(a.id);
           return this.integrations.setKeyHash(a.id, hashRoutingKey(key), this.clock.now());
         });
-        await this.storeKey(row, key);
+        const keyError = await this.storeKey(row, key);
         this.d.emit({ type: 'integrations.changed', data: { serviceId: row.serviceId } });
-        return toIntegration(row, key);
+        return toIntegration(row, key, keyError);
       },
       'integrations.delete': async (a) => {
         const row = this.d.store.transaction(() => {
@@ -147,35 +147,39 @@ export class Inbound {
     }
   }
 
-  /** storeKey puts a new key in the secret store; when it cannot, the key is still answered, this once. */
-  private async storeKey(row: IntegrationRow, key: string): Promise<void> {
+  /** storeKey puts a new key in the secret store; when it cannot, the key is still answered, this once, and the reason is returned. */
+  private async storeKey(row: IntegrationRow, key: string): Promise<string | undefined> {
     try {
       await this.d.secrets.set(secretRefFor(row.id), key);
+      return undefined;
     } catch (err) {
       this.d.log(`the key of integration ${row.id} could not be saved in the ${this.d.secrets.kind} secret store (${(err as Error).message}); it is shown once, now`);
+      return `the key could not be saved in the ${this.d.secrets.kind} (${(err as Error).message}): copy it now, it is not shown again`;
     }
   }
 
   /** withStoredKey reads an integration's key from the secret store, trusting it only if it matches the stored hash. */
   private async withStoredKey(row: IntegrationRow): Promise<Integration> {
-    let key: string | null = null;
+    let key: string | null;
     try {
       key = await this.d.secrets.get(secretRefFor(row.id));
     } catch (err) {
       this.d.log(`the key of integration ${row.id} could not be read from the ${this.d.secrets.kind} secret store: ${(err as Error).message}`);
+      return toIntegration(row, null, `the key cannot be shown: ${(err as Error).message}`);
     }
     // A stale entry (say, left by a deleted database whose ids are reused) is not this integration's key.
     return toIntegration(row, key !== null && hashRoutingKey(key) === row.keySha256 ? key : null);
   }
 }
 
-function toIntegration(row: IntegrationRow, key: string | null): Integration {
+function toIntegration(row: IntegrationRow, key: string | null, keyError?: string): Integration {
   return {
     id: row.id,
     serviceId: row.serviceId,
     type: row.type,
     name: row.name,
     key,
+    ...(keyError !== undefined ? { keyError } : {}),
     groupBy: row.groupBy,
     rateLimitPerMinute: row.rateLimitPerMinute,
     createdAt: new Date(row.createdAt).toISOString(),

@@ -6,18 +6,16 @@
 import { ApiError } from '../../shared/errors.ts';
 import type { ApiEvent, TriggerResult } from '../../shared/api.ts';
 import type { Actor, TriggerInput } from '../../shared/schemas.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
-import { DeliveryStage, type ClaimedDelivery } from '../notify/delivery.ts';
+import type { Clock } from '../clock.ts';
+import { DeliveryStage } from '../notify/delivery.ts';
 import type { ChannelRegistry } from '../notify/registry.ts';
 import { MemorySecretStore, type SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { activeMaintenance, urgencyFor } from './calendar.ts';
+import { JobRunner } from './job-runner.ts';
 import { transition, type IncidentState, type LifecycleContext, type LifecycleEvent, type Transition } from './lifecycle.ts';
-
-/** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
-export const MAX_SLEEP_MS = 15_000;
 
 /** IncidentEngineDeps are the engine's collaborators. */
 export interface IncidentEngineDeps {
@@ -30,39 +28,48 @@ export interface IncidentEngineDeps {
   secrets?: SecretStore;
   emit: (e: ApiEvent) => void;
   log: (line: string) => void;
+  /** stopGraceMs overrides how long stopping waits for sends in flight (tests). */
+  stopGraceMs?: number;
 }
 
 /** IncidentEngine is the incident lifecycle bound to storage, time and channels. */
 export class IncidentEngine {
-  private timer: TimerHandle | undefined;
-  private running: Promise<void> | undefined;
-  /** poke ends the wait for deliveries in flight early, so work that falls due meanwhile is not held up. */
-  private poke: (() => void) | undefined;
-  private again = false;
-  private stopped = false;
   /** delivery sends notify jobs through the channels, with retries, the SMS/voice budget and ack links. */
   readonly delivery: DeliveryStage;
+  /** jobs runs the durable jobs when due (see JobRunner). */
+  readonly jobs: JobRunner;
 
   private readonly d: IncidentEngineDeps;
 
   constructor(deps: IncidentEngineDeps) {
     this.d = deps;
     this.delivery = new DeliveryStage({ ...deps, secrets: deps.secrets ?? new MemorySecretStore() });
+    this.jobs = new JobRunner({ clock: deps.clock, incidents: deps.incidents, delivery: this.delivery, runTimer: (job, now) => this.runTimer(job, now), log: deps.log, ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}) });
   }
 
-  /** start recovers deliveries a crash interrupted and arms the scheduler; due jobs run at once. */
-  start(): Promise<void> {
-    this.recoverInterrupted();
-    return this.runDue();
+  /** start marks for sending again what a crash interrupted and arms the scheduler; due jobs start at once (idle() waits for them). */
+  start(): void {
+    this.jobs.start();
   }
 
-  /** stop disarms the scheduler and aborts deliveries in flight; call before closing the store. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) this.d.clock.clearTimer(this.timer);
-    this.delivery.abortAll();
-    this.poke?.();
-    await this.running;
+  /** stop disarms the scheduler and ends the sends in flight (see JobRunner.stop); call before closing the store. */
+  stop(): Promise<void> {
+    return this.jobs.stop();
+  }
+
+  /** runDue runs every job that is due (see JobRunner.runDue). */
+  runDue(): Promise<void> {
+    return this.jobs.runDue();
+  }
+
+  /** idle resolves when no job run is in progress (tests use it after moving a fake clock). */
+  idle(): Promise<void> {
+    return this.jobs.idle();
+  }
+
+  /** wake looks at the schedule again after a change (see JobRunner.wake). */
+  wake(): void {
+    this.jobs.wake();
   }
 
   /** trigger opens an incident, or adds an alert to the open one with the same dedup key. */
@@ -119,83 +126,6 @@ export class IncidentEngine {
     return 'applied';
   }
 
-  /**
-   * runDue runs every job that is due, oldest first. Non-delivery jobs (escalations, timeouts) each
-   * commit with their state change; notifications are claimed (pending -> running, with a durable
-   * attempt row) in one commit, sent, and recorded in another (done, or back to pending for a retry
-   * with backoff), so a job that a channel may have accepted is never sent twice.
-   */
-  runDue(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.runDueOnce();
-        } while (this.again && !this.stopped);
-      } finally {
-        this.running = undefined;
-        this.wake();
-      }
-    })();
-    return this.running;
-  }
-
-  /** idle resolves when no job run is in progress (tests use it after moving a fake clock). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  /**
-   * runDueOnce runs due timers at once and starts due deliveries, then waits for the deliveries,
-   * but no longer than until the next job falls due (or new work arrives, see wake): a vendor
-   * that hangs until its timeout does not hold up other pages.
-   */
-  private async runDueOnce(): Promise<void> {
-    const inflight = new Set<Promise<void>>();
-    for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
-      const now = this.d.clock.now();
-      const due = this.d.incidents.due(now);
-      if (due.length === 0 && inflight.size === 0) return;
-      for (const job of due) {
-        if (job.kind === 'notify') {
-          const claimed = this.delivery.claim(job, now);
-          if (claimed) this.track(inflight, claimed);
-        } else {
-          this.runTimer(job, now);
-        }
-      }
-      if (inflight.size > 0) await this.settledOrDue(inflight);
-    }
-  }
-
-  private track(inflight: Set<Promise<void>>, claimed: ClaimedDelivery): void {
-    const p: Promise<void> = this.delivery
-      .deliver(claimed)
-      .catch((err: unknown) => this.d.log(`delivery of job ${claimed.job.id} failed: ${(err as Error).message}`))
-      .finally(() => inflight.delete(p));
-    inflight.add(p);
-  }
-
-  /** settledOrDue resolves when every delivery in flight has finished, the next pending job is due, or wake() pokes. */
-  private async settledOrDue(inflight: Set<Promise<void>>): Promise<void> {
-    let timer: TimerHandle | undefined;
-    const interrupted = new Promise<void>((resolve) => {
-      this.poke = resolve;
-      const next = this.d.incidents.nextDue();
-      if (next !== undefined) timer = this.d.clock.setTimer(resolve, Math.min(Math.max(0, next - this.d.clock.now()), MAX_SLEEP_MS));
-    });
-    try {
-      await Promise.race([Promise.all(inflight), interrupted]);
-    } finally {
-      this.poke = undefined;
-      if (timer) this.d.clock.clearTimer(timer);
-    }
-  }
-
   private runTimer(job: JobRow, now: number): void {
     const event = timerEvent(job);
     let changed = false;
@@ -207,29 +137,6 @@ export class IncidentEngine {
       this.apply(t, now);
     });
     if (changed) this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(job.incidentId) } });
-  }
-
-  /** recoverInterrupted closes deliveries a crash left half done (see DeliveryStage.recoverInterrupted). */
-  private recoverInterrupted(): void {
-    this.delivery.recoverInterrupted();
-  }
-
-  /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS (or pokes a run that is waiting on deliveries). */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.poke?.(); // a run is waiting on deliveries: let it look at the new work now
-      return;
-    }
-    if (this.timer) this.d.clock.clearTimer(this.timer);
-    this.timer = undefined;
-    const next = this.d.incidents.nextDue();
-    if (next === undefined) return;
-    const wait = Math.min(Math.max(0, next - this.d.clock.now()), MAX_SLEEP_MS);
-    this.timer = this.d.clock.setTimer(() => {
-      this.timer = undefined;
-      return this.runDue();
-    }, wait);
   }
 
   private context(state: IncidentState): LifecycleContext {

@@ -50,11 +50,15 @@ export function prepareMonitor(types: MonitorTypeRegistry, repo: MonitorRepo, v:
 /** monitorHandlers are the monitor methods' handlers around a runner. */
 export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => number, secrets: SecretStore, log: (line: string) => void): Handlers {
   const emit = (m: MonitorView) => runner.emitMonitor(m);
-  const keep = async (id: number, key: string) => {
+  /** keep stores a new ping key; when it cannot, the URL is still answered, this once, with the reason. */
+  const keep = async (live: Live, key: string): Promise<MonitorView> => {
+    const view = runner.view(live, pingPath(key));
     try {
-      await secrets.set(pingKeyRef(id), key);
+      await secrets.set(pingKeyRef(live.rec.id), key);
+      return view;
     } catch (err) {
-      log(`the ping key of monitor ${id} could not be saved in the ${secrets.kind} secret store (${(err as Error).message}); its URL is shown once, now`);
+      log(`the ping key of monitor ${live.rec.id} could not be saved in the ${secrets.kind} secret store (${(err as Error).message}); its URL is shown once, now`);
+      return { ...view, pingKeyError: `the ping key could not be saved in the ${secrets.kind} (${(err as Error).message}): copy the URL now, it is not shown again` };
     }
   };
   const shown = async (live: Live): Promise<MonitorView> => {
@@ -66,7 +70,7 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       return runner.view(live, current ? pingPath(key) : null);
     } catch (err) {
       log(`the ping key of monitor ${live.rec.id} could not be read from the ${secrets.kind} secret store: ${(err as Error).message}`);
-      return runner.view(live);
+      return { ...runner.view(live), pingKeyError: `the ping URL cannot be shown: ${(err as Error).message}` };
     }
   };
   const find = (id: number) => {
@@ -92,8 +96,7 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       const p = prepareMonitor(runner.types, runner.repo, a, '');
       const rec = store.transaction(() => runner.repo.create(p.input, p.hash ?? null, now()));
       const live = runner.upsert(rec, true)!;
-      if (p.pingKey) await keep(rec.id, p.pingKey);
-      const view = runner.view(live, p.pingKey ? pingPath(p.pingKey) : null);
+      const view = p.pingKey ? await keep(live, p.pingKey) : runner.view(live);
       emit(view);
       return view;
     },
@@ -102,8 +105,7 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       const p = prepareMonitor(runner.types, runner.repo, a.value, 'value.', old);
       const rec = store.transaction(() => runner.repo.update(a.id, p.input, p.hash));
       const live = runner.upsert(rec, true)!;
-      if (p.pingKey) await keep(rec.id, p.pingKey);
-      const view = p.pingKey ? runner.view(live, pingPath(p.pingKey)) : await shown(live);
+      const view = p.pingKey ? await keep(live, p.pingKey) : await shown(live);
       emit(view);
       return view;
     },
@@ -150,8 +152,7 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       const key = newPingKey();
       store.transaction(() => runner.repo.setPingKeyHash(a.id, hashPingKey(key)));
       live.rec.hasPingKey = true;
-      await keep(a.id, key);
-      return runner.view(live, pingPath(key));
+      return keep(live, key);
     },
     'monitors.results': (a) => {
       runner.flush();

@@ -1,7 +1,7 @@
 /** The API methods of delivery: test sends, channel settings, secrets by reference, and the SMS/voice budget. */
 import type { ApiArgs, ApiOutputs } from '../../shared/api.ts';
-import { ApiError } from '../../shared/errors.ts';
 import type { ChannelSettingsKind, ChannelSettingsView } from '../../shared/channel-schemas.ts';
+import { secretStoreApiError } from '../secrets/api-error.ts';
 import { SecretStoreError, type SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
@@ -73,7 +73,7 @@ export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
     try {
       await fn();
     } catch (err) {
-      if (err instanceof SecretStoreError) throw new ApiError('conflict', `${what}: ${err.message}`);
+      if (err instanceof SecretStoreError) throw secretStoreApiError(err, what);
       throw err;
     }
   };

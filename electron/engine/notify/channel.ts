@@ -29,6 +29,11 @@ export interface NotificationMessage {
   ackLinks?: AckLinkSet | undefined;
   /** deliveryKey is this delivery's idempotency key (the notify job's key), for receivers that dedupe retries. */
   deliveryKey?: string | undefined;
+  /**
+   * repeat says an earlier attempt of this same page was cut short by a crash or a stop and may have
+   * arrived: channels without an idempotency key say "(repeat after restart)" so the person knows.
+   */
+  repeat?: boolean | undefined;
   /** test marks a "send a test" message (no incident behind it). */
   test?: boolean;
   /** text is a ready-made message for channels that send plain text. */
@@ -51,7 +56,7 @@ export interface ChannelContext {
   settings: Record<string, unknown> | undefined;
   /** settingsOf reads another settings section (SMS and voice read `twilio`). */
   settingsOf(kind: string): Record<string, unknown> | undefined;
-  /** secret reads a keychain entry by reference; it throws SecretStoreError when no keychain is available. */
+  /** secret reads a keychain entry by reference; it throws SecretStoreError when no keychain is available, or none answered within its deadline (5 s). */
   secret(ref: string): Promise<string | null>;
   signal: AbortSignal;
   /** timeoutMs bounds one attempt; channels pass it to their HTTP or SMTP client. */
@@ -77,9 +82,19 @@ export interface DesktopNotification {
   urgency: Urgency;
 }
 
-/** DesktopPort is implemented by the Electron shell (OS notifications) and by the headless server (web UI + log). */
+/** DesktopShowOptions carry the send's deadline and abort signal to a desktop port that waits for someone to see the notification. */
+export interface DesktopShowOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * DesktopPort is implemented by the Electron shell (OS notifications) and by the headless server
+ * (DesktopRelay: the connected UIs). `show` resolves only when someone could see the notification and
+ * throws otherwise, so "delivered" is never claimed for a page nobody could see.
+ */
 export interface DesktopPort {
-  show(n: DesktopNotification): Promise<void>;
+  show(n: DesktopNotification, opts?: DesktopShowOptions): Promise<void>;
 }
 
 /** permanent is a failure that retrying cannot fix (bad configuration, a missing secret, a 4xx). */
@@ -87,9 +102,24 @@ export function permanent(error: string): DeliveryResult {
   return { ok: false, retryable: false, error };
 }
 
+/** REPEAT_MARK is added to a page sent again after a restart interrupted an attempt that may have arrived. */
+export const REPEAT_MARK = '(repeat after restart)';
+
+/**
+ * headline is an incident's title line as channels show it: "#12 Blog is down". A page that repeats
+ * one that may have arrived starts with REPEAT_MARK, where a long title cut to a vendor's limit keeps it.
+ */
+export function headline(m: Pick<NotificationMessage, 'number' | 'title' | 'repeat'>): string {
+  return `${m.repeat ? `${REPEAT_MARK} ` : ''}#${m.number} ${m.title}`;
+}
+
+function urgencyWord(m: Pick<NotificationMessage, 'urgency' | 'repeat'>): string {
+  return `${m.urgency === 'high' ? 'HIGH' : 'low'}${m.repeat ? ` ${REPEAT_MARK}` : ''}`;
+}
+
 /** formatMessage builds the text every plain-text channel sends: what happened, where, when, and what the person can do. */
 export function formatMessage(m: Omit<NotificationMessage, 'text'>): NotificationMessage {
-  const head = m.test ? '[Standby] Test notification: this contact method works' : `[Standby] #${m.number} ${m.urgency === 'high' ? 'HIGH' : 'low'}: ${m.title}`;
+  const head = m.test ? '[Standby] Test notification: this contact method works' : `[Standby] #${m.number} ${urgencyWord(m)}: ${m.title}`;
   const lines = [head];
   if (!m.test) lines.push(`Service: ${m.serviceName}`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines);
   if (m.ackLinks) lines.push(`Acknowledge: ${m.ackLinks.acknowledge}`, `Resolve: ${m.ackLinks.resolve}`);
@@ -98,7 +128,7 @@ export function formatMessage(m: Omit<NotificationMessage, 'text'>): Notificatio
 
 /** shortText is the message for SMS: the incident and service on one line, then the ack links; no details (each 160-character segment costs). */
 export function shortText(m: NotificationMessage): string {
-  const head = m.test ? 'Standby: test SMS, this contact method works.' : `Standby #${m.number} ${m.urgency === 'high' ? 'HIGH' : 'low'}: ${m.title} (${m.serviceName})`;
+  const head = m.test ? 'Standby: test SMS, this contact method works.' : `Standby #${m.number} ${urgencyWord(m)}: ${m.title} (${m.serviceName})`;
   const links = m.ackLinks ? `\nAck: ${m.ackLinks.acknowledge}\nResolve: ${m.ackLinks.resolve}` : '';
   const room = 480 - links.length;
   return `${head.length > room ? `${head.slice(0, Math.max(20, room) - 1)}…` : head}${links}`;

@@ -4,6 +4,14 @@ import type { Store } from '../store/database.ts';
 /** AttemptOutcome is a stored attempt's outcome. */
 export type AttemptOutcome = 'sending' | 'delivered' | 'failed' | 'unknown';
 
+/** AttemptHistory is what a job's earlier attempts say about the next one. */
+export interface AttemptHistory {
+  count: number;
+  firstAt: number | null;
+  interrupted: boolean;
+  sinceInterruption: { count: number; firstAt: number | null };
+}
+
 /** NewAttempt is one attempt about to be made. */
 export interface NewAttempt {
   jobId: number | null;
@@ -38,15 +46,22 @@ export class DeliveryRepo {
       .run(outcome, at, f.status ?? null, f.error ?? null, f.charged ? 1 : 0, id);
   }
 
-  /** history is how many attempts a job has had and when the first began. */
-  history(jobId: number): { count: number; firstAt: number | null } {
-    const r = this.store.prepare('SELECT COUNT(*) AS n, MIN(started_at) AS first FROM delivery_attempts WHERE job_id = ?').get(jobId) as { n: number; first: number | null };
-    return { count: r.n, firstAt: r.first };
+  /**
+   * history is how many attempts a job has had and when the first began, and the same since the last
+   * attempt a restart interrupted (`interrupted`: one was, so the next send may repeat a page that arrived).
+   * Retries count from that interruption: a page sent again after a restart gets a fresh retry window.
+   */
+  history(jobId: number): AttemptHistory {
+    const rows = this.store.prepare('SELECT started_at, outcome FROM delivery_attempts WHERE job_id = ? ORDER BY id').all(jobId) as Array<{ started_at: number; outcome: AttemptOutcome }>;
+    const last = rows.findLastIndex((r) => r.outcome === 'unknown');
+    const since = rows.slice(last + 1);
+    return { count: rows.length, firstAt: rows[0]?.started_at ?? null, interrupted: last >= 0, sinceInterruption: { count: since.length, firstAt: since[0]?.started_at ?? null } };
   }
 
-  /** abandon marks a job's unfinished attempts unknown (a restart interrupted them). */
-  abandon(jobId: number, at: number): void {
-    this.store.prepare("UPDATE delivery_attempts SET outcome = 'unknown', finished_at = ? WHERE job_id = ? AND outcome = 'sending'").run(at, jobId);
+  /** abandon marks a job's unfinished attempts unknown (a restart interrupted them); it returns how many there were. */
+  abandon(jobId: number, at: number): number {
+    const r = this.store.prepare("UPDATE delivery_attempts SET outcome = 'unknown', finished_at = ? WHERE job_id = ? AND outcome = 'sending'").run(at, jobId);
+    return Number(r.changes);
   }
 
   /** charged counts attempts to these types since an instant that count against the budget. */

@@ -1,9 +1,10 @@
 /**
  * The delivery stage around the channels (Alertmanager's RetryStage, for one person): a due notify job
- * is claimed with a durable attempt row in one commit, sent through its channel with a timeout, and
- * recorded in another commit. A retryable failure puts the same job row back to pending with backoff;
- * each attempt and the final outcome are timeline entries. SMS and calls count against a daily budget.
- * A job left running by a crash is never sent again: the channel may already have accepted it.
+ * is claimed with a durable "sending" attempt row in one commit, right before its send; sent through
+ * its channel with a timeout; and recorded in another commit. A retryable failure puts the same job
+ * row back to pending with backoff; each attempt and the final outcome are timeline entries. SMS and
+ * calls count against a daily budget. Pages are at-least-once: a job a crash (or a stop) left
+ * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
  */
 import type { ApiEvent } from '../../shared/api.ts';
 import type { ContactMethod } from '../../shared/schemas.ts';
@@ -15,6 +16,7 @@ import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
+import { withDeadline } from './deadline.ts';
 import { BUDGETED_TYPES, localDay } from './budget.ts';
 import { permanent, type AckLinkSet, type Channel, type DeliveryResult, type NotificationMessage } from './channel.ts';
 import { DeliveryRepo } from './delivery-repo.ts';
@@ -35,6 +37,9 @@ export interface DeliveryDeps {
   emit: (e: ApiEvent) => void;
   log: (line: string) => void;
 }
+
+/** ACK_LINKS_DEADLINE_MS bounds reading the ack links' signing key: past it (a keychain that hangs) the page goes out without links. */
+export const ACK_LINKS_DEADLINE_MS = 5_000;
 
 /** ClaimedDelivery is a notify job claimed for one attempt. */
 export interface ClaimedDelivery {
@@ -120,11 +125,28 @@ export class DeliveryStage {
     return claimed;
   }
 
-  /** deliver makes one claimed attempt and records its outcome (delivered, retry later, or failed). */
+  /** channelOf names the channel a notify job goes through (its contact method's type), for per-channel concurrency. */
+  channelOf(job: JobRow): string {
+    const p = job.payload as unknown as NotifyPayload;
+    return this.contact(p.contactMethodId)?.type ?? 'unknown';
+  }
+
+  /** contactsOf lists the ids of the contact methods that go through these channels. */
+  contactsOf(channels: ReadonlySet<string>): number[] {
+    if (channels.size === 0) return [];
+    return this.d.config.listContactMethods().filter((c) => channels.has(c.type)).map((c) => c.id);
+  }
+
+  /**
+   * deliver makes one claimed attempt and records its outcome (delivered, retry later, or failed). The
+   * ack links' key is read within ACK_LINKS_DEADLINE_MS (the page goes out without links otherwise),
+   * and a page that repeats one a restart interrupted says so.
+   */
   async deliver(c: ClaimedDelivery): Promise<void> {
     const p = c.job.payload as unknown as NotifyPayload;
     const incident = this.d.incidents.get(c.job.incidentId);
     const contact = this.contact(p.contactMethodId);
+    const repeat = this.repo.history(c.job.id).interrupted;
     let result: DeliveryResult;
     let linkWarning: string | undefined;
     if (!contact) {
@@ -133,13 +155,15 @@ export class DeliveryStage {
       const timeZone = this.d.config.getProfile().timeZone;
       let ackLinks: AckLinkSet | undefined;
       try {
-        ackLinks = await this.ack.issue(incident.id);
+        const deadline = Math.min(ACK_LINKS_DEADLINE_MS, this.policy().timeoutSeconds * 500);
+        ackLinks = await withDeadline(this.ack.issue(incident.id), deadline, `the keychain did not answer within ${deadline / 1000} s when reading the ack links' signing key`);
       } catch (err) {
         linkWarning = `ack links left out: ${(err as Error).message}`;
       }
-      result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key }));
+      result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }
-    this.record(c, p, contact, result, linkWarning);
+    if (this.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
+    this.record(c, p, contact, result, linkWarning, repeat);
     this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
   }
 
@@ -161,26 +185,33 @@ export class DeliveryStage {
   }
 
   /**
-   * recoverInterrupted closes deliveries a crash left half done. The channel may already have
-   * accepted them, so they are not sent again (no page twice); the timeline says so.
+   * recoverInterrupted sends again the deliveries a crash or a stop left without an outcome (jobs
+   * still running, other than those in `inFlight`): their attempt becomes "unknown" (it may have
+   * arrived) and the job is due now, unless the incident no longer needs the page. At-least-once: a
+   * duplicate is a nuisance, a lost page is the failure Standby exists to prevent.
    */
-  recoverInterrupted(): void {
+  recoverInterrupted(inFlight: ReadonlySet<number> = new Set(), cause = 'a restart'): void {
     const now = this.d.clock.now();
     for (const job of this.d.incidents.running()) {
+      if (inFlight.has(job.id)) continue;
+      const p = job.payload as unknown as NotifyPayload;
+      const name = who(this.contact(p.contactMethodId), p.contactMethodId);
       this.d.store.transaction(() => {
-        if (!this.d.incidents.setJobState(job.id, 'running', 'done', now)) return;
         this.repo.abandon(job.id, now);
-        this.d.incidents.addLog(job.incidentId, now, {
-          type: 'notify',
-          actor: 'system',
-          message: 'A delivery was interrupted by a restart; it is not sent again in case it already arrived',
-          data: { ...job.payload, outcome: 'unknown', key: job.key },
-        });
+        const moot = this.moot(job.incidentId, p, this.repo.history(job.id).firstAt ?? now);
+        const data = { ...payloadData(p, this.contact(p.contactMethodId), job.key), outcome: 'interrupted' };
+        if (moot) {
+          this.d.incidents.setJobState(job.id, 'running', 'done', now);
+          this.d.incidents.addLog(job.incidentId, now, { type: 'notify', actor: 'system', message: `A delivery to ${name} was interrupted by ${cause} before Standby knew whether it arrived; it is not sent again (${moot})`, data });
+          return;
+        }
+        this.repo.reschedule(job.id, now);
+        this.d.incidents.addLog(job.incidentId, now, { type: 'notify', actor: 'system', message: `A delivery to ${name} was interrupted by ${cause} before Standby knew whether it arrived; sending it again (it may arrive twice)`, data });
       });
     }
   }
 
-  /** abortAll cancels the attempts in flight (Standby is stopping); they are recorded as unknown, not retried. */
+  /** abortAll cuts short the attempts in flight (Standby is stopping); they stay "sending" and are sent again at the next start. */
   abortAll(): void {
     this.stopping = true;
     for (const c of this.inflight) c.abort();
@@ -226,27 +257,20 @@ export class DeliveryStage {
     return { ...result, error: redact(result.error, used) };
   }
 
-  private record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined): void {
+  private record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): void {
     const now = this.d.clock.now();
     const name = who(contact, p.contactMethodId);
-    const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}) };
+    const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
     let line: string;
     this.d.store.transaction(() => {
       if (result.ok) {
         this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
         this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
-        line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`;
+        line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}${repeat ? ' (a repeat: an interrupted attempt may have arrived)' : ''}`;
         this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'delivered' } });
         return;
       }
       const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };
-      if (this.stopping) {
-        this.repo.finish(c.attemptId, 'unknown', now, { status: result.status, error: result.error, charged: true });
-        this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
-        line = `Delivery to ${name} was interrupted because Standby stopped; it is not sent again in case it already arrived`;
-        this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'unknown' } });
-        return;
-      }
       this.repo.finish(c.attemptId, 'failed', now, { status: result.status, error: result.error, ...charges(result) });
       const decision = result.retryable ? this.retryDecision(c, p, now, result.retryAfterMs) : undefined;
       if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, decision.retryAt)) {
@@ -262,14 +286,21 @@ export class DeliveryStage {
     this.d.log(`notify #${this.d.incidents.get(c.job.incidentId).number}: ${line!}`);
   }
 
-  /** retryDecision applies the policy, and stops retrying a page the incident no longer needs. */
+  /** retryDecision applies the policy (counted since the last restart that interrupted this page), and stops retrying a page the incident no longer needs. */
   private retryDecision(c: ClaimedDelivery, p: NotifyPayload, now: number, retryAfterMs?: number) {
-    const state = this.d.incidents.state(c.job.incidentId);
-    const firstAt = this.repo.history(c.job.id).firstAt ?? now;
-    if (state.status === 'resolved') return { giveUp: 'not retried: the incident is resolved' };
-    if (state.cycle !== p.cycle) return { giveUp: 'not retried: the incident moved on (escalated, re-triggered or its urgency changed)' };
-    if (state.status === 'acknowledged' && (state.acknowledgedAt ?? 0) >= firstAt) return { giveUp: 'not retried: the incident was acknowledged' };
-    return nextRetry(this.policy(), c.attempt, firstAt, now, retryAfterMs);
+    const h = this.repo.history(c.job.id);
+    const moot = this.moot(c.job.incidentId, p, h.firstAt ?? now);
+    if (moot) return { giveUp: `not retried: ${moot}` };
+    return nextRetry(this.policy(), h.sinceInterruption.count, h.sinceInterruption.firstAt ?? now, now, retryAfterMs);
+  }
+
+  /** moot says why an incident no longer needs a page first tried at firstAt (resolved, moved on, acknowledged since), or undefined. */
+  private moot(incidentId: number, p: NotifyPayload, firstAt: number): string | undefined {
+    const state = this.d.incidents.state(incidentId);
+    if (state.status === 'resolved') return 'the incident is resolved';
+    if (state.cycle !== p.cycle) return 'the incident moved on (escalated, re-triggered or its urgency changed)';
+    if (state.status === 'acknowledged' && (state.acknowledgedAt ?? 0) >= firstAt) return 'the incident was acknowledged';
+    return undefined;
   }
 
   private budgetEvent(b: DeliveryBudget, blocked: { incidentId: number | null; contactMethodId: number; type: string }): void {

@@ -26,7 +26,7 @@ export function detailLines(details: Record<string, unknown>): string[] {
 }
 
 /** incidentMessage is what is said about an incident: number, title, service, urgency, first details, when it triggered, the ack links. */
-export function incidentMessage(incident: Incident, timeZone: string, extra: { ackLinks?: AckLinkSet | undefined; deliveryKey?: string } = {}): NotificationMessage {
+export function incidentMessage(incident: Incident, timeZone: string, extra: { ackLinks?: AckLinkSet | undefined; deliveryKey?: string; repeat?: boolean } = {}): NotificationMessage {
   return formatMessage({
     incidentId: incident.id,
     number: incident.number,
@@ -38,6 +38,7 @@ export function incidentMessage(incident: Incident, timeZone: string, extra: { a
     detailLines: detailLines(incident.details),
     ackLinks: extra.ackLinks,
     deliveryKey: extra.deliveryKey,
+    ...(extra.repeat ? { repeat: true } : {}),
   });
 }
 

@@ -22,14 +22,21 @@ export function optionalSettings<S extends z.ZodType>(kind: string, schema: S, r
   return parseSettings(kind, schema, raw, what);
 }
 
-/** requireSecret reads a keychain entry; an empty entry or an unavailable keychain is a permanent failure naming the entry (never its value). */
+/**
+ * requireSecret reads a keychain entry, naming the entry (never its value) when it cannot: an empty
+ * entry is a permanent failure; a keychain that is locked, missing or did not answer in time is a
+ * retryable one, since unlocking it fixes the next attempt.
+ */
 export async function requireSecret(ctx: ChannelContext, ref: string, what: string): Promise<Parsed<string>> {
   try {
     const v = await ctx.secret(ref);
     if (v) return { ok: true, value: v };
     return { ok: false, result: permanent(`${what} is missing: store it in the keychain entry "${ref}" (secrets.set)`) };
   } catch (err) {
-    if (err instanceof SecretStoreError) return { ok: false, result: permanent(`${what} could not be read: ${err.message}`) };
+    if (err instanceof SecretStoreError) {
+      const error = `${what} could not be read: ${err.message}`;
+      return { ok: false, result: err.reason === 'refused' ? permanent(error) : { ok: false, retryable: true, error } };
+    }
     throw err;
   }
 }

@@ -20,10 +20,10 @@ export class EnvSecretStore implements SecretStore {
   }
 
   async set(ref: string): Promise<void> {
-    throw new SecretStoreError(`secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1), so Standby cannot store one: set ${envVarFor(ref)} where Standby starts, then restart it`);
+    throw new SecretStoreError(`secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1), so Standby cannot store one: set ${envVarFor(ref)} where Standby starts, then restart it`, 'refused');
   }
 
   async delete(ref: string): Promise<void> {
-    throw new SecretStoreError(`secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1), so Standby cannot delete one: unset ${envVarFor(ref)} where Standby starts, then restart it`);
+    throw new SecretStoreError(`secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1), so Standby cannot delete one: unset ${envVarFor(ref)} where Standby starts, then restart it`, 'refused');
   }
 }

@@ -4,7 +4,7 @@
  * SecretStore interface, and it is loaded on first use: a machine without libsecret only fails when a
  * secret is actually needed, with an error that names the fix.
  */
-import { NO_KEYCHAIN_FIX, SecretStoreError, type SecretStore } from './secret-store.ts';
+import { LOCKED_KEYCHAIN_FIX, NO_KEYCHAIN_FIX, SecretStoreError, type SecretStore } from './secret-store.ts';
 
 /** KEYCHAIN_SERVICE is the service name Standby's entries are stored under. */
 export const KEYCHAIN_SERVICE = 'Standby';
@@ -56,8 +56,10 @@ export class KeytarSecretStore implements SecretStore {
       return await fn(k);
     } catch (err) {
       // keytar's messages come from libsecret/D-Bus ("Cannot autolaunch D-Bus without X11 $DISPLAY",
-      // "The name org.freedesktop.secrets was not provided by any .service files"); they hold no secret.
-      throw new SecretStoreError(`${NO_KEYCHAIN_FIX} (${(err as Error).message})`);
+      // "The name org.freedesktop.secrets was not provided by any .service files", "Cannot create an
+      // item in a locked collection"); they hold no secret.
+      const message = (err as Error).message;
+      throw new SecretStoreError(`${/\blocked\b/i.test(message) ? LOCKED_KEYCHAIN_FIX : NO_KEYCHAIN_FIX} (${message})`);
     }
   }
 }

@@ -163,6 +163,27 @@ export class IncidentRepo {
         ).all(now, limit) as Row[]).map(jobFromRow);
   }
 
+  /** dueTimers returns pending escalations and timeouts due at or before now, oldest first. */
+  dueTimers(now: number, limit = 100): JobRow[] {
+    return (this.store.prepare("SELECT * FROM jobs WHERE state = 'pending' AND kind != 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ?").all(now, limit) as Row[]).map(jobFromRow);
+  }
+
+  /**
+   * dueNotifies returns pending notify jobs due at or before now, oldest first, leaving out those for
+   * the contact methods in `skipContacts` (their channel has no free slot): SQLite filters them, so a
+   * backlog of thousands for one busy channel costs no JavaScript work per look.
+   */
+  dueNotifies(now: number, limit: number, skipContacts: readonly number[] = []): JobRow[] {
+    const skip = skipContacts.length ? `AND json_extract(payload_json, '$.contactMethodId') NOT IN (${skipContacts.map(() => '?').join(', ')})` : '';
+    return (this.store.prepare(`SELECT * FROM jobs WHERE state = 'pending' AND kind = 'notify' AND due_at <= ? ${skip} ORDER BY due_at, id LIMIT ?`).all(now, ...skipContacts, limit) as Row[]).map(jobFromRow);
+  }
+
+  /** nextDueAfter is the due time of the earliest pending job due strictly after now, if any. */
+  nextDueAfter(now: number): number | undefined {
+    const r = this.store.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?").get(now) as { t: number | null };
+    return r.t ?? undefined;
+  }
+
   /** running returns jobs that were started but not finished (a crash happened mid-delivery). */
   running(): JobRow[] {
     return (this.store.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY id").all() as Row[]).map(jobFromRow);

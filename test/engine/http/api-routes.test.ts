@@ -15,6 +15,8 @@ let incidentId: number;
 beforeAll(async () => {
   s = await startHeadless({ dataDir: tempDir(), port: 0, host: '127.0.0.1', token: TOKEN, log: () => {} });
   serviceId = (await s.engine.invoke('services.list', {}))[0]!.id;
+  // No UI is connected, so the desktop page fails; with no retries it stays quiet after its one attempt.
+  await s.engine.invoke('channels.update', { kind: 'delivery', settings: { retries: 0 } });
   const r = await s.engine.invoke('incidents.trigger', { serviceId, title: 'existing' });
   if (r.status === 'suppressed') throw new Error('suppressed');
   incidentId = r.incident.id;
@@ -138,6 +140,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitoring.settings': [[{ x: 1 }, '(input)', /Unrecognized key/]],
   'monitoring.updateSettings': [[{ rawRetentionDays: 1 }, 'rawRetentionDays', /2 to 365 days/], [{ referenceTargets: [{ host: '1.1.1.1', port: 0 }] }, 'referenceTargets.0.port', /1 to 65535/]],
   'system.health': [[{ verbose: true }, '(input)', /Unrecognized key/]],
+  'notifications.confirm': [[{ deliveryId: 'x' }, 'deliveryId', /must be the deliveryId of a notification.desktop event/], [{}, 'deliveryId', /must be the deliveryId/]],
   'backups.list': [[{ all: true }, '(input)', /Unrecognized key/]],
   'backups.create': [[{ file: '/tmp/x.db' }, '(input)', /Unrecognized key/]],
 };

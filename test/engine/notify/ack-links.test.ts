@@ -162,4 +162,23 @@ describe('messages', () => {
     expect(h.notifies(id)[0]!.data.ackLinks).toMatch(/ack links left out: .*STANDBY_SECRET_STANDBY_ACKSIGNINGKEY/);
     await h.stop();
   });
+
+  it('go out on time without links when the keychain never answers for the signing key', async () => {
+    const sms = scripted('sms');
+    // A keychain that answers while the harness sets up, then stops answering (it was locked).
+    let locked = false;
+    const memory = new MemorySecretStore();
+    const hangOr = <T>(work: () => Promise<T>): Promise<T> => (locked ? new Promise<T>(() => {}) : work());
+    const keychain = { kind: 'keychain', get: (r: string) => hangOr(() => memory.get(r)), set: (r: string, v: string) => hangOr(() => memory.set(r, v)), delete: (r: string) => hangOr(() => memory.delete(r)) };
+    // The harness's attempt timeout is 1 s, so the key gets half of it.
+    const h = await harness({ channels: [sms], contact: { type: 'sms', label: 'SMS', address: '+14155550123', secretRef: null }, settings: { ack: { enabled: true, publicBaseUrl: 'https://standby.example.net' } }, secrets: {}, secretStore: keychain });
+    locked = true;
+    const started = Date.now();
+    const { id } = await h.trigger();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(sms.sent).toHaveLength(1);
+    expect(sms.sent[0]!.ackLinks).toBeUndefined();
+    expect(h.notifies(id).map((e) => [e.data.outcome, e.data.ackLinks])).toEqual([['delivered', "ack links left out: the keychain did not answer within 0.5 s when reading the ack links' signing key"]]);
+    await h.stop();
+  });
 });

@@ -3,12 +3,12 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WebhookSettings } from '../../../electron/shared/channel-schemas.ts';
 import { localDay } from '../../../electron/engine/notify/budget.ts';
-import { formatMessage, shortText, type NotificationMessage } from '../../../electron/engine/notify/channel.ts';
+import { formatMessage, headline, REPEAT_MARK, shortText, type NotificationMessage } from '../../../electron/engine/notify/channel.ts';
 import { discordBody } from '../../../electron/engine/notify/channels/discord.ts';
-import { ntfyTarget } from '../../../electron/engine/notify/channels/ntfy.ts';
+import { ntfyBody, ntfyTarget } from '../../../electron/engine/notify/channels/ntfy.ts';
 import { escapeSlack, slackBody } from '../../../electron/engine/notify/channels/slack.ts';
-import { twiml } from '../../../electron/engine/notify/channels/twilio-voice.ts';
-import { renderTemplate, signWebhook, webhookFields } from '../../../electron/engine/notify/channels/webhook.ts';
+import { spokenSummary, twiml } from '../../../electron/engine/notify/channels/twilio-voice.ts';
+import { defaultWebhookBody, renderTemplate, signWebhook, webhookFields } from '../../../electron/engine/notify/channels/webhook.ts';
 import { redact } from '../../../electron/engine/notify/delivery.ts';
 import { redactUrl, retryAfterMs } from '../../../electron/engine/notify/http-client.ts';
 import { detailLines } from '../../../electron/engine/notify/message.ts';
@@ -36,6 +36,23 @@ describe('messages', () => {
     expect(escapeSlack('<a> & <!channel>')).toBe('&lt;a&gt; &amp; &lt;!channel&gt;');
     expect(JSON.stringify(slackBody(message({ ackLinks: links })))).toContain('"url":"https://s.example/ack/r"');
     expect(twiml('Disk <full> & "hot"', 'alice', 2)).toBe('<Response><Say voice="alice" loop="2">Disk &lt;full&gt; &amp; &quot;hot&quot;</Say></Response>');
+  });
+
+  it('say "(repeat after restart)" where the person reads first, on every channel, when a page is sent again after a crash', () => {
+    const again = message({ repeat: true, title: 'z'.repeat(400), deliveryKey: 'i7:c1:r1:l1:rule4' });
+    expect(again.text.split('\n')[0]).toBe(`[Standby] #12 HIGH ${REPEAT_MARK}: ${'z'.repeat(400)}`); // email subject, Telegram
+    expect(shortText(again).startsWith(`Standby #12 HIGH ${REPEAT_MARK}: `)).toBe(true); // SMS
+    expect(headline(again).startsWith(`${REPEAT_MARK} #12 `)).toBe(true); // desktop, Pushover title
+    expect((ntfyBody('alerts', again, 5) as { title: string }).title.startsWith(REPEAT_MARK)).toBe(true);
+    expect((discordBody(again) as { embeds: Array<{ title: string }> }).embeds[0]!.title.startsWith(REPEAT_MARK)).toBe(true);
+    expect(JSON.stringify(slackBody(again))).toContain(`*${REPEAT_MARK} #12 `);
+    expect(spokenSummary(again)).toMatch(/^This is Standby\. A repeat after a restart\. Incident 12/);
+    expect(defaultWebhookBody(again)).toMatchObject({ repeat: true, deliveryKey: 'i7:c1:r1:l1:rule4' });
+    expect(webhookFields(again).repeat).toBe('true');
+    // The first send says nothing of the kind.
+    const first = message();
+    expect([first.text, shortText(first), headline(first), spokenSummary(first), JSON.stringify(slackBody(first))].some((t) => /repeat/i.test(t))).toBe(false);
+    expect(defaultWebhookBody(first)).toMatchObject({ repeat: false });
   });
 
   it('read an ntfy topic or topic URL', () => {

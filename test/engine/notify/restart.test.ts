@@ -1,7 +1,8 @@
 /**
- * Idempotency across restarts: an attempt is claimed durably before it is sent, so a crash after the
- * claim never sends that step again (the channel may have accepted it); a retry that was only planned
- * is carried out after a restart, once; Standby stopping mid-attempt counts as "may have arrived".
+ * At-least-once across restarts: an attempt is recorded "sending" before it is sent, so a crash after
+ * that is found at the next start and the page is sent again, marked as a possible repeat, with the
+ * same idempotency key; a retry that was only planned is carried out after a restart, once; Standby
+ * stopping mid-attempt is the same as a crash; a page the incident no longer needs is not sent again.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ function attempts(engine: Engine) {
 }
 
 describe('a restart', () => {
-  it('never sends again a step that was claimed before a crash', async () => {
+  it('sends again, once and marked as a repeat, a page that was claimed before a crash', async () => {
     const databasePath = join(tempDir(), 'standby.db');
     const clock = new FakeClock('2026-03-02T12:00:00Z');
     const first = scripted('sms');
@@ -38,16 +39,44 @@ describe('a restart', () => {
     if (r.status === 'suppressed') throw new Error(r.reason);
     const [job] = h.engine.incidents.due(clock.now());
     expect(h.engine.lifecycle.delivery.claim(job!, clock.now())).toMatchObject({ attempt: 1 });
-    h.engine.store.close(); // kill -9: the claim is committed, the send never finished
+    h.engine.store.close(); // kill -9: the claim is committed, the send's outcome never recorded
 
     const second = scripted('sms');
     const later = new FakeClock(clock.now() + 60_000); // a new process: the dead one's timers are gone
     const engine = await reopen(databasePath, later, second);
     await later.advance(20 * 60_000);
     await engine.lifecycle.idle();
-    expect([first.sent.length, second.sent.length]).toEqual([0, 0]);
+    expect([first.sent.length, second.sent.length]).toEqual([0, 1]);
+    expect(second.sent[0]).toMatchObject({ repeat: true, deliveryKey: job!.key });
+    expect(second.sent[0]!.text.split('\n')[0]).toBe('[Standby] #1 HIGH (repeat after restart): crash after claim');
     const notes = engine.incidents.timeline(r.incident.id).filter((e) => e.type === 'notify');
-    expect(notes.map((e) => [e.data.outcome, e.message])).toEqual([['unknown', 'A delivery was interrupted by a restart; it is not sent again in case it already arrived']]);
+    expect(notes.map((e) => [e.data.outcome, e.message])).toEqual([
+      ['interrupted', 'A delivery to sms "Mobile (SMS)" was interrupted by a restart before Standby knew whether it arrived; sending it again (it may arrive twice)'],
+      ['delivered', 'Notified sms "Mobile (SMS)": delivered on attempt 2 (a repeat: an interrupted attempt may have arrived)'],
+    ]);
+    expect(attempts(engine)).toEqual([{ attempt: 1, outcome: 'unknown' }, { attempt: 2, outcome: 'delivered' }]);
+    await engine.stop();
+  });
+
+  it('does not send again a page interrupted by a crash when the incident was resolved meanwhile', async () => {
+    const databasePath = join(tempDir(), 'standby.db');
+    const clock = new FakeClock('2026-03-02T12:00:00Z');
+    const h = await harness({ channels: [scripted('sms')], contact: SMS, settings: {}, secrets: {}, clock, databasePath });
+    const serviceId = (await h.engine.invoke('services.list', {}))[0]!.id;
+    const r = await h.engine.invoke('incidents.trigger', { serviceId, title: 'resolved meanwhile', severity: 'critical' });
+    if (r.status === 'suppressed') throw new Error(r.reason);
+    const [job] = h.engine.incidents.due(clock.now());
+    h.engine.lifecycle.delivery.claim(job!, clock.now());
+    await h.engine.invoke('incidents.resolve', { id: r.incident.id });
+    h.engine.store.close();
+
+    const second = scripted('sms');
+    const engine = await reopen(databasePath, clock, second);
+    await clock.advance(20 * 60_000);
+    await engine.lifecycle.idle();
+    expect(second.sent).toHaveLength(0);
+    const notes = engine.incidents.timeline(r.incident.id).filter((e) => e.type === 'notify');
+    expect(notes.map((e) => e.message)).toEqual(['A delivery to sms "Mobile (SMS)" was interrupted by a restart before Standby knew whether it arrived; it is not sent again (the incident is resolved)']);
     expect(attempts(engine)).toEqual([{ attempt: 1, outcome: 'unknown' }]);
     await engine.stop();
   });
@@ -71,7 +100,7 @@ describe('a restart', () => {
     await engine.stop();
   });
 
-  it('records an attempt cut short by stopping Standby as unknown, and does not send it again', async () => {
+  it('leaves an attempt cut short by stopping Standby for the next start, which sends it again', async () => {
     const databasePath = join(tempDir(), 'standby.db');
     const clock = new FakeClock('2026-03-02T12:00:00Z');
     const first = scripted('sms', 'hang');
@@ -81,18 +110,17 @@ describe('a restart', () => {
     if (r.status === 'suppressed') throw new Error(r.reason);
     const running = clock.advance(0);
     while (first.sent.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await h.stop();
+    await h.stop(); // waits STOP_GRACE_MS for the hanging send, then cuts it short
     await running;
 
     const second = scripted('sms');
     const engine = await reopen(databasePath, clock, second);
     await clock.advance(20 * 60_000);
     await engine.lifecycle.idle();
-    expect(second.sent).toHaveLength(0);
+    expect(second.sent.map((m) => [m.repeat, m.deliveryKey])).toEqual([[true, first.sent[0]!.deliveryKey]]);
     const notes = engine.incidents.timeline(r.incident.id).filter((e) => e.type === 'notify');
-    expect(notes.map((e) => e.data.outcome)).toEqual(['unknown']);
-    expect(notes[0]!.message).toMatch(/interrupted because Standby stopped; it is not sent again/);
-    expect(attempts(engine)).toEqual([{ attempt: 1, outcome: 'unknown' }]);
+    expect(notes.map((e) => e.data.outcome)).toEqual(['interrupted', 'delivered']);
+    expect(attempts(engine)).toEqual([{ attempt: 1, outcome: 'unknown' }, { attempt: 2, outcome: 'delivered' }]);
     await engine.stop();
   });
 });

@@ -1,18 +1,18 @@
 /** The desktop channel: hands the notification to the DesktopPort (the Electron shell, or the headless web UI). */
-import type { Channel, DesktopPort } from '../channel.ts';
+import { headline, type Channel, type DesktopPort } from '../channel.ts';
 
 /** desktopChannel builds the channel around the shell's port; a port that throws is a retryable failure. */
 export function desktopChannel(port: DesktopPort): Channel {
   return {
     type: 'desktop',
-    async send(_contact, m) {
+    async send(_contact, m, ctx) {
       try {
-        const title = m.test ? 'Standby: test notification' : `#${m.number} ${m.title}`;
+        const title = m.test ? 'Standby: test notification' : headline(m);
         const body = m.test ? 'Desktop notifications work.' : `${m.serviceName} · ${m.urgency} urgency`;
-        await port.show({ incidentId: m.incidentId, number: m.number, title, body, urgency: m.urgency });
+        await port.show({ incidentId: m.incidentId, number: m.number, title, body, urgency: m.urgency }, { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
         return { ok: true };
       } catch (err) {
-        return { ok: false, retryable: true, error: `desktop notification failed: ${(err as Error).message}` };
+        return { ok: false, retryable: true, error: (err as Error).message };
       }
     },
   };

@@ -3,7 +3,7 @@
  * POST JSON `{content, embeds, allowed_mentions}`. Mentions are off, so an incident titled
  * "@everyone" pings nobody.
  */
-import type { Channel, NotificationMessage } from '../channel.ts';
+import { headline, type Channel, type NotificationMessage } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
 import { truncate, webhookUrl } from '../settings.ts';
 
@@ -18,7 +18,7 @@ export function discordBody(m: NotificationMessage): Record<string, unknown> {
   const links = m.ackLinks ? [`[Acknowledge](${m.ackLinks.acknowledge}) · [Resolve](${m.ackLinks.resolve})`] : [];
   body.embeds = [
     {
-      title: truncate(`#${m.number} ${m.title}`, DISCORD_LIMITS.title),
+      title: truncate(headline(m), DISCORD_LIMITS.title),
       description: truncate([`Service: ${m.serviceName} · ${m.urgency} urgency`, ...m.detailLines, ...links].join('\n'), DISCORD_LIMITS.description),
       // Red for high urgency, amber for low.
       color: m.urgency === 'high' ? 0xd93025 : 0xf9ab00,

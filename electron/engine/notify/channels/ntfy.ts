@@ -5,7 +5,7 @@
  * notification carries Acknowledge and Resolve buttons (http actions).
  */
 import { NtfySettings } from '../../../shared/channel-schemas.ts';
-import type { Channel, NotificationMessage } from '../channel.ts';
+import { headline, type Channel, type NotificationMessage } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
 
@@ -27,7 +27,7 @@ export function ntfyTarget(address: string, server: string): { server: string; t
 export function ntfyBody(topic: string, m: NotificationMessage, priority: number): Record<string, unknown> {
   const body: Record<string, unknown> = {
     topic,
-    title: m.test ? 'Standby: test notification' : truncate(`#${m.number} ${m.title}`, 250),
+    title: m.test ? 'Standby: test notification' : truncate(headline(m), 250),
     message: truncate(m.test ? 'ntfy notifications work.' : [`Service: ${m.serviceName} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines].join('\n'), NTFY_MESSAGE_MAX),
     priority,
     // Tags that match an emoji short code show as that emoji (https://docs.ntfy.sh/publish/#tags-emojis).

@@ -4,7 +4,7 @@
  * acknowledged in the Pushover app), which requires retry (>= 30 s) and expire (<= 10800 s).
  */
 import { PushoverSettings } from '../../../shared/channel-schemas.ts';
-import type { Channel } from '../channel.ts';
+import { headline, type Channel } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
 
@@ -29,7 +29,7 @@ export const pushoverChannel: Channel = {
     const form: Record<string, string> = {
       token: token.value,
       user: contact.address,
-      title: truncate(m.test ? 'Standby: test notification' : `#${m.number} ${m.title}`, PUSHOVER_LIMITS.title),
+      title: truncate(m.test ? 'Standby: test notification' : headline(m), PUSHOVER_LIMITS.title),
       message: truncate(m.test ? 'Pushover notifications work.' : [`Service: ${m.serviceName} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines].join('\n'), PUSHOVER_LIMITS.message),
       priority: String(priority),
       timestamp: String(Math.floor(Date.parse(m.triggeredAt) / 1000)),

@@ -3,7 +3,7 @@
  * `{text, blocks}`. `text` is the notification's fallback; the blocks show the incident and, with ack
  * links on, Acknowledge and Resolve buttons that open Standby's confirmation pages.
  */
-import type { Channel, NotificationMessage } from '../channel.ts';
+import { headline, type Channel, type NotificationMessage } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
 import { truncate, webhookUrl } from '../settings.ts';
 
@@ -19,7 +19,7 @@ export function escapeSlack(text: string): string {
 export function slackBody(m: NotificationMessage): Record<string, unknown> {
   const head = m.text.split('\n', 1)[0] ?? '';
   if (m.test) return { text: head };
-  const lines = [`*#${m.number} ${escapeSlack(m.title)}*`, `Service: ${escapeSlack(m.serviceName)} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines.map(escapeSlack)];
+  const lines = [`*${escapeSlack(headline(m))}*`, `Service: ${escapeSlack(m.serviceName)} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines.map(escapeSlack)];
   const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SLACK_SECTION_MAX) } }];
   if (m.ackLinks) {
     blocks.push({

@@ -16,7 +16,7 @@ export function escapeXml(text: string): string {
 /** spokenSummary is what the call says: who is calling, the incident, its service and what to do. */
 export function spokenSummary(m: NotificationMessage): string {
   if (m.test) return 'This is a test call from Standby. Your voice contact method works. Goodbye.';
-  return `This is Standby. Incident ${m.number}, ${m.urgency} urgency: ${truncate(m.title, 300)}. Service: ${m.serviceName}. Open Standby to acknowledge it.`;
+  return `This is Standby.${m.repeat ? ' A repeat after a restart.' : ''} Incident ${m.number}, ${m.urgency} urgency: ${truncate(m.title, 300)}. Service: ${m.serviceName}. Open Standby to acknowledge it.`;
 }
 
 /** twiml builds `<Response><Say>..</Say></Response>` (https://www.twilio.com/docs/voice/twiml/say). */

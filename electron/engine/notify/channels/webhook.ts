@@ -28,6 +28,7 @@ export function webhookFields(m: NotificationMessage): Record<string, string> {
     ackUrl: m.ackLinks?.acknowledge ?? '',
     resolveUrl: m.ackLinks?.resolve ?? '',
     deliveryKey: m.deliveryKey ?? '',
+    repeat: m.repeat ? 'true' : 'false',
   };
 }
 
@@ -36,6 +37,7 @@ export function defaultWebhookBody(m: NotificationMessage): Record<string, unkno
   return {
     event: m.test ? 'test' : 'incident.notify',
     deliveryKey: m.deliveryKey ?? null,
+    repeat: m.repeat === true,
     incident: m.test ? null : { id: m.incidentId, number: m.number, title: m.title, service: m.serviceName, urgency: m.urgency, triggeredAt: m.triggeredAt, details: m.detailLines },
     message: m.text,
     links: m.ackLinks ? { acknowledge: m.ackLinks.acknowledge, resolve: m.ackLinks.resolve, expiresAt: m.ackLinks.expiresAt } : null,

@@ -56,6 +56,11 @@ export class MonitorDetailState {
     return this.pingPaths[this.id] ?? this.fetched?.pingPath ?? monitors.byId(this.id)?.pingPath ?? null;
   }
 
+  /** pingKeyError is why the open heartbeat's ping URL cannot be shown (or was not kept), as the engine last said. */
+  get pingKeyError(): string | null {
+    return this.fetched?.pingKeyError ?? null;
+  }
+
   /** open shows a monitor's page. */
   async open(id: number): Promise<void> {
     if (this.id !== id) {

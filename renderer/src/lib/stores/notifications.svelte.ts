@@ -1,6 +1,8 @@
 /**
  * NotificationsState is the banner for `notification.desktop` events. Headless there is no
  * desktop notification centre: the web UI is it. Each banner offers Acknowledge and Dismiss.
+ * A headless notification carries a deliveryId: once the banner is on a page someone can see (the
+ * tab is visible), the UI confirms it, and only then does Standby count the page as delivered.
  */
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import { call, errorMessage } from '../api-client.ts';
@@ -20,10 +22,11 @@ export class NotificationsState {
   banners = $state<Banner[]>([]);
   #next = 1;
 
-  /** show adds a banner (replacing an older one for the same incident). */
+  /** show adds a banner (replacing an older one for the same incident) and confirms it once it can be seen. */
   show(n: ApiEvents['notification.desktop']): void {
     const rest = this.banners.filter((b) => b.incidentId !== n.incidentId);
     this.banners = [{ ...n, key: this.#next++, error: null, busy: false }, ...rest].slice(0, MAX_BANNERS);
+    if (n.deliveryId) confirmWhenSeen(n.deliveryId);
   }
 
   /** dismiss removes a banner. */
@@ -51,6 +54,24 @@ export class NotificationsState {
   forgetIncident(incidentId: number): void {
     this.banners = this.banners.filter((b) => b.incidentId !== incidentId);
   }
+}
+
+/** confirmWhenSeen tells the engine a notification was shown, now if the tab is visible, or when it becomes visible. */
+function confirmWhenSeen(deliveryId: string): void {
+  const confirm = (): void => {
+    // A confirmation that comes too late answers { confirmed: false }: the engine already counted the page as failed.
+    call('notifications.confirm', { deliveryId }).catch(() => {});
+  };
+  if (typeof document === 'undefined' || document.visibilityState === 'visible') {
+    confirm();
+    return;
+  }
+  const onVisible = (): void => {
+    if (document.visibilityState !== 'visible') return;
+    document.removeEventListener('visibilitychange', onVisible);
+    confirm();
+  };
+  document.addEventListener('visibilitychange', onVisible);
 }
 
 /** notifications is the window's banner stack. */

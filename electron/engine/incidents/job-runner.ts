@@ -1,0 +1,253 @@
+/**
+ * JobRunner runs the durable jobs when they fall due. Timers (escalations, timeouts, auto-resolve)
+ * run at once, each in its own commit. Notify jobs go through the delivery stage with at most
+ * MAX_SENDS_PER_CHANNEL sends in flight per channel (MAX_DESKTOP_SENDS for the desktop), and each is claimed only right before its own
+ * send: a crash can interrupt at most the sends in flight, and those are sent again at the next start
+ * (at-least-once). A vendor that hangs holds up only its own channel's pages.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { ClaimedDelivery, DeliveryStage } from '../notify/delivery.ts';
+import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
+
+/** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
+export const MAX_SLEEP_MS = 15_000;
+
+/**
+ * MAX_SENDS_PER_CHANNEL bounds the sends in flight to one channel that leaves this machine (SMS,
+ * webhook, ...). It is also the bound on duplicates: a crash can leave at most this many sends per
+ * channel without a recorded outcome, and only those are sent again.
+ */
+export const MAX_SENDS_PER_CHANNEL = 8;
+
+/** MAX_DESKTOP_SENDS bounds the desktop channel, which stays on this machine (a repeat is a second banner, not a second SMS). */
+export const MAX_DESKTOP_SENDS = 32;
+
+/** slotsOf is how many sends a channel may have in flight. */
+export function slotsOf(channel: string): number {
+  return channel === 'desktop' ? MAX_DESKTOP_SENDS : MAX_SENDS_PER_CHANNEL;
+}
+
+/** DUE_BATCH is how many due pages one look at the schedule reads. */
+const DUE_BATCH = 100;
+
+/** RETRY_AFTER_ERROR_MS is how long the scheduler waits after a run failed (the disk is full, say) before it tries again. */
+export const RETRY_AFTER_ERROR_MS = 5_000;
+
+/** STOP_GRACE_MS is how long stopping waits for sends in flight before it cuts them short (they are sent again at the next start). */
+export const STOP_GRACE_MS = 2_000;
+
+/** JobRunnerDeps are the runner's collaborators; runTimer carries out one due timer job in its own commit. */
+export interface JobRunnerDeps {
+  clock: Clock;
+  incidents: IncidentRepo;
+  delivery: DeliveryStage;
+  runTimer: (job: JobRow, now: number) => void;
+  log: (line: string) => void;
+  /** stopGraceMs overrides STOP_GRACE_MS (tests). */
+  stopGraceMs?: number;
+}
+
+interface InFlight {
+  channel: string;
+  done: Promise<void>;
+}
+
+/** JobRunner is the scheduler loop of the incident engine. */
+export class JobRunner {
+  private timer: TimerHandle | undefined;
+  private running: Promise<void> | undefined;
+  /** poke ends a wait early, so work that arrives meanwhile is looked at now. */
+  private poke: (() => void) | undefined;
+  private again = false;
+  private stopped = false;
+  /** notBefore holds the next run back after a failed one, so a full disk is not retried in a tight loop. */
+  private notBefore = 0;
+  /** orphans says a send's outcome could not be recorded: its job is left running and must be sent again. */
+  private orphans = false;
+  private readonly inflight = new Map<number, InFlight>();
+  private readonly d: JobRunnerDeps;
+
+  constructor(deps: JobRunnerDeps) {
+    this.d = deps;
+  }
+
+  /**
+   * start marks for sending again what a crash interrupted, then starts running what is due and keeps
+   * the schedule. It does not wait for the sends (a slow vendor must not hold up the HTTP listener);
+   * `idle()` does.
+   */
+  start(): void {
+    this.d.delivery.recoverInterrupted();
+    void this.runDue();
+  }
+
+  /**
+   * stop disarms the scheduler and lets the sends in flight finish for up to STOP_GRACE_MS; the rest
+   * are cut short and stay unrecorded, so the next start sends them again. Call before closing the store.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.d.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    if (this.inflight.size > 0) {
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.allSettled(), new Promise<void>((r) => (grace = setTimeout(r, this.d.stopGraceMs ?? STOP_GRACE_MS)))]);
+      clearTimeout(grace);
+    }
+    this.d.delivery.abortAll();
+    this.poke?.();
+    await this.allSettled();
+    await this.running;
+  }
+
+  /** inFlight is how many sends are in flight now, per channel (tests and the benchmark read it). */
+  inFlight(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const f of this.inflight.values()) counts.set(f.channel, (counts.get(f.channel) ?? 0) + 1);
+    return counts;
+  }
+
+  /** runDue runs every job that is due, oldest first; a call while a run is in progress makes that run look again. */
+  runDue(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      this.poke?.();
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.runDueOnce();
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        // A run never throws to its caller (a timer): the jobs stay in the database and are tried again.
+        this.notBefore = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
+        this.orphans = true;
+        this.d.log(`running due jobs failed: ${(err as Error).message}; trying again in ${RETRY_AFTER_ERROR_MS / 1000} s`);
+      } finally {
+        this.running = undefined;
+        this.wake();
+      }
+    })();
+    return this.running;
+  }
+
+  /** idle resolves when no run is in progress (tests use it after moving a fake clock). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS (or pokes a run that is waiting). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      this.poke?.();
+      return;
+    }
+    if (this.timer) this.d.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    let next: number | undefined;
+    try {
+      next = this.d.incidents.nextDue();
+    } catch (err) {
+      this.d.log(`reading the schedule failed: ${(err as Error).message}`);
+      next = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
+    }
+    // Orphans (sends whose outcome could not be recorded) are looked at again after RETRY_AFTER_ERROR_MS;
+    // after a failed run, nothing runs before then.
+    let target = this.orphans ? Math.min(next ?? this.notBefore, this.notBefore) : next;
+    if (target === undefined) return;
+    target = Math.max(target, this.notBefore);
+    const wait = Math.min(Math.max(0, target - this.d.clock.now()), MAX_SLEEP_MS);
+    this.timer = this.d.clock.setTimer(() => {
+      this.timer = undefined;
+      return this.runDue();
+    }, wait);
+  }
+
+  /**
+   * runDueOnce runs due timers and starts due sends while their channel has a free slot, in due order
+   * (at one instant, timers first: a level that timed out is not paged). It waits for a send to finish,
+   * the next job to fall due or new work, and looks again, until nothing is due and nothing is in flight.
+   */
+  private async runDueOnce(): Promise<void> {
+    if (this.orphans) {
+      this.d.delivery.recoverInterrupted(new Set(this.inflight.keys()), 'a failure to record its outcome');
+      this.orphans = false;
+    }
+    for (let guard = 0; guard < 1_000_000 && !this.stopped; guard++) {
+      const now = this.d.clock.now();
+      const timers = this.d.incidents.dueTimers(now);
+      // Only pages whose channel has a free slot: the others wait, pending, and cost nothing to look past.
+      const full = new Set([...this.inFlight()].filter(([channel, n]) => n >= slotsOf(channel)).map(([channel]) => channel));
+      const notifies = this.d.incidents.dueNotifies(now, DUE_BATCH, this.d.delivery.contactsOf(full));
+      let progressed = timers.length > 0;
+      let ti = 0;
+      let ni = 0;
+      while (!this.stopped && (ti < timers.length || ni < notifies.length)) {
+        const timerFirst = ni >= notifies.length || (ti < timers.length && timers[ti]!.dueAt <= notifies[ni]!.dueAt);
+        if (timerFirst) {
+          this.d.runTimer(timers[ti++]!, now);
+          continue;
+        }
+        const job = notifies[ni++]!;
+        const channel = this.d.delivery.channelOf(job);
+        if (this.busy(channel) >= slotsOf(channel)) continue; // it waits, pending, for a free slot
+        progressed = true;
+        const claimed = this.d.delivery.claim(job, this.d.clock.now());
+        if (claimed) this.track(claimed, channel);
+      }
+      if (this.stopped) return;
+      if (progressed) continue; // what ran may have planned more work that is due now
+      if (this.inflight.size === 0) return;
+      await this.waitForWork();
+    }
+  }
+
+  private busy(channel: string): number {
+    let n = 0;
+    for (const f of this.inflight.values()) if (f.channel === channel) n++;
+    return n;
+  }
+
+  private track(claimed: ClaimedDelivery, channel: string): void {
+    const id = claimed.job.id;
+    const done = this.d.delivery
+      .deliver(claimed)
+      .catch((err: unknown) => {
+        // The send's outcome could not be recorded (the disk is full, say): the job stays running and is sent again.
+        this.orphans = true;
+        this.notBefore = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
+        this.d.log(`recording delivery of job ${id} failed: ${(err as Error).message}; it will be sent again`);
+      })
+      .finally(() => {
+        this.inflight.delete(id);
+        this.poke?.();
+      });
+    this.inflight.set(id, { channel, done });
+  }
+
+  private async allSettled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+  }
+
+  /** waitForWork resolves when a send finishes, the next job falls due (never later than MAX_SLEEP_MS), or wake() pokes. */
+  private async waitForWork(): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const interrupted = new Promise<void>((resolve) => {
+      this.poke = resolve;
+      const now = this.d.clock.now();
+      // Strictly after now: jobs due already but waiting for a slot are looked at when a send finishes.
+      const next = this.d.incidents.nextDueAfter(now);
+      timer = this.d.clock.setTimer(resolve, Math.min(next === undefined ? MAX_SLEEP_MS : Math.max(0, next - now), MAX_SLEEP_MS));
+    });
+    try {
+      await interrupted;
+    } finally {
+      this.poke = undefined;
+      this.d.clock.clearTimer(timer!);
+    }
+  }
+}

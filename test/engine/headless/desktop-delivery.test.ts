@@ -1,0 +1,123 @@
+/**
+ * "Delivered" means someone could see it. Headless, the desktop is the connected UIs: with none
+ * connected the desktop page fails ("no desktop is connected") and the next rule, a real loopback
+ * webhook, is paged on time; an event stream that never confirms is not a desktop either; with a
+ * real Chromium tab open on the dashboard the page is delivered, because the tab confirmed it.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../../electron/shared/schemas.ts';
+import { FakeClock } from '../../../electron/engine/clock.ts';
+import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
+import { NO_DESKTOP_CONNECTED } from '../../../electron/engine/notify/desktop-relay.ts';
+import { hasChromium, openUiSession, uiSuiteName, type UiSession } from '../../helpers/browser.ts';
+import { tempDir, waitFor } from '../../helpers/headless.ts';
+
+const TOKEN = 'desktop-delivery-token-0123456789';
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** receiver is a loopback webhook that records each page's title and the (fake) time it arrived. */
+async function receiver(now: () => number): Promise<{ url: string; received: Array<{ at: number; title: string }> }> {
+  const received: Array<{ at: number; title: string }> = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ at: now(), title: (JSON.parse(body) as { incident: { title: string } }).incident.title });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received };
+}
+
+async function desktopThenWebhook(s: HeadlessServer, hookUrl: string): Promise<void> {
+  const desktop = (await s.engine.invoke('contactMethods.list', {})).find((c) => c.type === 'desktop')!;
+  const hook = await s.engine.invoke('contactMethods.create', { type: 'webhook', label: 'Pager hook', address: hookUrl });
+  for (const r of await s.engine.invoke('notificationRules.list', {})) await s.engine.invoke('notificationRules.delete', { id: r.id });
+  await s.engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes: 0, contactMethodId: desktop.id });
+  await s.engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes: 1, contactMethodId: hook.id });
+}
+
+function notifies(s: HeadlessServer, id: number): LogEntry[] {
+  return s.engine.incidents.timeline(id).filter((e) => e.type === 'notify');
+}
+
+async function trigger(s: HeadlessServer, title: string): Promise<number> {
+  const r = await s.engine.invoke('incidents.trigger', { serviceId: 1, title, severity: 'critical' });
+  if (r.status === 'suppressed') throw new Error(r.reason);
+  return r.incident.id;
+}
+
+describe('headless desktop delivery', () => {
+  it('fails with no UI connected, and the next rule (a loopback webhook) is paged on time', async () => {
+    const clock = new FakeClock('2026-03-02T12:00:00Z');
+    const hook = await receiver(() => clock.now());
+    const logs: string[] = [];
+    const s = await startHeadless({ dataDir: tempDir('standby-desktop-'), port: 0, host: '127.0.0.1', token: TOKEN, clock, log: (l) => logs.push(l) });
+    cleanup.push(() => s.close());
+    await desktopThenWebhook(s, hook.url);
+    const t0 = clock.now();
+    const id = await trigger(s, 'Nobody is watching');
+    await clock.advance(0);
+    await s.engine.lifecycle.idle();
+    expect(notifies(s, id).map((e) => [e.data.contactType, e.data.outcome, e.data.error])).toEqual([['desktop', 'retrying', NO_DESKTOP_CONNECTED]]);
+
+    await clock.advance(59_000);
+    await s.engine.lifecycle.idle();
+    expect(hook.received).toEqual([]);
+    await clock.advance(1_000);
+    await waitFor(() => hook.received.length === 1, 'the webhook page at minute 1');
+    await s.engine.lifecycle.idle();
+    expect(hook.received).toEqual([{ at: t0 + 60_000, title: 'Nobody is watching' }]);
+    await clock.advance(20 * 60_000);
+    await s.engine.lifecycle.idle();
+    const outcomes = notifies(s, id).map((e) => `${e.data.contactType}:${e.data.outcome}`);
+    expect(outcomes).toContain('webhook:delivered');
+    expect(outcomes).not.toContain('desktop:delivered');
+    expect(outcomes.at(-1)).toBe('desktop:failed');
+    expect(notifies(s, id).at(-1)!.message).toMatch(/^Notifying desktop "This computer" failed: no desktop is connected .*\(gave up after 4 attempts\)$/);
+    // The fresh install warned at start that no page leaves this computer; the webhook rule solved that.
+    expect(logs.filter((l) => /No contact method outside this computer/.test(l)).map((l) => l.split(':')[0])).toEqual(['warning', 'solved']);
+  });
+
+  it('does not count an event stream that never confirms as a desktop', async () => {
+    const s = await startHeadless({ dataDir: tempDir('standby-desktop-'), port: 0, host: '127.0.0.1', token: TOKEN, log: () => {} });
+    cleanup.push(() => s.close());
+    await s.engine.invoke('channels.update', { kind: 'delivery', settings: { timeoutSeconds: 2, retries: 0 } });
+    const stream = new AbortController();
+    const res = await fetch(`${s.url}/api/events?token=${TOKEN}`, { signal: stream.signal });
+    cleanup.push(() => stream.abort());
+    expect(res.status).toBe(200);
+    await waitFor(() => s.engine.desktopRelay?.connected() === 1, 'the stream to attach');
+    const id = await trigger(s, 'A listener that is not a person');
+    await waitFor(() => notifies(s, id).length === 1, 'the desktop outcome');
+    expect(notifies(s, id)[0]!.data).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^no connected desktop confirmed the notification within 1\.5 s \(1 connected\)$/) });
+    stream.abort();
+    await waitFor(() => s.engine.desktopRelay?.connected() === 0, 'the stream to detach');
+  });
+});
+
+describe.skipIf(!hasChromium)(uiSuiteName('headless desktop delivery with a browser tab open'), () => {
+  it('is delivered when a Chromium tab shows the banner and confirms it', async () => {
+    const session: UiSession = await openUiSession({ token: TOKEN, prefix: 'standby-desktop-ui-', viewport: { width: 1100, height: 800 } });
+    cleanup.push(() => session.close());
+    const { server, page } = session;
+    await page.goto(`${server.url}/#token=${TOKEN}`);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await waitFor(() => server.engine.desktopRelay?.connected() === 1, 'the tab to attach');
+    // The fresh install pages only this computer, and says so on every page.
+    expect(await page.getByTestId('health-banner').getAttribute('data-code')).toBe('no_remote_contact');
+    const id = await trigger(server, 'Seen in the browser');
+    await page.getByTestId('notification-banner').filter({ hasText: 'Seen in the browser' }).waitFor();
+    await waitFor(() => notifies(server, id).length === 1, 'the desktop outcome');
+    expect(notifies(server, id).map((e) => [e.data.contactType, e.data.outcome, e.message])).toEqual([['desktop', 'delivered', 'Notified desktop "This computer": delivered']]);
+    expect(session.problems).toEqual([]);
+  });
+});
