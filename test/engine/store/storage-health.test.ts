@@ -37,6 +37,7 @@ describe('the storage health error', () => {
     const full = `SQLITE_FULL: the disk holding ${file} is full`;
     const serviceId = (await s.engine.invoke('services.list', {}))[0]!.id;
     const { key } = await s.engine.invoke('integrations.create', { serviceId, type: 'events_v2', name: 'Limit', rateLimitPerMinute: 0 });
+    const am = await s.engine.invoke('integrations.create', { serviceId, type: 'alertmanager', name: 'Prometheus', rateLimitPerMinute: 0 });
     await waitFor(() => log.some((l) => l.startsWith('backup (daily)')), 'the backup taken at start');
     const db = s.engine.store.db;
     const pages = (db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
@@ -51,6 +52,10 @@ describe('the storage health error', () => {
       else refused.push(`${res.status} ${body.message}`);
     }
     expect(refused).toEqual(Array(5).fill(`500 the event was not stored (${full}); retry`));
+    // Alertmanager retries a 5xx, so its webhook answers 500 too, with the same reason.
+    const alerts = Array.from({ length: 20 }, (_, i) => ({ status: 'firing', labels: { alertname: 'DiskFull', instance: `host-${i}:9100` }, annotations: { description: 'd'.repeat(2000) }, startsAt: '2026-03-02T11:55:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: `fp-${i}` }));
+    const webhook = await fetch(`${s.url}/integrations/alertmanager/${am.key}`, { method: 'POST', body: JSON.stringify({ version: '4', groupKey: '{}:{alertname="DiskFull"}', truncatedAlerts: 0, status: 'firing', receiver: 'standby', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: '', alerts }) });
+    expect([webhook.status, ((await webhook.json()) as { message: string }).message]).toEqual([500, `the Alertmanager notification was not stored (${full}); retry`]);
     const write = await api(s.url, TOKEN, 'incidents.trigger', { serviceId, title: 'x'.repeat(1000), details: { padding: 'z'.repeat(60_000) } });
     expect([write.status, write.body.error.message]).toEqual([500, full]);
     const failing = await healthz(s.url);
