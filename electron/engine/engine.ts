@@ -19,7 +19,10 @@ import { Health } from './health.ts';
 import type { DesktopRelay } from './notify/desktop-relay.ts';
 import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
+import { Backups, backupHandlers, DEFAULT_KEEP_BACKUPS } from './store/backups.ts';
 import { Store } from './store/database.ts';
+import { StorageHealth } from './store/storage-health.ts';
+import { guardTimers, throttledLog } from './timer-guard.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
 import { secretStoreApiError } from './secrets/api-error.ts';
 import { GuardedSecretStore } from './secrets/guarded-store.ts';
@@ -42,6 +45,8 @@ export interface EngineOptions {
   desktopRelay?: DesktopRelay;
   /** secretTimeoutMs is how long one secret-store call may take (default 5 s; see GuardedSecretStore). */
   secretTimeoutMs?: number;
+  /** keepBackups is how many daily backups to keep beside a database file (default 7; 0 turns daily backups off). */
+  keepBackups?: number;
 }
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
@@ -63,16 +68,25 @@ export class Engine {
   readonly health: Health;
   /** desktopRelay is set headless: the event streams of connected UIs attach to it (see DesktopRelay). */
   readonly desktopRelay: DesktopRelay | undefined;
+  /** storage keeps the `storage` health problem in step with the disk (full, read-only, damaged). */
+  readonly storage: StorageHealth;
+  /** backups takes the daily backup of a database file (undefined for an in-memory database). */
+  readonly backups: Backups | undefined;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly handlers: Handlers;
 
   constructor(opts: EngineOptions) {
-    this.clock = opts.clock;
     this.log = opts.log ?? (() => {});
     this.desktopRelay = opts.desktopRelay;
-    this.health = new Health({ clock: opts.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
+    // A timer's failure (a full disk under the scheduler) is logged and reported, never the end of the process.
+    const timerLog = throttledLog(this.log, () => opts.clock.now());
+    this.clock = guardTimers(opts.clock, (err) => timerLog(`a scheduled task failed: ${(this.store.explain(err) as Error).message}`));
+    this.health = new Health({ clock: this.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
     this.store = new Store(opts.databasePath);
+    this.storage = new StorageHealth({ store: this.store, health: this.health, clock: this.clock });
+    const keep = opts.keepBackups ?? DEFAULT_KEEP_BACKUPS;
+    this.backups = opts.databasePath === ':memory:' || keep <= 0 ? undefined : new Backups({ databasePath: opts.databasePath, clock: this.clock, health: this.health, log: this.log, keep });
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
     this.secrets = new GuardedSecretStore(opts.secrets ?? new MemorySecretStore(), {
@@ -84,16 +98,16 @@ export class Engine {
       store: this.store,
       config: this.config,
       incidents: this.incidents,
-      clock: opts.clock,
+      clock: this.clock,
       channels: opts.channels,
       secrets: this.secrets,
       emit: (e) => this.emit(e),
       log: this.log,
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
     });
-    this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: opts.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
+    this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
-    this.monitors = new MonitorRunner({ store: this.store, clock: opts.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
+    this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
     this.handlers = this.buildHandlers();
   }
 
@@ -102,12 +116,14 @@ export class Engine {
     checkReachability(this.config, this.health);
     this.lifecycle.start();
     this.monitors.start();
+    this.backups?.start();
   }
 
   /** stop ends the schedule and closes the database. */
   async stop(): Promise<void> {
     await this.monitors.stop();
     await this.lifecycle.stop();
+    await this.backups?.stop();
     this.store.close();
   }
 
@@ -126,8 +142,9 @@ export class Engine {
     try {
       return await handler(parsed.data);
     } catch (err) {
-      // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug".
-      throw err instanceof SecretStoreError ? secretStoreApiError(err) : err;
+      // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug"; a full disk or a
+      // damaged page answers with SQLite's reason and the file's name, and fails /healthz.
+      throw err instanceof SecretStoreError ? secretStoreApiError(err) : this.store.explain(err);
     }
   }
 
@@ -142,6 +159,11 @@ export class Engine {
   }
 
   private emit(e: ApiEvent): void {
+    // An event about a change in a transaction waits for its COMMIT (and is dropped if it rolls back).
+    this.store.onCommit(() => this.deliver(e));
+  }
+
+  private deliver(e: ApiEvent): void {
     for (const l of this.listeners) {
       try {
         l(e);
@@ -229,6 +251,7 @@ export class Engine {
 
       'system.health': () => this.health.status(),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
+      ...backupHandlers(this.backups),
 
       ...this.inbound.handlers(),
       ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),

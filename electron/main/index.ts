@@ -14,6 +14,7 @@ import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
 import { DEFAULT_PORT, listenHttp, type HttpListener } from '../engine/http/listen.ts';
 import { acquireInstanceLock } from '../engine/instance-lock.ts';
+import { DatabaseDamagedError } from '../engine/store/open-database.ts';
 import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
@@ -96,7 +97,8 @@ async function start(): Promise<void> {
     log(`started with data in ${dataDir}`);
   } catch (err) {
     log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);
-    dialog.showErrorBox('Standby could not start', (err as Error).message);
+    // A damaged database names the file, the newest backup and how to restore it; nothing is replaced.
+    dialog.showErrorBox(err instanceof DatabaseDamagedError ? 'Standby’s database is damaged' : 'Standby could not start', (err as Error).message);
     if (running) {
       if (await shutdown()) return exitProcess(1, { stuck: true, log });
     } else {

@@ -116,6 +116,9 @@ export const apiSchemas = {
 
   'system.health': none,
   'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
+
+  'backups.list': none,
+  'backups.create': none,
 } as const;
 
 /** ApiMethod is the name of one API method. */
@@ -196,6 +199,22 @@ export interface SystemHealth {
   problems: HealthProblem[];
 }
 
+/** BackupInfo is one backup of the database in `<dataDir>/backups/` (download it with `GET /api/backups/<file>`). */
+export interface BackupInfo {
+  file: string;
+  /** createdAt is when it was taken (ISO 8601, to the second). */
+  createdAt: string;
+  bytes: number;
+}
+
+/** BackupList answers `backups.list`: where backups are kept, how many, and each one, newest first. */
+export interface BackupList {
+  /** directory is null when the database is in memory (tests): there is nothing to back up. */
+  directory: string | null;
+  keep: number;
+  backups: BackupInfo[];
+}
+
 /** ApiOutputs is the result type of each method. */
 export interface ApiOutputs {
   'profile.get': Profile;
@@ -260,6 +279,8 @@ export interface ApiOutputs {
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
   'notifications.confirm': { confirmed: boolean };
+  'backups.list': BackupList;
+  'backups.create': BackupInfo;
 }
 
 /** StandbyApi is the contract as an interface of async methods. */

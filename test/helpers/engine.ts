@@ -6,6 +6,7 @@
 import type { ContactMethodType } from '../../electron/shared/schemas.ts';
 import { FakeClock } from '../../electron/engine/clock.ts';
 import { Engine } from '../../electron/engine/engine.ts';
+import type { MonitorRunnerOptions } from '../../electron/engine/monitors/runner.ts';
 import type { Channel, NotificationMessage } from '../../electron/engine/notify/channel.ts';
 import { ChannelRegistry } from '../../electron/engine/notify/registry.ts';
 
@@ -33,7 +34,7 @@ export interface TestEngine {
 }
 
 /** testEngine starts an engine at a fixed Monday noon UTC. */
-export async function testEngine(opts: { start?: string; databasePath?: string; clock?: FakeClock } = {}): Promise<TestEngine> {
+export async function testEngine(opts: { start?: string; databasePath?: string; clock?: FakeClock; monitors?: MonitorRunnerOptions; log?: (line: string) => void } = {}): Promise<TestEngine> {
   const clock = opts.clock ?? new FakeClock(opts.start ?? '2026-03-02T12:00:00Z');
   const start = clock.now();
   const sent: Sent[] = [];
@@ -46,7 +47,7 @@ export async function testEngine(opts: { start?: string; databasePath?: string; 
   });
   const channels = new ChannelRegistry();
   for (const t of ['desktop', 'sms', 'voice', 'email'] as const) channels.register(recorder(t));
-  const engine = new Engine({ databasePath: opts.databasePath ?? ':memory:', clock, channels });
+  const engine = new Engine({ databasePath: opts.databasePath ?? ':memory:', clock, channels, ...(opts.monitors ? { monitors: opts.monitors } : {}), ...(opts.log ? { log: opts.log } : {}) });
   await engine.start();
   const settle = async () => {
     await clock.advance(0);

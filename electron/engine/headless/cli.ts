@@ -1,6 +1,7 @@
 /**
  * `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1 [--allow-lan]] [--config FILE]`: Standby headless.
  * Prints where it listens and how to open the UI; SIGTERM or Ctrl-C shuts it down cleanly.
+ * `standby backup` and `standby restore` (`npm run standby -- backup`) are in backup-cli.ts.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,27 +9,34 @@ import { SystemClock } from '../clock.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import { DEFAULT_PORT } from '../http/listen.ts';
 import { InstanceLockedError } from '../instance-lock.ts';
+import { DatabaseDamagedError } from '../store/open-database.ts';
+import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { defaultSecretStore } from '../secrets/default-store.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
 import { isLoopback, startHeadless } from './server.ts';
 
 
-const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE]
+const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE] [--keep-backups N]
+       standby backup [FILE] [--data-dir DIR]     (standby backup --help)
+       standby restore [FILE] [--data-dir DIR]    (standby restore --help)
   --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})
   --port N         HTTP port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR      address to bind (default 127.0.0.1); an address other machines can reach needs --allow-lan
   --allow-lan      allow a --host that is not loopback, so tools on the network can send alerts
   --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
+  --keep-backups N how many daily backups to keep in DIR/backups (default 7; 0 takes none)
 Environment: STANDBY_TOKEN sets the API token (otherwise a new one each start). Secrets (channel tokens)
 live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'backup') return backupCommand(argv.slice(1));
+  if (argv[0] === 'restore') return restoreCommand(argv.slice(1));
   let values;
   try {
     ({ values } = parseArgs({
       args: argv[0] === 'serve' ? argv.slice(1) : argv,
-      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allow-lan': { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean' } },
+      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allow-lan': { type: 'boolean' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }));
   } catch (err) {
@@ -42,6 +50,11 @@ export async function main(argv: string[]): Promise<number> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port: must be a whole number from 0 to 65535, got "${values.port}"`);
+    return 2;
+  }
+  const keepBackups = values['keep-backups'] === undefined ? undefined : Number(values['keep-backups']);
+  if (keepBackups !== undefined && (!Number.isInteger(keepBackups) || keepBackups < 0 || keepBackups > 1000)) {
+    console.error(`--keep-backups: must be a whole number from 0 to 1000, got "${values['keep-backups']}"`);
     return 2;
   }
   const host = values.host ?? '127.0.0.1';
@@ -61,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
       secrets: defaultSecretStore(),
+      keepBackups,
     });
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
     if (!isLoopback(host)) console.log(`LAN access allowed (--allow-lan): bound to ${host}, so other machines on the network can reach Standby. Use --host 127.0.0.1 to keep it local.`);
@@ -82,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', () => shutdown('SIGINT'));
     return -1;
   } catch (err) {
-    if (err instanceof InstanceLockedError) console.error(err.message);
+    if (err instanceof InstanceLockedError || err instanceof DatabaseDamagedError) console.error(err.message);
     else console.error(`Standby could not start: ${(err as Error).message}`);
     return 1;
   }

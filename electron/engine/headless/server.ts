@@ -29,6 +29,8 @@ export interface HeadlessOptions {
   log?: (line: string) => void;
   /** secrets is where integration keys and tokens live (default: the engine's, in memory). */
   secrets?: SecretStore | undefined;
+  /** keepBackups is how many daily backups to keep in the data directory (default 7; 0: none). */
+  keepBackups?: number | undefined;
   /** secretTimeoutMs is each secret-store call's deadline (default 5 s; tests shorten it). */
   secretTimeoutMs?: number | undefined;
 }
@@ -68,6 +70,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
       log,
       ...(o.secrets ? { secrets: o.secrets } : {}),
       ...(o.secretTimeoutMs !== undefined ? { secretTimeoutMs: o.secretTimeoutMs } : {}),
+      ...(o.keepBackups !== undefined ? { keepBackups: o.keepBackups } : {}),
     });
     if (o.configFile) {
       let text: string;

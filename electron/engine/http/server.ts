@@ -14,6 +14,7 @@ import type { ApiEvent } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
 import { mountInboundRoutes } from '../inbound/routes.ts';
+import { mountBackupRoutes } from './backup-routes.ts';
 import { mountHeartbeatRoutes } from '../monitors/heartbeat-routes.ts';
 import { mountAckRoutes } from '../notify/ack-routes.ts';
 
@@ -139,6 +140,9 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       }
     },
   );
+
+  // Backup downloads (GET, for a browser's "Download"), authorized like the API.
+  mountBackupRoutes(app, engine, (c) => (authorized(c, false) ? undefined : errorResponse(c, unauthorized)));
 
   app.all('/api/*', (c) => errorResponse(c, new ApiError('not_found', `no route ${c.req.method} ${c.req.path}; API methods are POST /api/<method>`)));
 

@@ -3,9 +3,8 @@
  * fsync makes a whole batch durable instead of one fsync per event (the store commits with
  * synchronous=FULL). Each request's work runs in its own SAVEPOINT: a request that fails rolls back
  * alone, the others still commit. Every promise settles only after COMMIT has returned, so an
- * answer (a 202) is never sent for work that is not on disk. (Engine events such as
- * incident.changed are emitted by the incident engine as each operation runs, a moment before the
- * COMMIT; only a failed COMMIT, such as a full disk, would leave them announcing unstored changes.)
+ * answer (a 202) is never sent for work that is not on disk. Engine events such as incident.changed
+ * wait for the COMMIT too (Store.onCommit): a failed operation's, or a failed batch's, are never sent.
  */
 import type { Store } from '../store/database.ts';
 
@@ -66,19 +65,24 @@ export class GroupCommit {
       this.store.transaction(() => {
         for (const p of batch) {
           savepoint.run();
+          const mark = this.store.commitMark();
           try {
             const value = p.op();
             release.run();
             outcomes.push({ ok: true, value });
           } catch (error) {
+            // A full disk can make SQLite roll back the whole transaction: then nothing of the batch
+            // is stored, every request of it fails with this error, and no later op may run outside it.
+            if (!this.store.db.isTransaction) throw error;
             rollback.run();
             release.run();
-            outcomes.push({ ok: false, error });
+            this.store.dropSince(mark);
+            outcomes.push({ ok: false, error: this.store.explain(error) });
           }
         }
       });
     } catch (error) {
-      // BEGIN or COMMIT failed (disk full, database closed): nothing of the batch is stored.
+      // BEGIN or COMMIT failed (disk full, database closed), or SQLite rolled the batch back: nothing of it is stored.
       for (const p of batch) p.reject(error);
       return;
     }

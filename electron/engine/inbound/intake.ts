@@ -6,6 +6,7 @@
  * writes anything, so bad input never changes stored data.
  */
 import { ApiError } from '../../shared/errors.ts';
+import { StorageError } from '../store/storage-error.ts';
 import type { IntegrationType } from '../../shared/integration-schemas.ts';
 import { applyNotification, readNotification } from './alertmanager.ts';
 import { readChangeEvent } from './change-events.ts';
@@ -142,7 +143,9 @@ async function committed(inbound: Inbound, what: string, op: () => InboundAnswer
   } catch (err) {
     if (err instanceof ApiError && err.code !== 'internal') return invalid([err.message]);
     inbound.log(`storing an inbound ${what} failed: ${(err as Error).message}`);
-    return { status: 500, body: { status: 'error', message: `the ${what} was not stored (internal error; see the server log); retry` } };
+    // A storage failure is named (a full disk is the sender's business too: it retries); anything else stays in the log.
+    const why = err instanceof StorageError ? err.message : 'internal error; see the server log';
+    return { status: 500, body: { status: 'error', message: `the ${what} was not stored (${why}); retry` } };
   }
 }
 

@@ -70,6 +70,8 @@ export function applyIncidentEffects(lifecycle: IncidentEngine, live: Live, effe
       }
     } catch (err) {
       log(`monitor "${rec.name}": ${e.type} failed: ${errorText(err)}`);
+      // No incident was stored (a full disk): the next failed check opens it, rather than the monitor believing it did.
+      if (e.type === 'open') rec.judgement = { ...rec.judgement, incidentOpen: false };
     }
   }
 }

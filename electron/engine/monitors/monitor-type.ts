@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import type { CheckPhases } from '../../shared/monitor-schemas.ts';
+import { ApiError } from '../../shared/errors.ts';
 
 /** Verdict is what a check itself can say: up, degraded (up but slow), or down. */
 export type Verdict = 'up' | 'degraded' | 'down';
@@ -80,6 +81,8 @@ export function isLoopbackHost(host: string): boolean {
 /** errorText is an error's message, with its code when Node gives one ("ECONNREFUSED: connect ... refused"). */
 export function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
+  // An ApiError's code is the API's (internal, conflict), not the system's; its message says it all.
+  if (err instanceof ApiError) return err.message;
   const code = (err as NodeJS.ErrnoException).code;
   return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
 }

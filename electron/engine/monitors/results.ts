@@ -15,6 +15,9 @@ export const DAY = 86_400_000;
 /** HOURLY_RETENTION_MS is how long hourly rollups are kept (uptime windows reach back 90 days); daily ones are kept forever. */
 export const HOURLY_RETENTION_MS = 92 * DAY;
 
+/** MAX_BUFFERED bounds the results held in memory while they cannot be written (a full disk): about a day of 20 monitors checked every minute. */
+export const MAX_BUFFERED = 30_000;
+
 /** PendingResult is a check result waiting to be written. */
 export interface PendingResult {
   monitorId: number;
@@ -59,11 +62,27 @@ export class ResultStore {
     return this.buffer.length;
   }
 
-  /** flush writes queued results and their rollups in the caller's transaction (or its own). */
-  flush(): void {
-    if (this.buffer.length === 0) return;
+  /**
+   * flush writes the queued results and their rollups, plus whatever `also` writes, in one transaction
+   * (the caller's, or its own). When it fails (a full disk) the results stay queued for the next flush,
+   * ahead of newer ones; past MAX_BUFFERED the newest are dropped.
+   */
+  flush(also: () => void = () => {}): void {
     const batch = this.buffer;
     this.buffer = [];
+    try {
+      this.store.transaction(() => {
+        this.write(batch);
+        also();
+      });
+    } catch (err) {
+      this.buffer = [...batch, ...this.buffer].slice(0, MAX_BUFFERED);
+      throw err;
+    }
+  }
+
+  private write(batch: PendingResult[]): void {
+    if (batch.length === 0) return;
     this.insertRaw ??= this.store.db.prepare(
       'INSERT INTO monitor_results (monitor_id, at, status, latency_ms, dns_ms, tcp_ms, tls_ms, first_byte_ms, download_ms, message, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -77,8 +96,10 @@ export class ResultStore {
         latency_min = MIN(COALESCE(latency_min, excluded.latency_min), COALESCE(excluded.latency_min, latency_min)),
         latency_max = MAX(COALESCE(latency_max, excluded.latency_max), COALESCE(excluded.latency_max, latency_max)),
         latency_p95 = NULL`);
-    const insert = this.insertRaw;
-    const upsert = this.upsertRollup;
+    this.writeBatch(batch, this.insertRaw, this.upsertRollup);
+  }
+
+  private writeBatch(batch: PendingResult[], insert: StatementSync, upsert: StatementSync): void {
     this.store.transaction(() => {
       for (const r of batch) {
         const p = r.phases;

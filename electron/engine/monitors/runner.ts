@@ -70,6 +70,7 @@ export class MonitorRunner {
       sleepGapMs: this.o.sleepGapMs,
       run: (id, dueAt) => this.run(id, dueAt),
       onWake: (gap) => this.wake(gap),
+      onError: (id, err) => this.d.log(`monitor ${id}: the check's run failed, trying again shortly: ${errorText(err)}`),
     });
     for (const rec of this.repo.list()) this.upsert(rec, false);
   }
@@ -252,8 +253,8 @@ export class MonitorRunner {
     this.flushTimer = undefined;
     if (this.results.pending === 0 && this.dirty.size === 0) return;
     if (!this.d.store.db.isOpen) return;
-    this.d.store.transaction(() => {
-      this.results.flush();
+    // On failure (a full disk) nothing is stored: results and judgement stay pending for the next flush.
+    this.results.flush(() => {
       for (const id of this.dirty) {
         const live = this.live.get(id);
         if (live) this.repo.saveJudgement(id, live.rec.judgement);
@@ -302,7 +303,7 @@ export class MonitorRunner {
     if (judged.effects.length > 0) {
       applyIncidentEffects(this.d.lifecycle, live, judged.effects, this.d.log);
       this.dirty.add(id);
-      this.flush();
+      this.tryFlush();
     }
     const after = this.view(live);
     if (before.status !== after.status || before.confirming !== after.confirming || before.isFlapping !== after.isFlapping) {
@@ -360,13 +361,19 @@ export class MonitorRunner {
   private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
-      try {
-        this.flush();
-      } catch (err) {
-        this.d.log(`writing check results failed: ${errorText(err)}`);
-      }
+      this.tryFlush();
     }, this.o.flushMs);
     this.flushTimer.unref?.();
+  }
+
+  /** tryFlush flushes, and on failure logs it and tries again after flushMs (what failed stays pending). */
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.d.log(`writing check results failed: ${errorText(err)}`);
+      if (this.started) this.scheduleFlush();
+    }
   }
 
   private armMaintenance(): void {

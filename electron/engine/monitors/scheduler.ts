@@ -17,6 +17,8 @@ export interface SchedulerDeps {
   /** run checks one monitor and returns its next due time, or null to leave it unscheduled. */
   run(id: number, dueAt: number): Promise<number | null>;
   onWake(gapMs: number): void;
+  /** onError hears a run that threw (a write on a full disk); the monitor is tried again after maxTickMs. */
+  onError(id: number, err: unknown): void;
 }
 
 interface Entry {
@@ -226,6 +228,10 @@ export class Scheduler {
     let next: number | null = null;
     try {
       next = await this.d.run(e.id, e.at);
+    } catch (err) {
+      // A run that failed must neither end the process nor drop the monitor from the schedule.
+      next = this.d.clock.now() + this.d.maxTickMs;
+      this.d.onError(e.id, err);
     } finally {
       this.running.delete(e.id);
       const slot = this.slots.get(e.id);

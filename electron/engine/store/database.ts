@@ -1,25 +1,63 @@
 /**
  * The SQLite store through the built-in `node:sqlite`: WAL mode, foreign keys on, numbered
  * migrations applied at open in one transaction, and a `transaction()` helper so every
- * multi-row change commits (or rolls back) as one.
+ * multi-row change commits (or rolls back) as one. A database file is checked before it is trusted
+ * (open-database.ts), and a failure that is about the disk or the file (full, read-only, failing,
+ * damaged) is thrown as a StorageError naming the file and reported to the store's observer.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations/index.ts';
+import { configure, openDatabaseFile } from './open-database.ts';
+import { storageError, type StorageError } from './storage-error.ts';
+
+/** StorageObserver hears how the disk is doing: each storage failure, and each commit that worked. */
+export interface StorageObserver {
+  failed(err: StorageError): void;
+  committed(): void;
+}
 
 /** Store wraps one SQLite connection; the engine is its only writer. */
 export class Store {
   readonly db: DatabaseSync;
+  /** path is the database file (or ':memory:'). */
+  readonly path: string;
   private depth = 0;
   private readonly statements = new Map<string, StatementSync>();
+  private observer: StorageObserver | undefined;
+  private lastFailure: StorageError | undefined;
+  private afterCommit: Array<() => void> = [];
 
   constructor(path: string) {
-    this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL');
-    // FULL: a transaction is on disk when COMMIT returns, so an answered request survives a power cut too.
-    this.db.exec('PRAGMA synchronous = FULL');
-    this.db.exec('PRAGMA foreign_keys = ON');
-    this.db.exec('PRAGMA busy_timeout = 5000');
-    this.migrate();
+    this.path = path;
+    if (path === ':memory:') {
+      this.db = new DatabaseSync(path);
+      configure(this.db);
+    } else {
+      this.db = openDatabaseFile(path, applyMigrations);
+    }
+    try {
+      this.migrate();
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  /** observe sets who hears of storage failures and working commits (the engine's storage health). */
+  observe(observer: StorageObserver): void {
+    this.observer = observer;
+  }
+
+  /**
+   * explain turns a SQLite error about the disk or the file into a StorageError naming the file, and
+   * reports it; any other error is returned as it is.
+   */
+  explain(err: unknown): unknown {
+    const s = storageError(err, this.path);
+    if (!s) return err;
+    this.lastFailure = s;
+    this.observer?.failed(s);
+    return s;
   }
 
   /**
@@ -38,15 +76,36 @@ export class Store {
     return stmt;
   }
 
+  /**
+   * onCommit runs fn once the current transaction has committed, and never if it rolls back; outside
+   * a transaction it runs fn at once. The engine announces its events this way, so nobody hears of a
+   * change the disk refused.
+   */
+  onCommit(fn: () => void): void {
+    if (this.depth === 0) fn();
+    else this.afterCommit.push(fn);
+  }
+
+  /** commitMark and dropSince let a savepoint that rolls back forget what was queued for after the commit since the mark. */
+  commitMark(): number {
+    return this.afterCommit.length;
+  }
+
+  /** dropSince forgets the callbacks queued since a mark (their savepoint rolled back). */
+  dropSince(mark: number): void {
+    this.afterCommit.length = Math.min(mark, this.afterCommit.length);
+  }
+
   /** schemaVersion is the number of the newest applied migration. */
   schemaVersion(): number {
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
-    return row.v ?? 0;
+    return schemaVersionOf(this.db);
   }
 
   /**
    * transaction runs fn inside one transaction (BEGIN IMMEDIATE, so writers queue rather than
-   * fail later). Nested calls join the outer transaction. fn must be synchronous.
+   * fail later). Nested calls join the outer transaction. fn must be synchronous. When SQLite has
+   * already rolled the transaction back (a full disk does that), the error that caused it is thrown,
+   * not a second ROLLBACK's "no transaction is active".
    */
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) {
@@ -57,15 +116,35 @@ export class Store {
         this.depth--;
       }
     }
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw this.explain(err);
+    }
     this.depth = 1;
     try {
       const result = fn();
+      // fn caught an error after which SQLite rolled everything back (a full disk): nothing of it is stored.
+      if (!this.db.isTransaction) throw this.lastFailure ?? new Error('SQLite rolled the transaction back before COMMIT after an error that was caught inside it; nothing of it was stored');
       this.db.exec('COMMIT');
+      this.lastFailure = undefined;
+      const after = this.afterCommit;
+      this.afterCommit = [];
+      this.depth = 0;
+      this.observer?.committed();
+      for (const run of after) run();
       return result;
     } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // The first error is the one worth reporting.
+        }
+      }
+      this.afterCommit = [];
+      this.depth = 0;
+      throw this.explain(err);
     } finally {
       this.depth = 0;
     }
@@ -77,19 +156,40 @@ export class Store {
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const current = this.schemaVersion();
+    this.transaction(() => applyMigrations(this.db, false));
+  }
+}
+
+function schemaVersionOf(db: DatabaseSync): number {
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * applyMigrations brings a database's schema up to this build's newest migration (in a transaction
+ * of its own unless `ownTransaction` is false) and refuses a database from a newer Standby.
+ */
+export function applyMigrations(db: DatabaseSync, ownTransaction = true): void {
+  const run = () => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const current = schemaVersionOf(db);
     const newest = migrations.at(-1)?.version ?? 0;
     if (current > newest) {
       throw new Error(`The database was written by a newer Standby (schema ${current}; this build knows up to ${newest}). Update Standby.`);
     }
-    const pending = migrations.filter((m) => m.version > current);
-    if (pending.length === 0) return;
-    this.transaction(() => {
-      for (const m of pending) {
-        m.up(this.db);
-        this.db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      }
-    });
+    for (const m of migrations.filter((x) => x.version > current)) {
+      m.up(db);
+      db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    }
+  };
+  if (!ownTransaction) return run();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    run();
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
   }
 }
+

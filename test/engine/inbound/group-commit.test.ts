@@ -2,7 +2,9 @@
  * GroupCommit: work queued together commits in one transaction; each operation's failure rolls back
  * only its own savepoint; promises settle only after COMMIT, and a failed commit rejects them all.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/headless.ts';
 import { GroupCommit, MAX_BATCH } from '../../../electron/engine/inbound/group-commit.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
 
@@ -59,5 +61,55 @@ describe('GroupCommit', () => {
     const g = new GroupCommit(s);
     await Promise.all(Array.from({ length: MAX_BATCH * 2 + 1 }, () => g.run(() => s.db.prepare('INSERT INTO t (v) VALUES (0)').run())));
     expect(g.stats()).toEqual({ batches: 3, ops: MAX_BATCH * 2 + 1 });
+  });
+});
+
+describe('GroupCommit and what is announced', () => {
+  it('announces an operation only after COMMIT, and never a failed operation or a failed batch', async () => {
+    const s = store();
+    const g = new GroupCommit(s);
+    const heard: string[] = [];
+    const op = (name: string, fail = false) =>
+      g.run(() => {
+        s.db.prepare('INSERT INTO t (v) VALUES (1)').run();
+        s.onCommit(() => heard.push(`${name} (${count(s)} stored)`));
+        if (fail) throw new Error(`${name} failed`);
+      });
+    const batch = [op('a'), op('b', true), op('c')];
+    expect(heard).toEqual([]);
+    await Promise.allSettled(batch);
+    expect(heard).toEqual(['a (2 stored)', 'c (2 stored)']);
+    // A batch whose COMMIT fails announces nothing.
+    s.db.exec('PRAGMA foreign_keys = ON; CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
+    const doomed = [op('d'), g.run(() => s.db.prepare('INSERT INTO child (pid) VALUES (42)').run())];
+    await Promise.allSettled(doomed);
+    expect(heard).toEqual(['a (2 stored)', 'c (2 stored)']);
+    expect(count(s)).toBe(2);
+  });
+});
+
+describe('GroupCommit on a full database', () => {
+  it('rejects every operation of a batch SQLite rolled back with the real SQLITE_FULL error, and stores none of it', async () => {
+    const path = join(tempDir('standby-gc-full-'), 'standby.db');
+    const s = new Store(path);
+    s.db.exec('CREATE TABLE t (v TEXT NOT NULL)');
+    const g = new GroupCommit(s);
+    const pages = (s.db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+    s.db.exec(`PRAGMA max_page_count = ${pages + 2}`);
+    const small = () => g.run(() => s.db.prepare("INSERT INTO t (v) VALUES ('x')").run());
+    const big = g.run(() => {
+      for (let i = 0; i < 50; i++) s.db.prepare('INSERT INTO t (v) VALUES (?)').run('y'.repeat(2000));
+    });
+    const all = [small(), big, small()];
+    const settled = await Promise.allSettled(all);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of settled) expect(String((r as PromiseRejectedResult).reason.message)).toBe(`SQLITE_FULL: the disk holding ${path} is full`);
+    expect(s.db.isTransaction).toBe(false);
+    expect(count(s)).toBe(0);
+    // Room again: the next batch commits.
+    s.db.exec('PRAGMA max_page_count = 1000000');
+    await Promise.all([small(), small()]);
+    expect(count(s)).toBe(2);
+    s.close();
   });
 });

@@ -8,6 +8,7 @@ function setup(concurrency = 100, run?: (id: number, dueAt: number) => Promise<n
   const clock = new FakeClock(0);
   const runs: Array<{ id: number; at: number }> = [];
   const wakes: number[] = [];
+  const errors: string[] = [];
   const s = new Scheduler({
     clock,
     concurrency,
@@ -18,12 +19,31 @@ function setup(concurrency = 100, run?: (id: number, dueAt: number) => Promise<n
       return nextOnGrid(dueAt, 60_000, clock.now());
     }),
     onWake: (gap) => wakes.push(gap),
+    onError: (id, err) => errors.push(`${id}: ${(err as Error).message}`),
   });
   s.start();
-  return { clock, s, runs, wakes };
+  return { clock, s, runs, wakes, errors };
 }
 
 describe('scheduler', () => {
+  it('reports a run that throws (a write on a full disk) and tries that monitor again after maxTickMs', async () => {
+    let failing = true;
+    const runs: number[] = [];
+    const { clock, s, errors } = setup(100, async (_id, dueAt) => {
+      runs.push(clock.now());
+      if (failing) throw new Error('SQLITE_FULL: the disk holding /d/standby.db is full');
+      return dueAt + 60_000;
+    });
+    s.schedule(1, 1000);
+    await clock.advance(1000);
+    expect(errors).toEqual(['1: SQLITE_FULL: the disk holding /d/standby.db is full']);
+    expect(s.dueAt(1)).toBe(6000);
+    failing = false;
+    await clock.advance(5000);
+    expect(runs).toEqual([1000, 6000]);
+    expect(s.dueAt(1)).toBe(66_000);
+  });
+
   it('spreads first checks over the interval', async () => {
     const { clock, s, runs } = setup();
     for (let id = 1; id <= 60; id++) s.schedule(id, spreadOffset(id, 60_000));
