@@ -8,6 +8,7 @@
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { ClaimedDelivery, DeliveryStage } from '../notify/delivery.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
+import { throttledLog } from '../timer-guard.ts';
 
 /** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
 export const MAX_SLEEP_MS = 15_000;
@@ -66,9 +67,12 @@ export class JobRunner {
   private orphans = false;
   private readonly inflight = new Map<number, InFlight>();
   private readonly d: JobRunnerDeps;
+  /** errorLog says a repeated failure (a full disk, every 5 s) once a minute, with a count. */
+  private readonly errorLog: (line: string) => void;
 
   constructor(deps: JobRunnerDeps) {
     this.d = deps;
+    this.errorLog = throttledLog(deps.log, () => deps.clock.now());
   }
 
   /**
@@ -124,7 +128,7 @@ export class JobRunner {
         // A run never throws to its caller (a timer): the jobs stay in the database and are tried again.
         this.notBefore = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
         this.orphans = true;
-        this.d.log(`running due jobs failed: ${(err as Error).message}; trying again in ${RETRY_AFTER_ERROR_MS / 1000} s`);
+        this.errorLog(`running due jobs failed: ${(err as Error).message}; trying again in ${RETRY_AFTER_ERROR_MS / 1000} s`);
       } finally {
         this.running = undefined;
         this.wake();
@@ -220,7 +224,7 @@ export class JobRunner {
         // The send's outcome could not be recorded (the disk is full, say): the job stays running and is sent again.
         this.orphans = true;
         this.notBefore = this.d.clock.now() + RETRY_AFTER_ERROR_MS;
-        this.d.log(`recording delivery of job ${id} failed: ${(err as Error).message}; it will be sent again`);
+        this.errorLog(`recording a delivery failed: ${(err as Error).message}; the page will be sent again`);
       })
       .finally(() => {
         this.inflight.delete(id);

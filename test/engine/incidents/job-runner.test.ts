@@ -169,7 +169,7 @@ describe('the job runner', () => {
     hook.openAll();
     await run;
     await engine.lifecycle.idle();
-    expect(logs.some((l) => /recording delivery of job \d+ failed: database or disk is full; it will be sent again/.test(l))).toBe(true);
+    expect(logs.some((l) => /recording a delivery failed: database or disk is full; the page will be sent again/.test(l))).toBe(true);
     engine.store.db.exec('DROP TRIGGER refuse');
     const again = clock.advance(RETRY_AFTER_ERROR_MS);
     await waitFor(() => hook.waiting.length === 1, 'the page sent again');
