@@ -8,7 +8,7 @@ import type { Health } from '../health.ts';
 
 /** NO_REMOTE_CONTACT is the warning's text: what is wrong and what to do. */
 export const NO_REMOTE_CONTACT =
-  'No contact method outside this computer is in use: when nobody is at this computer (or, headless, no browser tab is open on Standby), pages reach no one. Add a phone, email, chat or push contact method and a notification rule for it (Profile).';
+  'Pages reach only this computer: when nobody is at it (or, headless, no browser tab is open on Standby), nobody is paged. Add a phone, email, chat or push contact method and a notification rule for it in Profile.';
 
 /** remoteContactsInUse counts contact methods other than desktop that a notification rule or an escalation policy pages. */
 export function remoteContactsInUse(config: ConfigRepo): number {

@@ -84,7 +84,7 @@ describe('headless desktop delivery', () => {
     expect(outcomes.at(-1)).toBe('desktop:failed');
     expect(notifies(s, id).at(-1)!.message).toMatch(/^Notifying desktop "This computer" failed: no desktop is connected .*\(gave up after 4 attempts\)$/);
     // The fresh install warned at start that no page leaves this computer; the webhook rule solved that.
-    expect(logs.filter((l) => /No contact method outside this computer/.test(l)).map((l) => l.split(':')[0])).toEqual(['warning', 'solved']);
+    expect(logs.filter((l) => /Pages reach only this computer/.test(l)).map((l) => l.split(':')[0])).toEqual(['warning', 'solved']);
   });
 
   it('does not count an event stream that never confirms as a desktop', async () => {
