@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
+import { api, CHILD_TEST_MS, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 
 const TOKEN = 'crash-test-token-0123456789';
 const children: ChildServer[] = [];
@@ -77,23 +77,24 @@ channels:
     second.child.kill('SIGKILL');
     await second.exited;
 
-    // Once more, later still: nothing is sent again.
+    // Once more, later still: nothing is sent again. The server prints "listening" only after its
+    // engine has run every job due at start and its sends have been answered, so anything this start
+    // would send again has reached the gateway by now.
     const third = await startChild(['--data-dir', dir], { ...env, STANDBY_CLOCK_OFFSET_MS: String(20 * 60_000) });
     children.push(third);
-    await new Promise((r) => setTimeout(r, 500));
     expect(sms.received).toHaveLength(1);
     expect(sms.received[0]!.to).toBe('+14155550123');
     expect(sms.received[0]!.message).toContain('Blog is down');
     const entries = await notifies(third.url);
     expect(entries.map((e: { data: { contactType: string; outcome: string } }) => `${e.data.contactType}:${e.data.outcome}`)).toEqual(['desktop:delivered', 'sms:delivered']);
-  });
+  }, CHILD_TEST_MS);
 
   it('a second server on the same data directory exits with a clear message', async () => {
     const dir = tempDir('standby-lock-');
     const first = await startChild(['--data-dir', dir], { STANDBY_TOKEN: TOKEN });
     children.push(first);
     await expect(startChild(['--data-dir', dir], { STANDBY_TOKEN: TOKEN })).rejects.toThrow(/exited with 1[\s\S]*Another Standby \(pid \d+\) is already running with the data directory/);
-  });
+  }, CHILD_TEST_MS);
 
   it('SIGTERM shuts down cleanly and releases the data directory', async () => {
     const dir = tempDir('standby-term-');
@@ -105,5 +106,5 @@ channels:
     const again = await startChild(['--data-dir', dir], { STANDBY_TOKEN: TOKEN });
     children.push(again);
     expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
-  });
+  }, CHILD_TEST_MS);
 });

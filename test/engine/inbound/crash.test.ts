@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/engine/data-dir.ts';
-import { api, startChild, tempDir, type ChildServer } from '../../helpers/headless.ts';
+import { api, CHILD_TEST_MS, startChild, tempDir, type ChildServer } from '../../helpers/headless.ts';
 
 const TOKEN = 'inbound-crash-token-0123456789';
 const EVENTS = 2000;
@@ -102,5 +102,5 @@ describe('kill -9 during a burst of events', () => {
     expect([...after.values()].every((n) => n === 1)).toBe(true);
     const total = await api(second.url, TOKEN, 'incidents.list', { limit: 1 });
     expect(total.body.total).toBe(EVENTS);
-  }, 120_000);
+  }, CHILD_TEST_MS);
 });
