@@ -8,6 +8,20 @@ import type { DatabaseSync } from 'node:sqlite';
 /** ROOT is the project directory. */
 export const ROOT = resolve(import.meta.dirname, '../..');
 
+/**
+ * START_MS bounds a child server's start. It takes about 0.4 s on a quiet machine; a slow, busy one
+ * (CI with the other core taken) can need many times that.
+ */
+export const START_MS = 30_000;
+/** WAIT_MS is waitFor's default bound: what the tests wait for takes milliseconds on a quiet machine. */
+export const WAIT_MS = 20_000;
+/**
+ * CHILD_TEST_MS is the budget of a test that starts child servers (each start is node loading the
+ * TypeScript sources): vitest's default would cut it short on a slow machine before its own waits
+ * could say what is missing.
+ */
+export const CHILD_TEST_MS = 120_000;
+
 /** tempDir makes a fresh directory for one test. */
 export function tempDir(prefix = 'standby-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -58,7 +72,7 @@ export async function startChild(args: string[], env: Record<string, string> = {
   let out = '';
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${START_MS / 1000} s:\n${out}`)), START_MS);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -78,7 +92,7 @@ export async function startChild(args: string[], env: Record<string, string> = {
 }
 
 /** waitFor polls until check returns a truthy value or the time is up. */
-export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = WAIT_MS): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

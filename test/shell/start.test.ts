@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_DIR, findElectronBinary, forwardedArgs, notAvailableLine } from '../../scripts/start.ts';
+import { CHILD_TEST_MS } from '../helpers/headless.ts';
 
 const temps: string[] = [];
 function temp(): string {
@@ -104,5 +105,5 @@ describe.skipIf(electron.available)(`npm start without Electron${skipReason}`, (
     const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     proc.kill('SIGTERM');
     expect(await exit).toBe(0);
-  });
+  }, CHILD_TEST_MS);
 });

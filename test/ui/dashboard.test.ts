@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessServer } from '../../electron/engine/headless/server.ts';
-import { hasChromium, openUiSession, RESULTS_DIR, uiSuiteName, WAIT_MS, type UiSession } from '../helpers/browser.ts';
+import { hasChromium, openUiSession, RESULTS_DIR, UI_TEST_MS, uiSuiteName, WAIT_MS, type UiSession } from '../helpers/browser.ts';
 
 const TOKEN = 'ui-test-token-0123456789abcdef';
 const suiteName = uiSuiteName('dashboard in Chromium');
 
-describe.skipIf(!hasChromium)(suiteName, () => {
+describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
   let session: UiSession;
   let server: HeadlessServer;
   let browser: Browser;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessServer } from '../../electron/engine/headless/server.ts';
-import { hasChromium, openUiSession, RESULTS_DIR, uiSuiteName, type UiSession } from '../helpers/browser.ts';
+import { hasChromium, openUiSession, RESULTS_DIR, UI_TEST_MS, uiSuiteName, type UiSession } from '../helpers/browser.ts';
 
 const TOKEN = 'ui-monitors-token-0123456789abcdef';
 /** CHECK_WAIT_MS bounds the wait for a monitor's first check: the first check of a 10 s monitor runs within its first interval. */
@@ -18,7 +18,7 @@ const CHECK_WAIT_MS = 30_000;
 
 const suiteName = uiSuiteName('monitors, integrations and channels in Chromium');
 
-describe.skipIf(!hasChromium)(suiteName, () => {
+describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
   let session: UiSession;
   let server: HeadlessServer;
   let site: Server;

@@ -7,8 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
+import { api, CHILD_TEST_MS, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 
 const TOKEN = 'crash-test-token-0123456789';
 const children: ChildServer[] = [];
@@ -74,23 +75,27 @@ channels:
     second.child.kill('SIGKILL');
     await second.exited;
 
-    // Once more, later still: nothing is sent again.
+    // Once more, later still: nothing is sent again. A start claims every due page (a "sending" attempt
+    // row, committed) before the server says "listening", so the database tells at once whether this
+    // start would send anything again, without waiting on the gateway.
     const third = await startChild(['--data-dir', dir], { ...env, STANDBY_CLOCK_OFFSET_MS: String(20 * 60_000) });
     children.push(third);
-    await new Promise((r) => setTimeout(r, 500));
+    const db = new DatabaseSync(join(dir, 'standby.db'), { readOnly: true });
+    expect(db.prepare("SELECT j.state, COUNT(a.id) AS attempts FROM jobs j LEFT JOIN delivery_attempts a ON a.job_id = j.id WHERE j.kind = 'notify' GROUP BY j.id").all()).toEqual([{ state: 'done', attempts: 1 }]);
+    db.close();
     expect(sms.received).toHaveLength(1);
     expect(sms.received[0]!.to).toBe('+14155550123');
     expect(sms.received[0]!.message).toContain('Blog is down');
     const entries = await notifies(third.url);
     expect(entries.map((e: { data: { contactType: string; outcome: string } }) => `${e.data.contactType}:${e.data.outcome}`)).toEqual(['sms:delivered']);
-  });
+  }, CHILD_TEST_MS);
 
   it('a second server on the same data directory exits with a clear message', async () => {
     const dir = tempDir('standby-lock-');
     const first = await startChild(['--data-dir', dir], { STANDBY_TOKEN: TOKEN });
     children.push(first);
     await expect(startChild(['--data-dir', dir], { STANDBY_TOKEN: TOKEN })).rejects.toThrow(/exited with 1[\s\S]*Another Standby \(pid \d+\) is already running with the data directory/);
-  });
+  }, CHILD_TEST_MS);
 
   it('SIGTERM shuts down cleanly and releases the data directory', async () => {
     const dir = tempDir('standby-term-');
@@ -102,5 +107,5 @@ channels:
     const again = await startChild(['--data-dir', dir], { STANDBY_TOKEN: TOKEN });
     children.push(again);
     expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
-  });
+  }, CHILD_TEST_MS);
 });

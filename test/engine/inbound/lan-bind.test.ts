@@ -4,7 +4,7 @@
  * alerts go. The allowed LAN bind itself is not exercised: tests bind loopback only.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
+import { CHILD_TEST_MS, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 
 const children: ChildServer[] = [];
 afterEach(() => {
@@ -17,7 +17,7 @@ describe('serve --host', () => {
     for (const host of ['0.0.0.0', '192.168.1.10', '::']) {
       await expect(startChild(['--data-dir', tempDir(), '--host', host])).rejects.toThrow(new RegExp(`exited with 2[\\s\\S]*--host ${host.replace(/\./g, '\\.')}: other machines on the network could reach Standby there\\. Add --allow-lan`));
     }
-  });
+  }, CHILD_TEST_MS);
 
   it('prints where it listens and where alerts go', async () => {
     const s = await startChild(['--data-dir', tempDir(), '--host', '127.0.0.1', '--allow-lan'], { STANDBY_TOKEN: 'lan-test-token' });
@@ -26,5 +26,5 @@ describe('serve --host', () => {
     await waitFor(() => s.output().includes('Alerts: '), 'the alerts line');
     expect(s.output()).toContain(`Alerts: POST ${s.url}/v2/enqueue (PagerDuty Events API v2) and ${s.url}/integrations/alertmanager (Alertmanager webhook)`);
     expect(s.output()).not.toMatch(/LAN access allowed/);
-  });
+  }, CHILD_TEST_MS);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../../electron/shared/api.ts';
 import { ApiError } from '../../../electron/shared/errors.ts';
-import { api, snapshot, startChild, tempDir, waitFor } from '../../helpers/headless.ts';
+import { api, CHILD_TEST_MS, snapshot, startChild, tempDir, WAIT_MS, waitFor } from '../../helpers/headless.ts';
 import { httpTarget, monitorTest, type HttpTarget, type MonitorTest } from './helpers.ts';
 
 let m: MonitorTest;
@@ -119,7 +119,8 @@ monitoring: { referenceTargets: [] }
     const child = await startChild(['--data-dir', join(dir, 'data'), '--config', file], { STANDBY_TOKEN: 'child-token' });
     try {
       expect(child.output()).toMatch(/imported .*1 monitor/);
-      await waitFor(() => target.hits > 0, 'the first check of the imported monitor', 20_000);
+      // Real time: the first check of a 10 s monitor falls within its first interval (spread over it).
+      await waitFor(() => target.hits > 0, 'the first check of the imported monitor', 10_000 + WAIT_MS);
       const listed = await waitFor(async () => {
         const r = await api(child.url, 'child-token', 'monitors.list', {});
         return r.body[0]?.status === 'up' ? r.body : undefined;
@@ -129,5 +130,5 @@ monitoring: { referenceTargets: [] }
       child.child.kill('SIGTERM');
       await child.exited;
     }
-  });
+  }, CHILD_TEST_MS);
 });

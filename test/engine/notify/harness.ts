@@ -9,6 +9,14 @@ import { MemorySecretStore, type SecretStore } from '../../../electron/engine/se
 /** INCIDENT is what the harness triggers. */
 export const INCIDENT = { title: 'Disk full on db-1', service: 'Default service', details: { host: 'db-1', disk: '/var at 97%' } };
 
+/**
+ * ATTEMPT_TIMEOUT_SECONDS is the harness's delivery timeout. It is real time (the vendor fakes are
+ * real servers), so it is generous: an answer on loopback takes milliseconds on a quiet machine but
+ * can take seconds on a slow, busy one, and must not count as "no answer". A test of the timeout
+ * sets a short one itself.
+ */
+export const ATTEMPT_TIMEOUT_SECONDS = 30;
+
 /** Harness is a running engine set up for one channel. */
 export interface Harness {
   engine: Engine;
@@ -48,7 +56,7 @@ export async function harness(o: {
   await engine.start();
   for (const r of await engine.invoke('notificationRules.list', {})) await engine.invoke('notificationRules.delete', { id: r.id });
   for (const [kind, settings] of Object.entries(o.settings)) await engine.invoke('channels.update', { kind, settings });
-  await engine.invoke('channels.update', { kind: 'delivery', settings: { timeoutSeconds: 1, retries: 2, retryBaseSeconds: 10, ...o.delivery } });
+  await engine.invoke('channels.update', { kind: 'delivery', settings: { timeoutSeconds: ATTEMPT_TIMEOUT_SECONDS, retries: 2, retryBaseSeconds: 10, ...o.delivery } });
   const contact = await engine.invoke('contactMethods.create', o.contact);
   await engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes: 0, contactMethodId: contact.id });
   const serviceId = (await engine.invoke('services.list', {}))[0]!.id;
