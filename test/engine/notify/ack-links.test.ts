@@ -170,8 +170,8 @@ describe('messages', () => {
     const memory = new MemorySecretStore();
     const hangOr = <T>(work: () => Promise<T>): Promise<T> => (locked ? new Promise<T>(() => {}) : work());
     const keychain = { kind: 'keychain', get: (r: string) => hangOr(() => memory.get(r)), set: (r: string, v: string) => hangOr(() => memory.set(r, v)), delete: (r: string) => hangOr(() => memory.delete(r)) };
-    // The harness's attempt timeout is 1 s, so the key gets half of it.
-    const h = await harness({ channels: [sms], contact: { type: 'sms', label: 'SMS', address: '+14155550123', secretRef: null }, settings: { ack: { enabled: true, publicBaseUrl: 'https://standby.example.net' } }, secrets: {}, secretStore: keychain });
+    // With a 1 s attempt timeout, the key gets half of it.
+    const h = await harness({ channels: [sms], contact: { type: 'sms', label: 'SMS', address: '+14155550123', secretRef: null }, settings: { ack: { enabled: true, publicBaseUrl: 'https://standby.example.net' } }, secrets: {}, secretStore: keychain, delivery: { timeoutSeconds: 1 } });
     locked = true;
     const started = Date.now();
     const { id } = await h.trigger();
