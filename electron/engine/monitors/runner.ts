@@ -17,6 +17,7 @@ import { monitorView, nextOnGrid, runCheck, sameJudgement, spreadOffset, type Li
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
 import { errorText } from './monitor-type.ts';
 import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
+import { ResultWriter } from './result-writer.ts';
 import { HOUR, ResultStore, type PendingResult } from './results.ts';
 import { withDefaults, type MonitorRunnerOptions, type RunnerTuning } from './runner-options.ts';
 import { Scheduler } from './scheduler.ts';
@@ -43,10 +44,9 @@ export class MonitorRunner {
   private readonly d: MonitorRunnerDeps;
   private readonly o: RunnerTuning;
   private readonly live = new Map<number, Live>();
-  private readonly dirty = new Set<number>();
+  private readonly writer: ResultWriter;
   private epoch = 0;
   private epochController = new AbortController();
-  private flushTimer: NodeJS.Timeout | undefined;
   private maintenanceTimer: TimerHandle | undefined;
   private pauseTimer: TimerHandle | undefined;
   private started = false;
@@ -62,6 +62,16 @@ export class MonitorRunner {
     this.repo = new MonitorRepo(deps.store);
     this.pause = this.repo.globalPause();
     this.results = new ResultStore(deps.store);
+    this.writer = new ResultWriter({
+      store: deps.store,
+      results: this.results,
+      flushMs: this.o.flushMs,
+      log: deps.log,
+      saveJudgement: (id) => {
+        const live = this.live.get(id);
+        if (live) this.repo.saveJudgement(id, live.rec.judgement);
+      },
+    });
     this.connectivity = new Connectivity(deps.clock, { timeoutMs: this.o.connectivityTimeoutMs, cacheMs: this.o.connectivityCacheMs, recheckMs: this.o.offlineRecheckMs }, (s) => this.onConnectivity(s.online === true));
     this.scheduler = new Scheduler({
       clock: deps.clock,
@@ -78,6 +88,7 @@ export class MonitorRunner {
   /** start loads the monitors and schedules their checks, spread over each interval. */
   start(): void {
     this.started = true;
+    this.writer.open();
     this.sync(false);
     this.pause = this.repo.globalPause();
     if (this.pause.paused && this.pause.until !== null && this.pause.until <= this.d.clock.now()) this.setPause(false, null);
@@ -95,8 +106,7 @@ export class MonitorRunner {
     for (const t of [this.maintenanceTimer, this.pauseTimer]) if (t) this.d.clock.clearTimer(t);
     this.connectivity.stop();
     await this.scheduler.stop();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flush();
+    this.writer.close();
   }
 
   /** idle resolves when no check is running (tests call it after moving a fake clock). */
@@ -148,8 +158,7 @@ export class MonitorRunner {
   /** remove forgets a monitor (deleted or broken). */
   remove(id: number): void {
     this.live.delete(id);
-    this.dirty.delete(id);
-    this.results.discard(id);
+    this.writer.forget(id);
     this.scheduler.unschedule(id);
   }
 
@@ -247,20 +256,9 @@ export class MonitorRunner {
     this.wake(this.suspendedAt === null ? 0 : now - this.suspendedAt);
   }
 
-  /** flush writes buffered results and changed judgement state in one transaction. */
+  /** flush writes buffered results and changed judgement state in one transaction (see ResultWriter). */
   flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.results.pending === 0 && this.dirty.size === 0) return;
-    if (!this.d.store.db.isOpen) return;
-    // On failure (a full disk) nothing is stored: results and judgement stay pending for the next flush.
-    this.results.flush(() => {
-      for (const id of this.dirty) {
-        const live = this.live.get(id);
-        if (live) this.repo.saveJudgement(id, live.rec.judgement);
-      }
-    });
-    this.dirty.clear();
+    this.writer.flush();
   }
 
   /** maintain computes the p95 of closed buckets and prunes raw results past the retention. */
@@ -291,19 +289,18 @@ export class MonitorRunner {
     if (epoch !== this.epoch || !this.started) return null;
     const at = this.d.clock.now();
     const result: PendingResult = { monitorId: id, at, status: verdict, latencyMs: outcome.latencyMs ?? null, phases: outcome.phases ?? null, message, details: outcome.details ?? null };
-    this.results.add(result);
-    this.scheduleFlush();
+    this.writer.add(result);
 
     const before = this.view(live);
     const judged = judge(rec.judgement, verdict, at, judgementSettings(rec, live.type.confirmsFailures));
-    if (!sameJudgement(rec.judgement, judged.state)) this.dirty.add(id);
+    if (!sameJudgement(rec.judgement, judged.state)) this.writer.changed(id);
     rec.judgement = judged.state;
     live.confirming = judged.confirming;
     live.lastCheck = { at: new Date(at).toISOString(), status: verdict, latencyMs: result.latencyMs, phases: result.phases, message, details: verdict === 'up' ? null : result.details };
     if (judged.effects.length > 0) {
       applyIncidentEffects(this.d.lifecycle, live, judged.effects, this.d.log);
-      this.dirty.add(id);
-      this.tryFlush();
+      this.writer.changed(id);
+      this.writer.tryFlush();
     }
     const after = this.view(live);
     if (before.status !== after.status || before.confirming !== after.confirming || before.isFlapping !== after.isFlapping) {
@@ -337,7 +334,7 @@ export class MonitorRunner {
     const restarted = restartedJudgement(live.rec.judgement);
     if (restarted) {
       live.rec.judgement = restarted;
-      this.dirty.add(live.rec.id);
+      this.writer.changed(live.rec.id);
     }
     live.confirming = false;
   }
@@ -356,24 +353,6 @@ export class MonitorRunner {
     this.epoch++;
     this.epochController.abort();
     this.epochController = new AbortController();
-  }
-
-  private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      this.tryFlush();
-    }, this.o.flushMs);
-    this.flushTimer.unref?.();
-  }
-
-  /** tryFlush flushes, and on failure logs it and tries again after flushMs (what failed stays pending). */
-  private tryFlush(): void {
-    try {
-      this.flush();
-    } catch (err) {
-      this.d.log(`writing check results failed: ${errorText(err)}`);
-      if (this.started) this.scheduleFlush();
-    }
   }
 
   private armMaintenance(): void {
