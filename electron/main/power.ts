@@ -1,8 +1,8 @@
 /**
  * Power events: before the computer sleeps, monitors stop checking (a sleep is not downtime); when it
  * wakes or the screen is unlocked, monitors resume and every job that fell due while it slept runs
- * at once rather than at the next scheduler tick. The engine's job rows make each
- * escalation and notification happen exactly once, however often this fires.
+ * at once rather than at the next scheduler tick. The engine's job rows make each escalation happen
+ * once and each notification at least once (never twice but after a crash), however often this fires.
  */
 import { powerMonitor } from 'electron';
 import type { Engine } from '../engine/engine.ts';
