@@ -8,6 +8,8 @@ import { envVarFor, SecretStoreError, type SecretStore } from './secret-store.ts
 /** EnvSecretStore maps a reference to STANDBY_SECRET_<REF> (see envVarFor). */
 export class EnvSecretStore implements SecretStore {
   readonly kind = 'environment';
+  /** perProcess: the person names the variables, and they reach one process only, so references keep their plain names. */
+  readonly perProcess = true;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
