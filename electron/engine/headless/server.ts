@@ -88,7 +88,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
       }
     }
     await engine.start();
-    const token = o.token ?? randomBytes(24).toString('base64url');
+    const token = o.token ?? randomBytes(32).toString('base64url');
     const http = await listenHttp(engine, o.host, o.port, { token, uiDir: o.uiDir });
     const running = engine;
     return {
