@@ -48,7 +48,6 @@ export async function oldDataDir(): Promise<OldDataDir> {
   if (integration.id !== 1 || monitor.id !== 1 || !integration.key || !monitor.pingPath) throw new Error('oldDataDir: expected integration 1 and monitor 1 with their keys');
   const db = new DatabaseSync(databasePath);
   db.exec(`
-    DROP TRIGGER ack_links_turned_off; DROP TRIGGER ack_links_removed;
     DROP TABLE installation; DROP TABLE ack_link_state;
     DELETE FROM schema_version WHERE version >= 5;
   `);

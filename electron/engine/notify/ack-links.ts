@@ -5,9 +5,9 @@
  * this installation's signing key (in the secret store) over the installation id and the payload, so
  * a link works only in the Standby that issued it, even where two share a key (environment variables).
  * The signature proves Standby issued it, the expiry bounds it, `ack_link_uses` makes it single use,
- * and the generation (`ack_link_state`, migration 5) revokes it: turning ack links off or rotating the
- * signing key starts a new generation, and only links of the current one act. Links made before
- * generations (version 1, signed with the key every data directory shared) are all refused.
+ * and the generation (ack-generation.ts) revokes it: turning ack links off or rotating the signing key
+ * starts a new generation, and only links of the current one act. Links made before generations
+ * (version 1, signed with the key every data directory shared) are all refused.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AckSettings, type ChannelSettingsOf } from '../../shared/channel-schemas.ts';
@@ -16,6 +16,7 @@ import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { envVarFor, SecretStoreError, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/database.ts';
 import { readInstallation } from '../store/installation-repo.ts';
+import { AckGenerations, type AckLinkState } from './ack-generation.ts';
 import type { AckLinkSet } from './channel.ts';
 import { joinUrl } from './settings.ts';
 
@@ -41,21 +42,16 @@ export type AckCheck =
   | { ok: true; incidentId: number; action: AckAction; nonce: string; expiresAt: number; generation: number }
   | { ok: false; reason: 'off' | 'malformed' | 'forged' | 'revoked' | 'expired' | 'used'; message: string };
 
-/** AckLinkState is the current generation of links and why the one before it ended. */
-interface AckLinkState {
-  generation: number;
-  revokedReason: 'off' | 'rotated' | null;
-}
-
 const NOT_A_LINK = 'This link is not a Standby link (it may have been cut short: open the whole link).';
 const OPEN_STANDBY = 'Open Standby to acknowledge or resolve the incident.';
 
-/** AckLinksDeps are what the links need: storage for used nonces, the key's store, time and the settings. */
+/** AckLinksDeps are what the links need: storage for used nonces, the key's store, time, the settings and the log. */
 export interface AckLinksDeps {
   store: Store;
   secrets: SecretStore;
   clock: Clock;
   settings: () => Record<string, unknown> | undefined;
+  log?: (line: string) => void;
 }
 
 /** AckLinks issues and checks ack links. */
@@ -64,8 +60,12 @@ export class AckLinks {
   private key: Promise<Buffer> | undefined;
   private installationId: string | undefined;
 
+  /** generations numbers the generations of links: a new one revokes every link issued before. */
+  readonly generations: AckGenerations;
+
   constructor(deps: AckLinksDeps) {
     this.d = deps;
+    this.generations = new AckGenerations(deps.store, () => this.config() !== undefined, deps.log ?? (() => {}));
   }
 
   /** config returns the ack settings when links are enabled. */
@@ -146,13 +146,12 @@ export class AckLinks {
     const key = randomBytes(32).toString('base64url');
     await this.d.secrets.set(ACK_KEY_REF, key);
     this.key = Promise.resolve(Buffer.from(key, 'utf8'));
-    this.d.store.transaction(() => this.d.store.prepare("UPDATE ack_link_state SET generation = generation + 1, revoked_reason = 'rotated' WHERE id = 1").run());
+    this.generations.rotated();
   }
 
   /** state reads the current generation of links. */
   private state(): AckLinkState {
-    const r = this.d.store.prepare('SELECT generation, revoked_reason FROM ack_link_state WHERE id = 1').get() as { generation: number; revoked_reason: 'off' | 'rotated' | null };
-    return { generation: r.generation, revokedReason: r.revoked_reason };
+    return this.generations.current();
   }
 
   /** revoked says why a link of another generation does nothing. */

@@ -4,6 +4,9 @@
  * bring old links back; rotating the signing key (`secrets.rotate`) kills every issued link; links
  * made before links were bound to one installation are refused.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
@@ -81,6 +84,44 @@ describe('turning ack links off', () => {
     await ack({ enabled: true, publicBaseUrl: s!.url });
     expect(await visit(second.links.acknowledge, 'POST')).toEqual({ status: 410, text: expect.stringContaining('This link was revoked') });
     expect([status(first.id), status(second.id)]).toEqual(['triggered', 'triggered']);
+  });
+
+  it('a configuration import that keeps them on, or a restart that imports one, keeps the links working', async () => {
+    const keychain = new MemorySecretStore();
+    const { incident, status } = await server(keychain);
+    const first = await incident('one');
+    const second = await incident('two');
+    const text = (await api(s!.url, TOKEN, 'config.export', { format: 'yaml' })).body.text as string;
+    // The import deletes every settings row and inserts the file's, in one transaction: links were never off.
+    expect((await api(s!.url, TOKEN, 'config.import', { text })).status).toBe(200);
+    expect((await visit(first.links.acknowledge, 'POST')).status).toBe(200);
+    expect(status(first.id)).toBe('acknowledged');
+
+    const dataDir = s!.engine.store.path.replace(/\/standby\.db$/, '');
+    const file = join(dataDir, 'standby.yaml');
+    writeFileSync(file, text);
+    await s!.close();
+    s = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: TOKEN, clock: new FakeClock('2026-03-02T12:00:00Z'), secrets: keychain, configFile: file, log: () => {} });
+    const moved = second.links.resolve.replace(/^http:\/\/127\.0\.0\.1:\d+/, s.url);
+    expect((await visit(moved, 'POST')).status).toBe(200);
+    expect(s.engine.incidents.get(second.id).status).toBe('resolved');
+  });
+
+  it('turned off just before a crash, before the new generation was recorded, they are revoked at the next start', async () => {
+    const keychain = new MemorySecretStore();
+    const { incident } = await server(keychain);
+    const { id, links } = await incident('crash');
+    const dataDir = s!.engine.store.path.replace(/\/standby\.db$/, '');
+    await s!.close();
+    // What a crash right after the COMMIT that turned links off leaves: the row says off, the generation is unchanged.
+    const db = new DatabaseSync(join(dataDir, 'standby.db'));
+    db.prepare("UPDATE channel_settings SET config_json = json_set(config_json, '$.enabled', json('false')) WHERE kind = 'ack'").run();
+    db.close();
+    s = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: TOKEN, clock: new FakeClock('2026-03-02T12:00:00Z'), secrets: keychain, log: () => {} });
+    await api(s.url, TOKEN, 'channels.update', { kind: 'ack', settings: { enabled: true, publicBaseUrl: s.url } });
+    const moved = links.acknowledge.replace(/^http:\/\/127\.0\.0\.1:\d+/, s.url);
+    expect(await visit(moved, 'POST')).toEqual({ status: 410, text: expect.stringContaining('acknowledging from the phone was turned off after it was sent') });
+    expect(s.engine.incidents.get(id).status).toBe('triggered');
   });
 
   it('a link checked before links were turned off does not act after', async () => {

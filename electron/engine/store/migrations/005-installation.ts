@@ -7,10 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Migration } from './index.ts';
 
-/** ackOn is SQL that is true when a channel_settings row's config turns ack links on (enabled, with a public URL). */
-const ackOn = (row: 'OLD' | 'NEW') =>
-  `(json_extract(${row}.config_json, '$.enabled') = 1 AND coalesce(json_extract(${row}.config_json, '$.publicBaseUrl'), '') != '')`;
-
 export const m005Installation: Migration = {
   version: 5,
   name: '005-installation',
@@ -27,23 +23,18 @@ export const m005Installation: Migration = {
         keychain_migrated_at INTEGER
       );
 
-      -- One row. A link is valid only in the generation it was issued in; revoked_reason says why the
-      -- last one ended ('off': ack links were turned off; 'rotated': the signing key was rotated).
+      -- One row (notify/ack-generation.ts). A link acts only in the generation it was issued in.
+      -- revoked_reason says why the last one ended ('off': ack links were turned off; 'rotated': the
+      -- signing key was rotated); off_seen is 1 once the current generation has ended by an "off", so
+      -- turning links on again starts from a generation no issued link has. Until links are first on, no
+      -- link exists: off_seen starts at 1.
       CREATE TABLE ack_link_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         generation INTEGER NOT NULL CHECK (generation >= 1),
-        revoked_reason TEXT CHECK (revoked_reason IN ('off', 'rotated'))
+        revoked_reason TEXT CHECK (revoked_reason IN ('off', 'rotated')),
+        off_seen INTEGER NOT NULL CHECK (off_seen IN (0, 1))
       );
-      INSERT INTO ack_link_state (id, generation, revoked_reason) VALUES (1, 1, NULL);
-
-      -- Turning ack links off revokes every issued link, whichever way it is done (channels.update, removing
-      -- the section, a configuration import that replaces it), in the same transaction as the change.
-      CREATE TRIGGER ack_links_turned_off AFTER UPDATE OF config_json ON channel_settings
-        WHEN OLD.kind = 'ack' AND ${ackOn('OLD')} AND NOT ${ackOn('NEW')}
-        BEGIN UPDATE ack_link_state SET generation = generation + 1, revoked_reason = 'off' WHERE id = 1; END;
-      CREATE TRIGGER ack_links_removed AFTER DELETE ON channel_settings
-        WHEN OLD.kind = 'ack' AND ${ackOn('OLD')}
-        BEGIN UPDATE ack_link_state SET generation = generation + 1, revoked_reason = 'off' WHERE id = 1; END;
+      INSERT INTO ack_link_state (id, generation, revoked_reason, off_seen) VALUES (1, 1, NULL, 1);
     `);
     db.prepare('INSERT INTO installation (id, installation_id, created_at, keychain_migration) VALUES (1, ?, ?, ?)').run(randomUUID(), Date.now(), from === 0 ? 'none' : 'pending');
   },
