@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       host: net.address,
       tls: net.tls,
       publicUrls: net.publicUrls,
-      lanAccess: net.allowLan,
+      lanAccess: net.lan,
       configFile: values.config,
       token: process.env.STANDBY_TOKEN || undefined,
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),

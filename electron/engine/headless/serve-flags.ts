@@ -51,6 +51,8 @@ export type ServeNetwork =
       /** address is the IP address to bind (a --host name is resolved once, here). */
       address: string;
       allowLan: boolean;
+      /** lan is true when the bound address is one other machines can reach. */
+      lan: boolean;
       tls: { certFile: string; keyFile: string } | 'self-signed' | undefined;
       publicUrls: string[];
       startLines(tls: TlsCertificate | undefined): string[];
@@ -96,6 +98,7 @@ export async function checkServeFlags(v: ServeFlagValues, lookup?: Lookup): Prom
     ok: true,
     address: bind.address,
     allowLan,
+    lan: bind.lan,
     tls,
     publicUrls: v['public-url'] ?? [],
     startLines: (cert) => {

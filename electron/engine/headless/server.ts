@@ -41,7 +41,7 @@ export interface HeadlessOptions {
   tls?: { certFile: string; keyFile: string } | 'self-signed' | undefined;
   /** publicUrls are URLs the person reaches Standby by (`--public-url`); their names pass the Host check. */
   publicUrls?: string[] | undefined;
-  /** lanAccess is true with --allow-lan (shown by `system.server`). */
+  /** lanAccess is true when the bound address is one other machines can reach (shown by `system.server`). */
   lanAccess?: boolean | undefined;
 }
 
