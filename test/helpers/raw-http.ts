@@ -15,7 +15,7 @@ export interface RawRequest {
   path: string;
   host?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   /** localAddress is the client's source address (any of 127.0.0.0/8 on Linux: another "client" on loopback). */
   localAddress?: string;
   /** ca trusts this PEM certificate for an https URL. */
