@@ -113,6 +113,9 @@ export async function listenHttp(engine: Engine, host: string, port: number, opt
     listening.once('error', reject);
     listening.listen(port, host, () => {
       listening.off('error', reject);
+      // The HTTPS server gets its connections from the front and never listens itself, but its connection
+      // tracking (request and header timeouts, closeAllConnections) starts on 'listening'.
+      if (front) server.emit('listening');
       resolve();
     });
   });
@@ -126,6 +129,8 @@ export async function listenHttp(engine: Engine, host: string, port: number, opt
       engine.setServerInfo(null);
       front?.dropWaiting();
       server.closeAllConnections();
+      // Stops the HTTPS server's connection checks; it answers "not running" (it never listened), which is expected.
+      if (front) server.close(() => {});
       await new Promise<void>((resolve) => listening.close(() => resolve()));
     },
   };
