@@ -6,7 +6,7 @@
  */
 import { privateFileProblem } from '../private-file.ts';
 import type { TlsCertificate } from '../http/tls-certificate.ts';
-import { isLoopbackIp, localIp } from '../http/host-check.ts';
+import { isLoopbackIp, localIp, publicName } from '../http/host-check.ts';
 import { resolveBindHost, isWildcard, type Lookup } from './bind-host.ts';
 
 /** SERVE_FLAG_OPTIONS are the flags for node:util parseArgs. */
@@ -114,6 +114,12 @@ export async function checkServeFlags(v: ServeFlagValues, lookup?: Lookup): Prom
         lines.push(`HTTPS only, certificate ${cert.certFile} (${origin}, valid until ${cert.validUntil.slice(0, 10)}, for ${cert.names.join(', ')}).`);
         lines.push(`Certificate SHA-256 fingerprint: ${cert.fingerprint256}`);
         if (cert.selfSigned) lines.push(`It is self-signed: check that your browser shows this fingerprint before you trust it, or pin it (curl --cacert ${cert.certFile}, or --pinnedpubkey '${cert.publicKeyPin}').`);
+        const wanted = [...(isWildcard(bind.address) ? [] : [localIp(bind.address)]), ...(v['public-url'] ?? []).map((u) => publicName(u)?.name).filter((n): n is string => n !== undefined)];
+        const missing = wanted.filter((n) => !cert.names.includes(n));
+        if (missing.length > 0) {
+          const remedy = cert.selfSigned ? `remove ${cert.certFile} and ${cert.keyFile} to have a new one made (with a new fingerprint)` : 'give a certificate that names them';
+          lines.push(`The certificate does not name ${missing.join(', ')}: clients that check names will refuse it there; ${remedy}.`);
+        }
       }
       if (insecure) lines.push('Plain HTTP on the network (--insecure-http): the API token, your incidents and alerts cross the network readable by anyone on it.');
       if ((v['public-url'] ?? []).length > 0) lines.push(`Also answering to: ${(v['public-url'] ?? []).join(', ')} (--public-url).`);

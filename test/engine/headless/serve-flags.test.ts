@@ -81,3 +81,15 @@ describe('checkServeFlags', () => {
     expect(await checkServeFlags({ 'token-file': file }, lookup)).toEqual({ ok: false, message: expect.stringMatching(/^--token-file: .*token has permissions 644, so other users may read it/) });
   });
 });
+
+describe('the start lines about the certificate', () => {
+  it('say when the certificate does not name the bound address or a --public-url name', async () => {
+    const net = await checkServeFlags({ host: '192.168.1.5', 'allow-lan': true, 'public-url': ['https://standby.lan:8730'] }, async () => []);
+    if (!net.ok) throw new Error(net.message);
+    const cert = { cert: '', key: '', certFile: '/d/tls-cert.pem', keyFile: '/d/tls-key.pem', fingerprint256: 'AA', publicKeyPin: 'sha256//x', validUntil: '2029-01-01T00:00:00.000Z', names: ['localhost', '192.168.1.5'], selfSigned: true, created: false };
+    const lines = net.startLines(cert).join('\n');
+    expect(lines).toContain('Certificate SHA-256 fingerprint: AA');
+    expect(lines).toContain('The certificate does not name standby.lan: clients that check names will refuse it there; remove /d/tls-cert.pem and /d/tls-key.pem to have a new one made (with a new fingerprint).');
+    expect(net.startLines({ ...cert, names: [...cert.names, 'standby.lan'] }).join('\n')).not.toContain('does not name');
+  });
+});
