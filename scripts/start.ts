@@ -2,6 +2,8 @@
  * `npm start [-- ARGS]`: Standby as a tray app when this machine can run Electron, otherwise the
  * same engine headless (HTTP API and web UI on 127.0.0.1), with ARGS passed to `standby serve`.
  * Either way it builds the app first when the build it needs is missing (STANDBY_NO_BUILD=1 skips that).
+ * The headless child shares this process's stdout, so it prints the API token only when that is a
+ * terminal; otherwise (a service, a log file) it writes the token to DIR/api-token and says so.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

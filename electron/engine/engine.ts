@@ -3,7 +3,7 @@
  * handlers. Both transports (Electron IPC and the headless HTTP server) call `call(method, input)`;
  * it validates the input against the contract's schema, runs the handler, and emits events.
  */
-import { apiSchemas, isApiMethod, type ApiArgs, type ApiEvent, type ApiMethod, type ApiOutputs } from '../shared/api.ts';
+import { apiSchemas, isApiMethod, type ApiArgs, type ApiEvent, type ApiMethod, type ApiOutputs, type ServerInfo } from '../shared/api.ts';
 import { ApiError, invalidInput } from '../shared/errors.ts';
 import { computeAnalytics } from './analytics/mta-mtr.ts';
 import type { Clock } from './clock.ts';
@@ -78,6 +78,7 @@ export class Engine {
   readonly storage: StorageHealth;
   /** backups takes the daily backup of a database file (undefined for an in-memory database). */
   readonly backups: Backups | undefined;
+  private serverInfo: ServerInfo = { url: null, publicUrls: [], lanAccess: false, tls: null };
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly handlers: Handlers;
@@ -165,6 +166,11 @@ export class Engine {
   /** invoke is `call` with the contract's types, for code inside the process (the shell, tests). */
   async invoke<M extends ApiMethod>(method: M, input: ApiArgs<M> | Record<string, unknown>): Promise<ApiOutputs[M]> {
     return (await this.call(method, input)) as ApiOutputs[M];
+  }
+
+  /** setServerInfo records where the HTTP server listens (`system.server`); null once it stopped. */
+  setServerInfo(info: ServerInfo | null): void {
+    this.serverInfo = info ?? { url: null, publicUrls: [], lanAccess: false, tls: null };
   }
 
   /** publish sends an event to every subscriber (the desktop port uses it headless). */
@@ -264,6 +270,7 @@ export class Engine {
       },
 
       'system.health': () => this.health.status(),
+      'system.server': () => this.serverInfo,
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
       ...backupHandlers(this.backups),
 

@@ -120,6 +120,7 @@ export const apiSchemas = {
   'monitoring.updateSettings': MonitoringSettings,
 
   'system.health': none,
+  'system.server': none,
   'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
 
   'backups.list': none,
@@ -204,6 +205,32 @@ export interface SystemHealth {
   problems: HealthProblem[];
 }
 
+/** ServerTls is the certificate Standby serves HTTPS with, as a person checks and pins it. */
+export interface ServerTls {
+  /** fingerprint256 is the certificate's SHA-256 fingerprint, as browsers show it (AB:CD:...). */
+  fingerprint256: string;
+  /** publicKeyPin is curl's `--pinnedpubkey` value (sha256//base64 of the public key). */
+  publicKeyPin: string;
+  /** selfSigned is true for the certificate Standby made itself (no browser trusts it until you check the fingerprint). */
+  selfSigned: boolean;
+  certificateFile: string;
+  validUntil: string;
+  /** names are the DNS names and IP addresses the certificate is for. */
+  names: string[];
+}
+
+/** ServerInfo answers `system.server`: where this Standby's HTTP server listens and how it is reached. */
+export interface ServerInfo {
+  /** url is where the HTTP server listens, or null when it does not. */
+  url: string | null;
+  /** publicUrls are the names given with `--public-url` (they pass the Host check). */
+  publicUrls: string[];
+  /** lanAccess is true when other machines on the network may connect (`--allow-lan`). */
+  lanAccess: boolean;
+  /** tls is null for plain HTTP (loopback, or `--insecure-http`). */
+  tls: ServerTls | null;
+}
+
 /** BackupInfo is one backup of the database in `<dataDir>/backups/` (download it with `GET /api/backups/<file>`). */
 export interface BackupInfo {
   file: string;
@@ -284,6 +311,7 @@ export interface ApiOutputs {
   'monitoring.settings': MonitoringSettings;
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
+  'system.server': ServerInfo;
   'notifications.confirm': { confirmed: boolean };
   'backups.list': BackupList;
   'backups.create': BackupInfo;

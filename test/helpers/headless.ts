@@ -75,7 +75,7 @@ export async function startChild(args: string[], env: Record<string, string> = {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${START_MS / 1000} s:\n${out}`)), START_MS);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]!);

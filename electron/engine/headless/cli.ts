@@ -1,6 +1,7 @@
 /**
  * `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1 [--allow-lan]] [--config FILE]`: Standby headless.
- * Prints where it listens and how to open the UI; SIGTERM or Ctrl-C shuts it down cleanly.
+ * Prints where it listens and where to find the API token (token-notice.ts); SIGTERM or Ctrl-C shuts it down cleanly.
+ * The network flags (--host, --allow-lan, TLS, --public-url, --token-file) are checked in serve-flags.ts.
  * `standby backup` and `standby restore` (`npm run standby -- backup`) are in backup-cli.ts.
  */
 import { resolve } from 'node:path';
@@ -14,19 +15,22 @@ import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { defaultSecretStore } from '../secrets/default-store.ts';
 import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
-import { isLoopback, startHeadless } from './server.ts';
+import { startHeadless } from './server.ts';
+import { checkServeFlags, SERVE_FLAG_OPTIONS, SERVE_FLAGS_USAGE } from './serve-flags.ts';
+import { announceToken } from './token-notice.ts';
 
 
 const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE] [--keep-backups N]
+                     [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-url URL]... [--token-file FILE]
        standby backup [FILE] [--data-dir DIR]     (standby backup --help)
        standby restore [FILE] [--data-dir DIR]    (standby restore --help)
   --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})
   --port N         HTTP port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDR      address to bind (default 127.0.0.1); an address other machines can reach needs --allow-lan
-  --allow-lan      allow a --host that is not loopback, so tools on the network can send alerts
+${SERVE_FLAGS_USAGE}
   --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
   --keep-backups N how many daily backups to keep in DIR/backups (default 7; 0 takes none)
-Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise a new one each start). Secrets (channel tokens)
+Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise a new one each start;
+printed only on a terminal, else written to --token-file or DIR/api-token). Secrets (channel tokens)
 live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
@@ -37,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv[0] === 'serve' ? argv.slice(1) : argv,
-      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allow-lan': { type: 'boolean' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, help: { type: 'boolean' } },
+      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, help: { type: 'boolean' }, ...SERVE_FLAG_OPTIONS },
       strict: true,
     }));
   } catch (err) {
@@ -58,9 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--keep-backups: must be a whole number from 0 to 1000, got "${values['keep-backups']}"`);
     return 2;
   }
-  const host = values.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !values['allow-lan']) {
-    console.error(`--host ${host}: other machines on the network could reach Standby there. Add --allow-lan to allow that, or use --host 127.0.0.1 to keep it local.`);
+  const net = await checkServeFlags(values);
+  if (!net.ok) {
+    console.error(net.message);
     return 2;
   }
   const weakToken = process.env.STANDBY_TOKEN ? keyStrengthProblem(process.env.STANDBY_TOKEN) : undefined;
@@ -74,7 +78,10 @@ export async function main(argv: string[]): Promise<number> {
     const server = await startHeadless({
       dataDir,
       port,
-      host,
+      host: net.address,
+      tls: net.tls,
+      publicUrls: net.publicUrls,
+      lanAccess: net.lan,
       configFile: values.config,
       token: process.env.STANDBY_TOKEN || undefined,
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
@@ -83,9 +90,16 @@ export async function main(argv: string[]): Promise<number> {
       keepBackups,
     });
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
-    if (!isLoopback(host)) console.log(`LAN access allowed (--allow-lan): bound to ${host}, so other machines on the network can reach Standby. Use --host 127.0.0.1 to keep it local.`);
+    for (const line of net.startLines(server.tls)) console.log(line);
     console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
-    console.log(`Open ${server.url}/#token=${server.token} in a browser. API calls need the header "Authorization: Bearer ${server.token}".`);
+    try {
+      const interactive = process.stdout.isTTY === true;
+      for (const line of announceToken({ token: server.token, fromEnv: Boolean(process.env.STANDBY_TOKEN), interactive, tokenFile: values['token-file'], dataDir, url: server.url })) console.log(line);
+    } catch (err) {
+      console.error(`Standby could not start: ${(err as Error).message}`);
+      await stopWithin(() => server.close());
+      return 1;
+    }
     let closing = false;
     const log = (line: string) => console.log(line);
     // Bounded: the shutdown gets SHUTDOWN_LIMIT_MS, and a keychain call stuck in a worker thread cannot hold the exit (shutdown.ts).

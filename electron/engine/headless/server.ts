@@ -5,13 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
 import { SystemClock, type Clock } from '../clock.ts';
 import { importConfig } from '../config/config-file.ts';
 import { DATABASE_FILE } from '../data-dir.ts';
 import { Engine } from '../engine.ts';
+import { publicName } from '../http/host-check.ts';
 import { listenHttp } from '../http/listen.ts';
+import { readTlsFiles, selfSignedCertificate, type CertificateNames, type TlsCertificate } from '../http/tls-certificate.ts';
 import { acquireInstanceLock } from '../instance-lock.ts';
 import { DesktopRelay } from '../notify/desktop-relay.ts';
 import { builtinChannels } from '../notify/registry.ts';
@@ -33,6 +37,12 @@ export interface HeadlessOptions {
   keepBackups?: number | undefined;
   /** secretTimeoutMs is each secret-store call's deadline (default 5 s; tests shorten it). */
   secretTimeoutMs?: number | undefined;
+  /** tls serves HTTPS only: with the person's certificate files, or 'self-signed' for the one Standby makes and keeps in the data directory. */
+  tls?: { certFile: string; keyFile: string } | 'self-signed' | undefined;
+  /** publicUrls are URLs the person reaches Standby by (`--public-url`); their names pass the Host check. */
+  publicUrls?: string[] | undefined;
+  /** lanAccess is true when the bound address is one other machines can reach (shown by `system.server`). */
+  lanAccess?: boolean | undefined;
 }
 
 /** HeadlessServer is a running headless Standby. */
@@ -40,12 +50,23 @@ export interface HeadlessServer {
   engine: Engine;
   url: string;
   token: string;
+  /** tls is the certificate served, when the server speaks HTTPS. */
+  tls: TlsCertificate | undefined;
   close(): Promise<void>;
 }
 
-/** isLoopback tells whether a bind address only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+/** certificateNames are what a made certificate is for: this machine's names and loopback, the bound address (every interface's for a wildcard bind) and the public URLs' hosts. */
+export function certificateNames(host: string, publicUrls: string[]): CertificateNames {
+  const dns = ['localhost', hostname().toLowerCase()];
+  const ips = ['127.0.0.1', '::1'];
+  if (host === '0.0.0.0' || host === '::') {
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.internal) ips.push(a.address.replace(/%.*$/, ''));
+  } else if (isIP(host) !== 0) ips.push(host);
+  for (const url of publicUrls) {
+    const n = publicName(url);
+    if (n) (isIP(n.name) !== 0 ? ips : dns).push(n.name);
+  }
+  return { dns: [...new Set(dns)].filter((d) => /^[a-z0-9.-]+$/.test(d)), ips: [...new Set(ips)] };
 }
 
 /** startHeadless starts the engine and its HTTP server; it throws (and holds nothing) when it cannot. */
@@ -87,14 +108,26 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         throw err;
       }
     }
+    const now = (o.clock ?? new SystemClock()).now();
+    const tls = o.tls === undefined ? undefined : o.tls === 'self-signed' ? await selfSignedCertificate(o.dataDir, certificateNames(o.host, o.publicUrls ?? []), now) : readTlsFiles(o.tls.certFile, o.tls.keyFile, now);
     await engine.start();
     const token = o.token ?? randomBytes(32).toString('base64url');
-    const http = await listenHttp(engine, o.host, o.port, { token, uiDir: o.uiDir });
+    const http = await listenHttp(engine, o.host, o.port, {
+      token,
+      uiDir: o.uiDir,
+      tls,
+      publicUrls: o.publicUrls,
+      info: {
+        lanAccess: o.lanAccess ?? false,
+        tls: tls ? { fingerprint256: tls.fingerprint256, publicKeyPin: tls.publicKeyPin, selfSigned: tls.selfSigned, certificateFile: tls.certFile, validUntil: tls.validUntil, names: tls.names } : null,
+      },
+    });
     const running = engine;
     return {
       engine: running,
       url: http.url,
       token,
+      tls,
       async close() {
         await http.close();
         await running.stop();

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
@@ -17,6 +18,7 @@ import { mountInboundRoutes } from '../inbound/routes.ts';
 import { mountBackupRoutes } from './backup-routes.ts';
 import { mountHeartbeatRoutes } from '../monitors/heartbeat-routes.ts';
 import { mountAckRoutes } from '../notify/ack-routes.ts';
+import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
 export const API_BODY_LIMIT = 6 * 1024 * 1024;
@@ -48,9 +50,26 @@ function errorResponse(c: Context, err: ApiError) {
   return c.json(err.toBody(), STATUS[err.code]);
 }
 
+/** clientAddress is the remote address of the connection a request came on (undefined outside a Node server). */
+export function clientAddress(c: Context): string | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
+}
+
+/** AuthGuard is the auth throttle as the routes use it: how long this request's client must wait, and a wrong secret it presented. */
+export interface AuthGuard {
+  retryAfterMs(c: Context, realm: AuthRealm): number;
+  fail(c: Context, realm: AuthRealm, presented: string): void;
+}
+
 /** createHttpApp builds the Hono app around an engine. */
 export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
   const app = new Hono();
+  // Failed authentications are throttled per client address and kind of secret (auth-throttle.ts).
+  const throttle = new AuthThrottle(engine.clock);
+  const guard: AuthGuard = {
+    retryAfterMs: (c, realm) => throttle.retryAfterMs(realm, clientAddress(c)),
+    fail: (c, realm, presented) => void throttle.fail(realm, clientAddress(c), presented),
+  };
 
   app.use('*', async (c, next) => {
     await next();
@@ -66,21 +85,41 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
   });
 
   // Alerts from monitoring tools (Events API v2, Alertmanager), authorized by integration keys, not the API token.
-  mountInboundRoutes(app, engine);
+  mountInboundRoutes(app, engine, guard);
   // Signed ack links from notifications (GET shows a confirmation page, POST acts), authorized by the link's signature.
+  // A forged or malformed link counts as a failed authentication (a used or expired one does not: it was real).
+  app.use('/ack/:token', async (c, next) => {
+    const wait = guard.retryAfterMs(c, 'ack');
+    if (wait > 0) {
+      c.header('Retry-After', retryAfterSeconds(wait));
+      c.header('Cache-Control', 'no-store');
+      return c.text(`Too many wrong links from this address; try again in ${retryAfterSeconds(wait)} s.`, 429);
+    }
+    await next();
+    if (c.res.status === 400 || c.res.status === 403) guard.fail(c, 'ack', c.req.param('token') ?? '');
+  });
   mountAckRoutes(app, engine);
   // Heartbeat pings from cron jobs (/ping/<key>), authorized by the key in the URL, not the API token.
   mountHeartbeatRoutes(app, engine.monitors, () => engine.clock.now());
 
-  const authorized = (c: Context, allowQuery: boolean): boolean => {
+  const unauthorized = new ApiError('unauthorized', 'missing or wrong API token: send "Authorization: Bearer <token>" (the server says where to find its token when it starts)');
+  /** refuse answers a request whose API token is missing or wrong, or whose address made too many wrong tries (undefined: let it through). */
+  const refuse = (c: Context, allowQuery: boolean): Response | undefined => {
+    const wait = guard.retryAfterMs(c, 'api');
+    if (wait > 0) {
+      c.header('Retry-After', retryAfterSeconds(wait));
+      return c.json(new ApiError('unauthorized', `too many wrong API tokens from this address; try again in ${retryAfterSeconds(wait)} s`).toBody(), 429);
+    }
     const header = c.req.header('authorization');
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    return tokenMatches(bearer ?? (allowQuery ? c.req.query('token') : undefined), opts.token);
+    const presented = (header?.startsWith('Bearer ') ? header.slice(7) : undefined) ?? (allowQuery ? c.req.query('token') : undefined);
+    if (tokenMatches(presented, opts.token)) return undefined;
+    guard.fail(c, 'api', presented ?? '');
+    return errorResponse(c, unauthorized);
   };
-  const unauthorized = new ApiError('unauthorized', 'missing or wrong API token: send "Authorization: Bearer <token>" (the token is printed when the server starts)');
 
   app.get('/api/events', (c) => {
-    if (!authorized(c, true)) return errorResponse(c, unauthorized);
+    const denied = refuse(c, true);
+    if (denied) return denied;
     return streamSSE(c, async (stream) => {
       const queue: ApiEvent[] = [];
       let wake: (() => void) | undefined;
@@ -118,7 +157,8 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     '/api/:method',
     bodyLimit({ maxSize: API_BODY_LIMIT, onError: (c) => errorResponse(c, new ApiError('invalid_input', `body: must be at most ${API_BODY_LIMIT} bytes`, [{ path: 'body', message: `must be at most ${API_BODY_LIMIT} bytes` }])) }),
     async (c) => {
-      if (!authorized(c, false)) return errorResponse(c, unauthorized);
+      const denied = refuse(c, false);
+      if (denied) return denied;
       const text = await c.req.text();
       let input: unknown = {};
       if (text.trim() !== '') {
@@ -142,7 +182,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
   );
 
   // Backup downloads (GET, for a browser's "Download"), authorized like the API.
-  mountBackupRoutes(app, engine, (c) => (authorized(c, false) ? undefined : errorResponse(c, unauthorized)));
+  mountBackupRoutes(app, engine, (c) => refuse(c, false));
 
   app.all('/api/*', (c) => errorResponse(c, new ApiError('not_found', `no route ${c.req.method} ${c.req.path}; API methods are POST /api/<method>`)));
 

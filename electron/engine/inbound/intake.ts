@@ -21,6 +21,8 @@ export interface InboundAnswer {
   status: 200 | 202 | 400 | 401 | 413 | 429 | 500 | 503;
   body: { status: string; message: string; errors?: string[]; dedup_key?: string; dedup_keys?: string[] };
   headers?: Record<string, string>;
+  /** rejectedKey is a presented key that is no integration's (never sent): the HTTP layer counts it as a failed authentication. */
+  rejectedKey?: string;
 }
 
 const invalid = (errors: string[]): InboundAnswer => ({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors } });
@@ -53,9 +55,9 @@ function routingKeyIntegration(inbound: Inbound, body: Record<string, unknown>):
   const key = body.routing_key;
   if (key === undefined || key === null || key === '') return { ok: false, answer: invalid(["'routing_key' is missing or blank"]) };
   if (typeof key !== 'string') return { ok: false, answer: invalid([`'routing_key' must be a string, not ${typeName(key)}`]) };
-  if (key.length !== ROUTING_KEY_LENGTH) return { ok: false, answer: invalid([`Length of 'routing_key' is incorrect (should be ${ROUTING_KEY_LENGTH} characters)`]) };
+  if (key.length !== ROUTING_KEY_LENGTH) return { ok: false, answer: { ...invalid([`Length of 'routing_key' is incorrect (should be ${ROUTING_KEY_LENGTH} characters)`]), rejectedKey: key } };
   const integration = inbound.authenticate(key);
-  if (!integration) return { ok: false, answer: invalid(["'routing_key' is not the key of any integration (check the service's integrations; a rotated key stops working at once)"]) };
+  if (!integration) return { ok: false, answer: { ...invalid(["'routing_key' is not the key of any integration (check the service's integrations; a rotated key stops working at once)"]), rejectedKey: key } };
   if (integration.type !== 'events_v2') return { ok: false, answer: invalid([`'routing_key' belongs to an ${label(integration.type)} integration; use the key of an Events API v2 integration`]) };
   return { ok: true, integration };
 }
@@ -121,7 +123,7 @@ export async function alertmanagerWebhook(inbound: Inbound, key: string | undefi
       ? 'missing or wrong integration key: send it as "Authorization: Bearer <key>" (http_config.authorization.credentials) or in the URL, /integrations/alertmanager/<key>'
       : `the key belongs to an ${label(integration.type)} integration; use the key of an Alertmanager integration`;
     // The body is left unread (see routes.ts), so the connection cannot carry another request.
-    return { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="standby"', Connection: 'close' }, body: { status: 'unauthorized', message: why } };
+    return { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="standby"', Connection: 'close' }, body: { status: 'unauthorized', message: why }, ...(integration ? {} : { rejectedKey: key ?? '' }) };
   }
   // Alertmanager retries a webhook on 5xx but not on 4xx, so a throttled notification is answered 503 to be retried.
   const rate = inbound.limiter.take(integration.id, integration.rateLimitPerMinute);

@@ -61,7 +61,7 @@ async function callHttp(method: ApiMethod, input: unknown): Promise<unknown> {
   const token = sessionToken();
   if (!token) {
     window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
-    throw new ApiClientError('unauthorized', 'no API token: open the URL printed by the server');
+    throw new ApiClientError('unauthorized', 'no API token: open the URL printed by the server (or add #token= and the token from its token file)');
   }
   let res: Response;
   try {

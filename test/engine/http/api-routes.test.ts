@@ -141,6 +141,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitoring.settings': [[{ x: 1 }, '(input)', /Unrecognized key/]],
   'monitoring.updateSettings': [[{ rawRetentionDays: 1 }, 'rawRetentionDays', /2 to 365 days/], [{ referenceTargets: [{ host: '1.1.1.1', port: 0 }] }, 'referenceTargets.0.port', /1 to 65535/]],
   'system.health': [[{ verbose: true }, '(input)', /Unrecognized key/]],
+  'system.server': [[{ tls: true }, '(input)', /Unrecognized key/]],
   'notifications.confirm': [[{ deliveryId: 'x' }, 'deliveryId', /must be the deliveryId of a notification.desktop event/], [{}, 'deliveryId', /must be the deliveryId/]],
   'backups.list': [[{ all: true }, '(input)', /Unrecognized key/]],
   'backups.create': [[{ file: '/tmp/x.db' }, '(input)', /Unrecognized key/]],

@@ -2,11 +2,13 @@
  * Fuzz: thousands of malformed bodies, generated deterministically from a seeded PRNG (wrong types,
  * missing fields, random bytes, deep nesting, huge strings, wrong keys), sent to every inbound
  * route. Every answer must be a 4xx with a message, the server must stay up, and the database must
- * be exactly as it was.
+ * be exactly as it was. Each body comes from its own loopback address (127.1.x.y): from a single
+ * address, the wrong keys among them would be throttled as guessing (auth-throttle.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInbound, trigger, type InboundServer } from './inbound-helpers.ts';
 import { snapshot } from '../../helpers/headless.ts';
+import { rawRequest } from '../../helpers/raw-http.ts';
 
 const SEED = 0x5eed_2026;
 /**
@@ -204,9 +206,9 @@ describe('fuzz', () => {
         let status = 0;
         let message: unknown;
         try {
-          const res = await fetch(`${t.url}${c.path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...c.headers }, body: c.body });
+          const res = await rawRequest(t.url, { method: 'POST', path: c.path, headers: { 'content-type': 'application/json', ...c.headers }, body: c.body, localAddress: `127.1.${n >> 8}.${n & 255}` });
           status = res.status;
-          message = ((await res.json()) as { message?: unknown }).message;
+          message = (JSON.parse(res.body) as { message?: unknown }).message;
         } catch (err) {
           message = `request failed: ${(err as Error).message}`;
         }
