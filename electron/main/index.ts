@@ -6,8 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, dialog } from 'electron';
+import { app, dialog, protocol } from 'electron';
 import { SystemClock } from '../engine/clock.ts';
 import { defaultSecretStore } from '../engine/secrets/default-store.ts';
 import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
@@ -18,6 +17,7 @@ import { DatabaseDamagedError } from '../engine/store/open-database.ts';
 import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
+import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
 import { serveIpc } from './ipc.ts';
 import { OsNotifications } from './notifications.ts';
 import { watchPower } from './power.ts';
@@ -34,11 +34,10 @@ app.setName(APP_NAME);
 app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '));
 app.setPath('userData', process.env.STANDBY_DATA_DIR ? resolve(process.env.STANDBY_DATA_DIR) : join(app.getPath('appData'), APP_NAME));
 
-const loc = rendererLocation({
-  packaged: app.isPackaged,
-  devServerUrl: process.env.ELECTRON_RENDERER_URL,
-  indexFileUrl: pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href,
-});
+// app:// must be privileged before the app is ready; secureSession (window.ts) serves it once it is.
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+
+const loc = rendererLocation({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
 /** Running is everything a started Standby holds, to be let go of in order at quit. */
 interface Running {
