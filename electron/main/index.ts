@@ -11,7 +11,8 @@ import { SystemClock } from '../engine/clock.ts';
 import { defaultSecretStore } from '../engine/secrets/default-store.ts';
 import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
-import { DEFAULT_PORT, listenHttp, type HttpListener } from '../engine/http/listen.ts';
+import { desktopInboundPort } from '../engine/http/inbound-address.ts';
+import { InboundListener } from '../engine/http/inbound-listener.ts';
 import { acquireInstanceLock } from '../engine/instance-lock.ts';
 import { DatabaseDamagedError } from '../engine/store/open-database.ts';
 import { V8_FLAGS } from '../engine/runtime-flags.ts';
@@ -21,7 +22,7 @@ import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
 import { serveIpc } from './ipc.ts';
 import { OsNotifications } from './notifications.ts';
 import { watchPower } from './power.ts';
-import { incidentRoute, rendererLocation } from './renderer-policy.ts';
+import { SETTINGS_ROUTE, incidentRoute, rendererLocation } from './renderer-policy.ts';
 import { StandbyTray } from './tray.ts';
 import { MainWindow, secureContents, secureSession } from './window.ts';
 
@@ -44,7 +45,7 @@ interface Running {
   engine: Engine;
   tray: StandbyTray;
   notifications: OsNotifications;
-  http?: HttpListener | undefined;
+  http?: InboundListener | undefined;
   stop: Array<() => void>;
   release: () => void;
 }
@@ -76,13 +77,14 @@ async function start(): Promise<void> {
     engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), secrets: defaultSecretStore(), log });
     const tray = new StandbyTray(
       engine,
-      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), quit: () => app.quit() },
+      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
       log,
     );
     const stop = [
       serveIpc(engine, window, loc, log),
       watchPower(engine, log),
       engine.on((e) => {
+        if (e.type === 'inbound.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
         if (e.data.incident.status !== 'triggered') notifications.dismiss(e.data.incident.id);
@@ -110,19 +112,22 @@ async function start(): Promise<void> {
 
 /**
  * listenForAlerts serves the HTTP routes (Events API v2, Alertmanager, heartbeat pings, the API with a
- * per-start token) on 127.0.0.1, so monitoring tools can page the desktop app. A busy port is logged
- * and Standby runs on without them (a headless Standby may hold it).
+ * per-start token) on 127.0.0.1, so monitoring tools can page the desktop app. The port is STANDBY_PORT,
+ * else the one picked in Settings, else 8730; when it is taken, InboundListener listens on a free port
+ * and the tray, the UI's banner and Settings say which (inbound-listener.ts).
  */
-async function listenForAlerts(engine: Engine): Promise<HttpListener | undefined> {
-  const port = Number(process.env.STANDBY_PORT ?? DEFAULT_PORT);
-  try {
-    const http = await listenHttp(engine, '127.0.0.1', port, { token: randomBytes(24).toString('base64url') });
-    log(`accepting alerts on ${http.url}`);
-    return http;
-  } catch (err) {
-    log(`not accepting alerts over HTTP: cannot listen on 127.0.0.1:${port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    return undefined;
-  }
+async function listenForAlerts(engine: Engine): Promise<InboundListener> {
+  const choice = desktopInboundPort(process.env.STANDBY_PORT, engine.inboundAddress.storedPort());
+  if (choice.warning) log(choice.warning);
+  const http = new InboundListener(engine, {
+    host: '127.0.0.1',
+    http: { token: randomBytes(24).toString('base64url') },
+    wantedFrom: choice.from,
+    live: choice.from !== 'STANDBY_PORT',
+    log,
+  });
+  await http.start(choice.port);
+  return http;
 }
 
 /** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */

@@ -42,6 +42,9 @@ export function rendererUrlFor(loc: RendererLocation, route = '/'): string {
   return url.href;
 }
 
+/** SETTINGS_ROUTE is the renderer's Settings page (where the inbound port is picked). */
+export const SETTINGS_ROUTE = '/settings';
+
 /** incidentRoute is the renderer's route of one incident. */
 export function incidentRoute(incidentId: number): string {
   return `/incidents/${Math.trunc(incidentId)}`;
