@@ -32,8 +32,8 @@ export interface InboundStatus {
   wantedFrom: InboundPortSource;
   /** unavailable says why wantedPort could not be used ("taken by another program"), or null when it is in use. */
   unavailable: string | null;
-  /** settingPort is the desktop app's port stored in Settings, or null when none is stored (the default applies). */
-  settingPort: number | null;
+  /** settingPort is the desktop app's port from Settings: the one picked there, else the default 8730 (STANDBY_PORT overrides it). */
+  settingPort: number;
   /**
    * live says a new port from Settings is applied at once (the desktop app, when STANDBY_PORT is
    * unset); otherwise it is stored and the desktop app uses it at its next start.

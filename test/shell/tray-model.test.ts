@@ -3,7 +3,7 @@ import { TRAY_INCIDENT_LIMIT, TRAY_LABEL_MAX, inboundLine, incidentLabel, traySt
 import type { Incident } from '../../electron/shared/schemas.ts';
 import type { InboundStatus } from '../../electron/shared/system-schemas.ts';
 
-const listening: InboundStatus = { url: 'http://127.0.0.1:8730', port: 8730, wantedPort: 8730, wantedFrom: 'default', unavailable: null, settingPort: null, live: true };
+const listening: InboundStatus = { url: 'http://127.0.0.1:8730', port: 8730, wantedPort: 8730, wantedFrom: 'default', unavailable: null, settingPort: 8730, live: true };
 const fellBack: InboundStatus = { ...listening, url: 'http://127.0.0.1:41234', port: 41234, unavailable: 'taken by another program' };
 const off: InboundStatus = { ...listening, url: null, port: null, unavailable: 'taken by another program' };
 

@@ -47,7 +47,7 @@ export class InboundAddress {
   status(): InboundStatus {
     const settingPort = this.storedPort();
     const r = this.reported ?? { url: null, port: null, wantedPort: settingPort ?? DEFAULT_PORT, wantedFrom: settingPort === null ? 'default' : 'settings', unavailable: null, live: false };
-    return { ...r, settingPort };
+    return { ...r, settingPort: settingPort ?? DEFAULT_PORT };
   }
 
   /**

@@ -63,11 +63,12 @@ describe('the desktop inbound port', () => {
   it('falls back to a free port when its port is taken, says so, and takes alerts there', async () => {
     const taken = await blockPort();
     const { engine, events } = await engineWithEvents();
+    await engine.invoke('system.setInboundPort', { port: taken.port }); // picked at an earlier run (nothing listens yet)
     const { listener, logged } = desktopListener(engine);
     await listener.start(taken.port);
 
     const { inbound } = await engine.invoke('system.info', {});
-    expect(inbound).toMatchObject({ wantedPort: taken.port, wantedFrom: 'settings', unavailable: 'taken by another program', live: true, settingPort: null });
+    expect(inbound).toMatchObject({ wantedPort: taken.port, wantedFrom: 'settings', unavailable: 'taken by another program', live: true, settingPort: taken.port });
     expect(inbound.port).not.toBe(taken.port);
     expect(inbound.url).toBe(`http://127.0.0.1:${inbound.port}`);
     expect(listener.url).toBe(inbound.url);
@@ -107,6 +108,7 @@ describe('the desktop inbound port', () => {
   it('moves live to the port picked in Settings once it is free, clears the problem and stores the port', async () => {
     const taken = await blockPort();
     const { engine } = await engineWithEvents();
+    await engine.invoke('system.setInboundPort', { port: taken.port });
     const { listener } = desktopListener(engine);
     await listener.start(taken.port);
     const fallback = (await engine.invoke('system.info', {})).inbound.url!;
@@ -199,7 +201,7 @@ describe('the headless server', () => {
     const s = await startHeadless({ dataDir: tempDir('standby-inbound-headless-'), port: 0, host: '127.0.0.1', token: 'h'.repeat(32), log: () => {}, keepBackups: 0 });
     cleanup.push(() => s.close());
     const { inbound } = await s.engine.invoke('system.info', {});
-    expect(inbound).toMatchObject({ url: s.url, wantedPort: 0, wantedFrom: '--port', unavailable: null, live: false, settingPort: null });
+    expect(inbound).toMatchObject({ url: s.url, wantedPort: 0, wantedFrom: '--port', unavailable: null, live: false, settingPort: DEFAULT_PORT });
     // Settings stores the desktop app's port; the headless server stays on its --port.
     expect((await s.engine.invoke('system.setInboundPort', { port: 18_732 })).inbound).toMatchObject({ url: s.url, settingPort: 18_732 });
   });
