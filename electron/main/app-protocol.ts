@@ -6,8 +6,9 @@
  * tested in Node (test/shell/app-protocol.test.ts); `protocol.handle` only calls `appResponse`.
  *
  * A standard scheme gives the page a real origin (`app://standby`), so `'self'` in the CSP means our
- * files and nothing else on the disk; a `file://` page shares its origin with every file
- * (electron/electron#23485, and Electron's security checklist, item 18).
+ * files and nothing else on the disk; a `file://` page shares its origin with every file, and a CSP
+ * header injected on `file://` responses has not worked in every Electron version (electron/electron#23485).
+ * See Electron's security checklist, item 18 (https://www.electronjs.org/docs/latest/tutorial/security).
  */
 import { promises as fsp } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
