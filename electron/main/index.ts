@@ -20,6 +20,7 @@ import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
 import { serveIpc } from './ipc.ts';
+import { refusalMessage, refusedSwitches } from './launch-guard.ts';
 import { OsNotifications } from './notifications.ts';
 import { watchPower } from './power.ts';
 import { SETTINGS_ROUTE, incidentRoute, rendererLocation } from './renderer-policy.ts';
@@ -147,7 +148,12 @@ async function shutdown(): Promise<boolean> {
   return r.engine.secrets.busy;
 }
 
-if (!app.requestSingleInstanceLock()) {
+// A packaged Standby never runs with a debugger port open to other programs (launch-guard.ts).
+const refused = refusedSwitches(app.isPackaged, (name) => app.commandLine.hasSwitch(name));
+if (refused.length > 0) {
+  console.error(refusalMessage(refused));
+  app.exit(2);
+} else if (!app.requestSingleInstanceLock()) {
   // Another Standby runs for this user: it gets `second-instance` and shows its window.
   app.quit();
 } else {
