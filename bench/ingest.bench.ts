@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TOKEN = 'bench-token-0123456789abcdef';
+const TOKEN = 'bench-token-0123456789abcdef-ABCDEFGHIJKLMNOP';
 /** RUN_LIMIT_MS bounds each measured run, so the benchmark ends in about a minute whatever the machine. */
 const RUN_LIMIT_MS = 15_000;
 

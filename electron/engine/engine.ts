@@ -27,6 +27,9 @@ import { guardTimers, throttledLog } from './timer-guard.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
 import { secretStoreApiError } from './secrets/api-error.ts';
 import { GuardedSecretStore } from './secrets/guarded-store.ts';
+import { InstallationSecretStore } from './secrets/installation-store.ts';
+import { migrateKeychain } from './keychain-migration.ts';
+import { readInstallation } from './store/installation-repo.ts';
 import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
 /** EngineOptions wires an engine: where its database is, its clock and its channels. */
@@ -61,8 +64,11 @@ export class Engine {
   readonly clock: Clock;
   /** monitors runs the built-in monitors (HTTP, TCP, process, disk, DNS, TLS, heartbeat) and opens incidents from them. */
   readonly monitors: MonitorRunner;
-  /** secrets is the secret store behind a deadline per call; its failures are Health's `keychain` problem. */
-  readonly secrets: GuardedSecretStore;
+  /**
+   * secrets is the secret store: entries named after this installation (so data directories never share
+   * one), behind a deadline per call; its failures are Health's `keychain` problem.
+   */
+  readonly secrets: InstallationSecretStore;
   /** inbound is the alert intake: integrations, their keys and rate limits, change events. */
   readonly inbound: Inbound;
   /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
@@ -93,10 +99,16 @@ export class Engine {
     this.backups = opts.databasePath === ':memory:' || keep <= 0 ? undefined : new Backups({ databasePath: opts.databasePath, clock: this.clock, health: this.health, log: this.log, keep });
     this.config = new ConfigRepo(this.store);
     this.incidents = new IncidentRepo(this.store);
-    this.secrets = new GuardedSecretStore(opts.secrets ?? new MemorySecretStore(), {
+    const guarded = new GuardedSecretStore(opts.secrets ?? new MemorySecretStore(), {
       clock: opts.clock,
       timeoutMs: opts.secretTimeoutMs,
       onProblem: (message) => (message === null ? this.health.clear('keychain') : this.health.set('keychain', 'error', message)),
+    });
+    const installation = readInstallation(this.store);
+    this.secrets = new InstallationSecretStore(guarded, {
+      installationId: installation.id,
+      clock: this.clock,
+      migrate: installation.keychainMigration === 'pending' && !guarded.perProcess ? () => migrateKeychain({ store: this.store, secrets: this.secrets, now: () => this.clock.now(), log: this.log }) : undefined,
     });
     this.lifecycle = new IncidentEngine({
       store: this.store,
@@ -117,6 +129,8 @@ export class Engine {
 
   /** start runs whatever fell due while Standby was not running, then keeps the schedule. */
   async start(): Promise<void> {
+    // A data directory made before installation ids moves its keychain entries now; every secret call waits for it.
+    void this.secrets.ready();
     checkReachability(this.config, this.health);
     this.lifecycle.start();
     this.monitors.start();

@@ -14,6 +14,10 @@ import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTy
 const none = z.strictObject({});
 /** UserSecretRef is a keychain entry a person may set or delete; "standby." entries are Standby's own (signing keys, integration keys). */
 const UserSecretRef = SecretRef.refine((r) => !r.startsWith('standby.'), 'must not start with "standby." (those entries are Standby\'s own)');
+/** RotatableKey names the key `secrets.rotate` makes anew: the ack links' signing key (Standby's other keys have their own rotate methods). */
+const RotatableKey = z.literal('standby.ackSigningKey', {
+  error: 'must be "standby.ackSigningKey", the one key secrets.rotate makes anew (an integration key: integrations.rotate; a ping URL: monitors.rotatePingKey; your own secrets: secrets.set with the new value)',
+});
 const byId = z.strictObject({ id: Id });
 /** PauseMinutes is how long to pause monitoring (absent: until resumed). */
 const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole minutes').min(1, 'must be 1 to 43200 minutes (30 days)').max(43_200, 'must be 1 to 43200 minutes (30 days)');
@@ -91,6 +95,7 @@ export const apiSchemas = {
   'channels.update': ChannelSettingsUpdate,
   'secrets.set': z.strictObject({ ref: UserSecretRef, value: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(10_000, 'must be at most 10000 characters') }),
   'secrets.delete': z.strictObject({ ref: UserSecretRef }),
+  'secrets.rotate': z.strictObject({ ref: RotatableKey }),
   'delivery.budget': none,
 
   'monitors.types': none,
@@ -263,6 +268,7 @@ export interface ApiOutputs {
   'channels.update': ChannelSettingsView;
   'secrets.set': { ref: string; stored: true };
   'secrets.delete': { ref: string; deleted: true };
+  'secrets.rotate': { ref: string; rotated: true };
   'delivery.budget': DeliveryBudget;
   'monitors.types': MonitorTypeInfo[];
   'monitors.list': MonitorView[];

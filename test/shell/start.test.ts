@@ -78,7 +78,7 @@ describe.skipIf(electron.available)(`npm start without Electron${skipReason}`, (
     // STANDBY_NO_BUILD keeps the test from rebuilding out/ while other tests read it; the API runs without the UI.
     const proc = spawn(process.execPath, ['scripts/start.ts', '--', '--port', '0', '--data-dir', dataDir], {
       cwd: PROJECT_DIR,
-      env: { ...process.env, STANDBY_TOKEN: 'test-token-123', STANDBY_NO_BUILD: '1', NODE_NO_WARNINGS: '1' },
+      env: { ...process.env, STANDBY_TOKEN: 'test-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVWX', STANDBY_NO_BUILD: '1', NODE_NO_WARNINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -99,7 +99,7 @@ describe.skipIf(electron.available)(`npm start without Electron${skipReason}`, (
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
-    const api = await fetch(`${url}/api/incidents.list`, { method: 'POST', headers: { authorization: 'Bearer test-token-123', 'content-type': 'application/json' }, body: '{}' });
+    const api = await fetch(`${url}/api/incidents.list`, { method: 'POST', headers: { authorization: 'Bearer test-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVWX', 'content-type': 'application/json' }, body: '{}' });
     expect(api.status).toBe(200);
 
     const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));

@@ -12,6 +12,7 @@ import { InstanceLockedError } from '../instance-lock.ts';
 import { DatabaseDamagedError } from '../store/open-database.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { defaultSecretStore } from '../secrets/default-store.ts';
+import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
 import { isLoopback, startHeadless } from './server.ts';
 
@@ -25,7 +26,7 @@ const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--
   --allow-lan      allow a --host that is not loopback, so tools on the network can send alerts
   --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
   --keep-backups N how many daily backups to keep in DIR/backups (default 7; 0 takes none)
-Environment: STANDBY_TOKEN sets the API token (otherwise a new one each start). Secrets (channel tokens)
+Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise a new one each start). Secrets (channel tokens)
 live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
@@ -60,6 +61,11 @@ export async function main(argv: string[]): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   if (!isLoopback(host) && !values['allow-lan']) {
     console.error(`--host ${host}: other machines on the network could reach Standby there. Add --allow-lan to allow that, or use --host 127.0.0.1 to keep it local.`);
+    return 2;
+  }
+  const weakToken = process.env.STANDBY_TOKEN ? keyStrengthProblem(process.env.STANDBY_TOKEN) : undefined;
+  if (weakToken) {
+    console.error(`STANDBY_TOKEN ${weakToken}. Or leave STANDBY_TOKEN unset to get a new random token at each start.`);
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());

@@ -88,7 +88,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
       }
     }
     await engine.start();
-    const token = o.token ?? randomBytes(24).toString('base64url');
+    const token = o.token ?? randomBytes(32).toString('base64url');
     const http = await listenHttp(engine, o.host, o.port, { token, uiDir: o.uiDir });
     engine.inboundAddress.report({ url: http.url, port: http.port, wantedPort: o.port, wantedFrom: '--port', unavailable: null, live: false });
     const running = engine;

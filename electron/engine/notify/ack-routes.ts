@@ -1,7 +1,8 @@
 /**
  * The ack link routes: `GET /ack/<token>` shows what the link will do and a button (so a link
  * previewer or a mail scanner that fetches it changes nothing); `POST /ack/<token>` does it, once.
- * A used, expired, forged or cut-short link does nothing and the page says why.
+ * A used, expired, forged, revoked or cut-short link does nothing and the page says why, as does every
+ * link while ack links are turned off.
  */
 import type { Context, Hono } from 'hono';
 import { ApiError } from '../../shared/errors.ts';
@@ -9,7 +10,7 @@ import type { Incident } from '../../shared/schemas.ts';
 import type { Engine } from '../engine.ts';
 import type { AckAction, AckCheck } from './ack-links.ts';
 
-const STATUS = { malformed: 400, forged: 403, used: 409, expired: 410 } as const;
+const STATUS = { off: 403, malformed: 400, forged: 403, revoked: 410, used: 409, expired: 410 } as const;
 
 /** ACK_PAGE_CSP lets the page show itself and post its one form to itself, nothing else. */
 export const ACK_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -83,6 +84,7 @@ export function mountAckRoutes(app: Hono, engine: Engine): void {
     let after: Incident;
     try {
       after = engine.store.transaction(() => {
+        if (!links.stillValid(check)) throw new ApiError('conflict', 'This link was revoked while it was being used (ack links were turned off or the signing key was rotated), so it does nothing.');
         if (!links.markUsed(check.nonce, check.incidentId, check.action, now)) throw new ApiError('conflict', 'This link was already used; a link works once.');
         const acted = engine.lifecycle.act(check.incidentId, { type: check.action, actor: 'me' });
         engine.incidents.addLog(check.incidentId, now, { type: 'annotate', actor: 'me', message: `${verb(check.action)}d with a signed link (from the phone)`, data: { via: 'ack_link' } });

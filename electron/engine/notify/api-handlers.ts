@@ -1,4 +1,4 @@
-/** The API methods of delivery: test sends, channel settings, secrets by reference, and the SMS/voice budget. */
+/** The API methods of delivery: test sends, channel settings, secrets by reference, the ack links' key, and the SMS/voice budget. */
 import type { ApiArgs, ApiOutputs } from '../../shared/api.ts';
 import type { ChannelSettingsKind, ChannelSettingsView } from '../../shared/channel-schemas.ts';
 import { secretStoreApiError } from '../secrets/api-error.ts';
@@ -12,7 +12,7 @@ import { DEFAULT_TELEGRAM_TOKEN_REF } from './channels/telegram.ts';
 import type { DeliveryStage } from './delivery.ts';
 import { DEFAULT_TWILIO_TOKEN_REF } from './twilio-account.ts';
 
-type NotifyMethod = 'contactMethods.test' | 'channels.get' | 'channels.update' | 'secrets.set' | 'secrets.delete' | 'delivery.budget';
+type NotifyMethod = 'contactMethods.test' | 'channels.get' | 'channels.update' | 'secrets.set' | 'secrets.delete' | 'secrets.rotate' | 'delivery.budget';
 
 /** NotifyHandlers are this module's handlers, spread into the engine's. */
 export type NotifyHandlers = { [M in NotifyMethod]: (args: ApiArgs<M>) => Promise<ApiOutputs[M]> | ApiOutputs[M] };
@@ -94,6 +94,12 @@ export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
       await keychain(`the secret "${a.ref}" was not deleted`, () => d.secrets.delete(a.ref));
       d.log(`secret "${a.ref}" deleted from the ${d.secrets.kind} secret store`);
       return { ref: a.ref, deleted: true };
+    },
+    // A new signing key and a new generation of links: every link issued before does nothing (ack-links.ts).
+    'secrets.rotate': async (a) => {
+      await keychain("the ack links' signing key was not rotated (links issued before still work)", () => d.delivery.ack.rotate());
+      d.log(`the ack links' signing key was rotated in the ${d.secrets.kind} secret store: every link issued before does nothing`);
+      return { ref: a.ref, rotated: true };
     },
     'delivery.budget': () => d.delivery.budget(),
   };

@@ -71,7 +71,7 @@ export class DeliveryStage {
     this.d = deps;
     this.repo = new DeliveryRepo(deps.store);
     this.settings = new SettingsRepo(deps.store);
-    this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack') });
+    this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack'), log: deps.log });
   }
 
   /** policy is the delivery settings with defaults applied. */

@@ -59,6 +59,7 @@ function asStoreError(err: unknown): SecretStoreError {
 /** GuardedSecretStore wraps a store with a deadline per call, one call at a time, and fail-fast while a call hangs. */
 export class GuardedSecretStore implements SecretStore {
   readonly kind: string;
+  readonly perProcess: boolean;
   /** timeoutMs is each call's deadline. */
   readonly timeoutMs: number;
   private readonly inner: SecretStore;
@@ -70,6 +71,7 @@ export class GuardedSecretStore implements SecretStore {
   constructor(inner: SecretStore, opts: GuardOptions) {
     this.inner = inner;
     this.kind = inner.kind;
+    this.perProcess = inner.perProcess ?? false;
     this.clock = opts.clock;
     this.timeoutMs = opts.timeoutMs ?? SECRET_TIMEOUT_MS;
     this.onProblem = opts.onProblem ?? (() => {});

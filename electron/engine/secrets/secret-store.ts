@@ -8,6 +8,12 @@
 export interface SecretStore {
   /** kind names the backend for messages ("OS keychain", "environment", "memory"). */
   readonly kind: string;
+  /**
+   * perProcess is true for a store whose entries belong to the one process that reads them (environment
+   * variables): their names are not prefixed with the installation id (see InstallationSecretStore).
+   * A store without it (the OS keychain) is shared by every data directory of one OS user.
+   */
+  readonly perProcess?: boolean;
   get(ref: string): Promise<string | null>;
   set(ref: string, value: string): Promise<void>;
   delete(ref: string): Promise<void>;

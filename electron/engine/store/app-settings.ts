@@ -1,5 +1,5 @@
 /**
- * The installation's own settings (table `app_settings`, migration 5): values that belong to this
+ * The installation's own settings (table `app_settings`, migration 6): values that belong to this
  * computer rather than to the configuration a person exports and imports, such as the desktop
  * app's inbound port. Each key's value is JSON.
  */

@@ -178,7 +178,7 @@ export function applyMigrations(db: DatabaseSync, ownTransaction = true): void {
       throw new Error(`The database was written by a newer Standby (schema ${current}; this build knows up to ${newest}). Update Standby.`);
     }
     for (const m of migrations.filter((x) => x.version > current)) {
-      m.up(db);
+      m.up(db, current);
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
     }
   };

@@ -135,7 +135,7 @@ export const CHANNEL_SECTIONS: ChannelSection[] = [
   {
     kind: 'ack',
     title: 'Ack links',
-    description: 'Links in messages to acknowledge or resolve from your phone. They work only where your phone can reach Standby.',
+    description: 'Links in messages to acknowledge or resolve from your phone. They work only where your phone can reach Standby. Turning them off stops every link already sent, for good.',
     fields: [
       { key: 'enabled', label: 'Put acknowledge and resolve links in messages', type: 'boolean', required: true, default: false },
       url('publicBaseUrl', 'Public URL of Standby', 'Where your phone reaches Standby, such as https://standby.example.net'),

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SENDS_PER_CHANNEL } from '../../../electron/engine/incidents/job-runner.ts';
 import { api, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 
-const TOKEN = 'at-least-once-token-0123456789';
+const TOKEN = 'at-least-once-token-0123456789-ABCDEFGHIJKLM';
 /** INCIDENTS per round, and how slowly the receiver answers each page. */
 const INCIDENTS = 40;
 const ANSWER_AFTER_MS = 250;

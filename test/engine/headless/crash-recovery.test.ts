@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, CHILD_TEST_MS, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 
-const TOKEN = 'crash-test-token-0123456789';
+const TOKEN = 'crash-test-token-0123456789-ABCDEFGHIJKLMNOP';
 const children: ChildServer[] = [];
 let gateway: Server | undefined;
 

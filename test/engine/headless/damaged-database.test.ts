@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { damage, type Damage } from '../../helpers/damage.ts';
 import { api, ROOT, startChild, tempDir, type ChildServer } from '../../helpers/headless.ts';
 
-const TOKEN = 'damaged-db-token-0123456789';
+const TOKEN = 'damaged-db-token-0123456789-ABCDEFGHIJKLMNOP';
 const INCIDENTS = 30;
 const children: ChildServer[] = [];
 afterEach(() => {

@@ -12,7 +12,7 @@ import { DATABASE_FILE } from '../../../electron/engine/data-dir.ts';
 import { api, startChild, waitFor, type ChildServer } from '../../helpers/headless.ts';
 import { fill, mountTmpfs, tmpfsUnavailable, type Filler } from '../../helpers/tmpfs.ts';
 
-const TOKEN = 'disk-full-token-0123456789';
+const TOKEN = 'disk-full-token-0123456789-ABCDEFGHIJKLMNOPQ';
 const children: ChildServer[] = [];
 const cleanup: Array<() => void> = [];
 afterEach(() => {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { api, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 import { missingSecretServiceTools, startSecretService, startXvfb, type SecretService, type XDisplay } from '../../helpers/secret-service.ts';
 
-const TOKEN = 'locked-keychain-test-token';
+const TOKEN = 'locked-keychain-test-token-0123456789-ABCDEFGH';
 const missing = missingSecretServiceTools();
 const TIMED_OUT = /the OS keychain did not answer in 5 s: is it locked\? Unlock it \(an unlock prompt may be waiting on this computer's screen\)/;
 

@@ -111,6 +111,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   ],
   'secrets.set': [[{ ref: 'twilio.authToken', value: '' }, 'value', /must not be empty/], [{ ref: 'standby.ackSigningKey', value: 'x' }, 'ref', /must not start with "standby\."/]],
   'secrets.delete': [[{ ref: 'has space' }, 'ref', /keychain entry name/]],
+  'secrets.rotate': [[{ ref: 'twilio.authToken' }, 'ref', /must be "standby\.ackSigningKey", the one key secrets\.rotate makes anew \(an integration key: integrations\.rotate/], [{}, 'ref', /must be "standby\.ackSigningKey"/]],
   'delivery.budget': [[{ day: 'today' }, '(input)', /Unrecognized key/]],
   'monitors.types': [[{ kind: 'http' }, '(input)', /Unrecognized key/]],
   'monitors.list': [[{ serviceId: 0 }, 'serviceId', /must be positive/]],

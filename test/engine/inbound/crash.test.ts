@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/engine/data-dir.ts';
 import { api, CHILD_TEST_MS, startChild, tempDir, type ChildServer } from '../../helpers/headless.ts';
 
-const TOKEN = 'inbound-crash-token-0123456789';
+const TOKEN = 'inbound-crash-token-0123456789-ABCDEFGHIJKLM';
 /**
  * EVENTS is sized for a slow, busy machine: the events at risk are the CONCURRENCY in flight when the
  * kill lands, whatever the total. 600 take about 1.7 s on a quiet machine; 2000 took 3 s quiet and

@@ -35,7 +35,9 @@ describe('integrations', () => {
       expect(everything).not.toContain(key);
       expect(everything).toContain(sha256(key));
     }
-    expect(await secrets.get(`standby.integration.${a.body.id}.routing-key`)).toBe(a.body.key);
+    // Kept under this data directory's own name: `<installation id>/<ref>`.
+    expect(await secrets.get(`${t.s.engine.secrets.installationId}/standby.integration.${a.body.id}.routing-key`)).toBe(a.body.key);
+    expect(await secrets.get(`standby.integration.${a.body.id}.routing-key`)).toBeNull();
 
     const list = await call('integrations.list', { serviceId: t.serviceId });
     expect(list.body.map((i: { name: string }) => i.name)).toEqual(['Events', 'AM groups', 'AM alerts', 'Grafana', 'Prometheus']);
@@ -77,7 +79,7 @@ describe('integrations', () => {
     t = await startInbound({ secrets });
     const [events] = (await call('integrations.list', { serviceId: t.serviceId })).body;
     expect(await call('integrations.delete', { id: events.id })).toMatchObject({ status: 200, body: { deleted: true } });
-    expect(await secrets.get(`standby.integration.${events.id}.routing-key`)).toBe(null);
+    expect(await t.s.engine.secrets.get(`standby.integration.${events.id}.routing-key`)).toBe(null);
     expect((await post(t.url, '/v2/enqueue', trigger(t.key))).status).toBe(400);
     expect((await call('integrations.delete', { id: events.id })).status).toBe(404);
   });
@@ -106,7 +108,7 @@ describe('integrations', () => {
     const secrets = new MemorySecretStore();
     t = await startInbound({ secrets });
     const [events] = (await call('integrations.list', { serviceId: t.serviceId })).body;
-    await secrets.set(`standby.integration.${events.id}.routing-key`, 'ffffffffffffffffffffffffffffffff');
+    await t.s.engine.secrets.set(`standby.integration.${events.id}.routing-key`, 'ffffffffffffffffffffffffffffffff');
     expect((await call('integrations.list', { serviceId: t.serviceId })).body[0].key).toBe(null);
   });
 

@@ -20,7 +20,7 @@ describe('serve --host', () => {
   }, CHILD_TEST_MS);
 
   it('prints where it listens and where alerts go', async () => {
-    const s = await startChild(['--data-dir', tempDir(), '--host', '127.0.0.1', '--allow-lan'], { STANDBY_TOKEN: 'lan-test-token' });
+    const s = await startChild(['--data-dir', tempDir(), '--host', '127.0.0.1', '--allow-lan'], { STANDBY_TOKEN: 'lan-test-token-0123456789-ABCDEFGHIJKLMNOPQRST' });
     children.push(s);
     expect(s.output()).toMatch(new RegExp(`Standby \\(headless\\) listening on ${s.url} with data in`));
     await waitFor(() => s.output().includes('Alerts: '), 'the alerts line');

@@ -116,13 +116,13 @@ services: [ { name: Blog, escalationPolicy: Default } ]
 monitors: [ { name: Blog homepage, kind: http, service: Blog, config: { url: "${target.url}" }, intervalSeconds: 10, timeoutSeconds: 5 } ]
 monitoring: { referenceTargets: [] }
 `);
-    const child = await startChild(['--data-dir', join(dir, 'data'), '--config', file], { STANDBY_TOKEN: 'child-token' });
+    const child = await startChild(['--data-dir', join(dir, 'data'), '--config', file], { STANDBY_TOKEN: 'child-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVW' });
     try {
       expect(child.output()).toMatch(/imported .*1 monitor/);
       // Real time: the first check of a 10 s monitor falls within its first interval (spread over it).
       await waitFor(() => target.hits > 0, 'the first check of the imported monitor', 10_000 + WAIT_MS);
       const listed = await waitFor(async () => {
-        const r = await api(child.url, 'child-token', 'monitors.list', {});
+        const r = await api(child.url, 'child-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVW', 'monitors.list', {});
         return r.body[0]?.status === 'up' ? r.body : undefined;
       }, 'the monitor to be up');
       expect(listed[0].lastCheck.message).toMatch(/^HTTP 200 in \d+ ms$/);

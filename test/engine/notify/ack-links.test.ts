@@ -47,10 +47,10 @@ const status = (id: number) => s.engine.incidents.get(id).status;
 describe('ack links', () => {
   it('are short, point at the public URL, and are signed with a key kept in the secret store', async () => {
     const { links } = await incident('links');
-    expect(links.acknowledge).toMatch(new RegExp(`^${s.url}/ack/[A-Za-z0-9_-]{24}\\.[A-Za-z0-9_-]{22}$`));
+    expect(links.acknowledge).toMatch(new RegExp(`^${s.url}/ack/[A-Za-z0-9_-]{28}\\.[A-Za-z0-9_-]{22}$`));
     expect(links.resolve).not.toBe(links.acknowledge);
     expect(links.expiresAt).toBe('2026-03-02T13:00:00.000Z');
-    expect(await secrets.get(ACK_KEY_REF)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await s.engine.secrets.get(ACK_KEY_REF)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('GET shows a confirmation page and changes nothing; POST acknowledges once; the same link then does nothing', async () => {
@@ -82,7 +82,7 @@ describe('ack links', () => {
     const token = links.acknowledge.split('/ack/')[1]!;
     const swap = (t: string, i: number) => `${t.slice(0, i)}${t[i] === 'Q' ? 'R' : 'Q'}${t.slice(i + 1)}`;
     // Another tag, another incident id or expiry in the payload: the signature no longer matches.
-    for (const bad of [swap(token, 26), swap(token, 3), swap(token, 10)]) {
+    for (const bad of [swap(token, 32), swap(token, 3), swap(token, 10)]) {
       const r = await post(`${s.url}/ack/${bad}`);
       expect([r.status, r.text]).toEqual([403, expect.stringContaining('was not issued by this Standby')]);
     }

@@ -29,11 +29,10 @@ afterAll(async () => {
 async function setup() {
   const clock = new FakeClock('2026-03-02T12:00:00Z');
   const shown: DesktopNotification[] = [];
-  const secrets = new MemorySecretStore();
-  await secrets.set('twilio.authToken', 'twilio-token-e2e');
-  await secrets.set('email.password', 'smtp-pass-e2e');
-  const engine = new Engine({ databasePath: ':memory:', clock, channels: builtinChannels({ show: async (n) => void shown.push(n) }), secrets });
+  const engine = new Engine({ databasePath: ':memory:', clock, channels: builtinChannels({ show: async (n) => void shown.push(n) }), secrets: new MemorySecretStore() });
   await engine.start();
+  await engine.secrets.set('twilio.authToken', 'twilio-token-e2e');
+  await engine.secrets.set('email.password', 'smtp-pass-e2e');
   await engine.invoke('profile.update', { name: 'Ada', email: '', phone: '', timeZone: 'UTC' });
   const smtpPort = Number(new URL(smtp.url).port);
   await engine.invoke('channels.update', { kind: 'twilio', settings: { accountSid: SID, from: '+14155550100', baseUrl: twilio.url } });

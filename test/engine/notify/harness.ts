@@ -47,13 +47,12 @@ export async function harness(o: {
 }): Promise<Harness> {
   const clock = o.clock ?? new FakeClock('2026-03-02T12:00:00Z');
   const logs: string[] = [];
-  const memory = new MemorySecretStore();
-  for (const [ref, v] of Object.entries(o.secrets)) await memory.set(ref, v);
-  const secrets = o.secretStore ?? memory;
   const registry = new ChannelRegistry();
   for (const c of o.channels) registry.register(c);
-  const engine = new Engine({ databasePath: o.databasePath ?? ':memory:', clock, channels: registry, secrets, log: (l) => logs.push(l) });
+  const engine = new Engine({ databasePath: o.databasePath ?? ':memory:', clock, channels: registry, secrets: o.secretStore ?? new MemorySecretStore(), log: (l) => logs.push(l) });
   await engine.start();
+  // Through the engine's store, so each lands under this installation's own entry name.
+  if (!o.secretStore) for (const [ref, v] of Object.entries(o.secrets)) await engine.secrets.set(ref, v);
   for (const r of await engine.invoke('notificationRules.list', {})) await engine.invoke('notificationRules.delete', { id: r.id });
   for (const [kind, settings] of Object.entries(o.settings)) await engine.invoke('channels.update', { kind, settings });
   await engine.invoke('channels.update', { kind: 'delivery', settings: { timeoutSeconds: ATTEMPT_TIMEOUT_SECONDS, retries: 2, retryBaseSeconds: 10, ...o.delivery } });
@@ -68,7 +67,7 @@ export async function harness(o: {
     engine,
     clock,
     logs,
-    secrets,
+    secrets: engine.secrets,
     contactId: contact.id,
     async trigger(title = INCIDENT.title) {
       const r = await engine.invoke('incidents.trigger', { serviceId, title, severity: 'critical', details: INCIDENT.details });

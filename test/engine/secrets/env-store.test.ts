@@ -51,10 +51,10 @@ describe('secrets through the API', () => {
       secretStore: { kind: 'memory', error: null },
     });
     expect(JSON.stringify(view)).not.toContain('hunter2');
-    expect(await secrets.get('twilio.authToken')).toBe('hunter2-token');
+    expect(await secrets.get(e.secrets.entryName('twilio.authToken'))).toBe('hunter2-token');
     expect(e.store.db.prepare("SELECT COUNT(*) AS n FROM channel_settings WHERE config_json LIKE '%hunter2%'").get()).toEqual({ n: 0 });
     await e.invoke('secrets.delete', { ref: 'twilio.authToken' });
-    expect(await secrets.get('twilio.authToken')).toBeNull();
+    expect(await secrets.get(e.secrets.entryName('twilio.authToken'))).toBeNull();
     await e.stop();
   });
 

@@ -7,17 +7,19 @@ import { m001Initial } from './001-initial.ts';
 import { m002Integrations } from './002-integrations.ts';
 import { m003Monitors } from './003-monitors.ts';
 import { m004Delivery } from './004-delivery.ts';
-import { m005AppSettings } from './005-app-settings.ts';
+import { m005Installation } from './005-installation.ts';
+import { m006AppSettings } from './006-app-settings.ts';
 
 /** Migration is one numbered schema change. */
 export interface Migration {
   version: number;
   name: string;
-  up: (db: DatabaseSync) => void;
+  /** up applies it; `from` is the schema version the database had before this run (0: it is being created). */
+  up: (db: DatabaseSync, from: number) => void;
 }
 
 /** migrations lists every migration, oldest first. */
-export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005AppSettings];
+export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings];
 
 for (const [i, m] of migrations.entries()) {
   if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);

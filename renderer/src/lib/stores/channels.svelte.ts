@@ -2,7 +2,8 @@
  * ChannelsState is the settings page's notification sections: each channel's (and delivery's) settings
  * as a form built from channel-fields.ts, saved with `channels.update` (its issues name
  * `settings.<field>`), and the keychain entries each section names: whether each holds a secret
- * (from `channels.get`, never the secret) and a field to store one with `secrets.set`.
+ * (from `channels.get`, never the secret) and a field to store one with `secrets.set`; and the ack
+ * links' signing key, which `secrets.rotate` replaces.
  */
 import type { ChannelSettingsKind, ChannelSettingsUpdate, ChannelSettingsView } from '../../../../electron/shared/channel-schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
@@ -35,6 +36,8 @@ export class ChannelsState {
   removed = $state<Partial<Record<ChannelSettingsKind, boolean>>>({});
   /** loaded is true once the settings page has fetched the sections. */
   loaded = $state(false);
+  /** ackKeyRotation is the state of the ack links' "Rotate signing key" button. */
+  ackKeyRotation = new FormState<Record<string, never>>({}, []);
 
   /** load fetches every section. */
   async load(): Promise<void> {
@@ -92,6 +95,11 @@ export class ChannelsState {
     const stored = await form.submit((d) => call('secrets.set', { ref: d.ref, value: d.value }));
     form.draft.value = '';
     if (stored) await this.loadOne(kind, false).catch(() => {});
+  }
+
+  /** rotateAckKey makes a new signing key for ack links (`secrets.rotate`): every link already sent then does nothing. */
+  async rotateAckKey(): Promise<void> {
+    if (await this.ackKeyRotation.submit(() => call('secrets.rotate', { ref: 'standby.ackSigningKey' }))) await this.loadOne('ack', false).catch(() => {});
   }
 }
 
