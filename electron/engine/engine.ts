@@ -16,6 +16,7 @@ import { Inbound } from './inbound/inbound.ts';
 import { notifyHandlers } from './notify/api-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
+import { InboundAddress } from './http/inbound-address.ts';
 import type { DesktopRelay } from './notify/desktop-relay.ts';
 import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
@@ -72,6 +73,8 @@ export class Engine {
   readonly inbound: Inbound;
   /** health is what Standby knows is wrong with itself (`/healthz`, `system.health`, the UI's banner). */
   readonly health: Health;
+  /** inboundAddress is where alerts arrive over HTTP (reported by the listener) and the port setting: `system.info`, `system.setInboundPort`. */
+  readonly inboundAddress: InboundAddress;
   /** desktopRelay is set headless: the event streams of connected UIs attach to it (see DesktopRelay). */
   readonly desktopRelay: DesktopRelay | undefined;
   /** storage keeps the `storage` health problem in step with the disk (full, read-only, damaged). */
@@ -91,6 +94,7 @@ export class Engine {
     this.clock = guardTimers(opts.clock, (err) => timerLog(`a scheduled task failed: ${(this.store.explain(err) as Error).message}`));
     this.health = new Health({ clock: this.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
     this.store = new Store(opts.databasePath);
+    this.inboundAddress = new InboundAddress({ store: this.store, health: this.health, emit: (e) => this.emit(e) });
     this.storage = new StorageHealth({ store: this.store, health: this.health, clock: this.clock });
     const keep = opts.keepBackups ?? DEFAULT_KEEP_BACKUPS;
     this.backups = opts.databasePath === ':memory:' || keep <= 0 ? undefined : new Backups({ databasePath: opts.databasePath, clock: this.clock, health: this.health, log: this.log, keep });
@@ -168,9 +172,14 @@ export class Engine {
     return (await this.call(method, input)) as ApiOutputs[M];
   }
 
-  /** setServerInfo records where the HTTP server listens (`system.server`); null once it stopped. */
-  setServerInfo(info: ServerInfo | null): void {
-    this.serverInfo = info ?? { url: null, publicUrls: [], lanAccess: false, tls: null };
+  /** setServerInfo records where the HTTP server listens (`system.server`). */
+  setServerInfo(info: ServerInfo): void {
+    this.serverInfo = info;
+  }
+
+  /** clearServerInfo forgets where the server listened once it stopped, unless another listener took over meanwhile (a port moved live). */
+  clearServerInfo(info: ServerInfo): void {
+    if (this.serverInfo === info) this.serverInfo = { url: null, publicUrls: [], lanAccess: false, tls: null };
   }
 
   /** publish sends an event to every subscriber (the desktop port uses it headless). */
@@ -271,6 +280,7 @@ export class Engine {
 
       'system.health': () => this.health.status(),
       'system.server': () => this.serverInfo,
+      ...this.inboundAddress.handlers(),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
       ...backupHandlers(this.backups),
 

@@ -6,22 +6,24 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, dialog } from 'electron';
+import { app, dialog, protocol } from 'electron';
 import { SystemClock } from '../engine/clock.ts';
 import { defaultSecretStore } from '../engine/secrets/default-store.ts';
 import { APP_NAME, DATABASE_FILE } from '../engine/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
-import { DEFAULT_PORT, listenHttp, type HttpListener } from '../engine/http/listen.ts';
+import { desktopInboundPort } from '../engine/http/inbound-address.ts';
+import { InboundListener } from '../engine/http/inbound-listener.ts';
 import { acquireInstanceLock } from '../engine/instance-lock.ts';
 import { DatabaseDamagedError } from '../engine/store/open-database.ts';
 import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
+import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
 import { serveIpc } from './ipc.ts';
+import { refusalMessage, refusedSwitches } from './launch-guard.ts';
 import { OsNotifications } from './notifications.ts';
 import { watchPower } from './power.ts';
-import { incidentRoute, rendererLocation } from './renderer-policy.ts';
+import { SETTINGS_ROUTE, incidentRoute, rendererLocation } from './renderer-policy.ts';
 import { StandbyTray } from './tray.ts';
 import { MainWindow, secureContents, secureSession } from './window.ts';
 
@@ -34,18 +36,17 @@ app.setName(APP_NAME);
 app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '));
 app.setPath('userData', process.env.STANDBY_DATA_DIR ? resolve(process.env.STANDBY_DATA_DIR) : join(app.getPath('appData'), APP_NAME));
 
-const loc = rendererLocation({
-  packaged: app.isPackaged,
-  devServerUrl: process.env.ELECTRON_RENDERER_URL,
-  indexFileUrl: pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href,
-});
+// app:// must be privileged before the app is ready; secureSession (window.ts) serves it once it is.
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+
+const loc = rendererLocation({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
 /** Running is everything a started Standby holds, to be let go of in order at quit. */
 interface Running {
   engine: Engine;
   tray: StandbyTray;
   notifications: OsNotifications;
-  http?: HttpListener | undefined;
+  http?: InboundListener | undefined;
   stop: Array<() => void>;
   release: () => void;
 }
@@ -77,13 +78,14 @@ async function start(): Promise<void> {
     engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), secrets: defaultSecretStore(), log });
     const tray = new StandbyTray(
       engine,
-      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), quit: () => app.quit() },
+      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
       log,
     );
     const stop = [
       serveIpc(engine, window, loc, log),
       watchPower(engine, log),
       engine.on((e) => {
+        if (e.type === 'inbound.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
         if (e.data.incident.status !== 'triggered') notifications.dismiss(e.data.incident.id);
@@ -111,19 +113,22 @@ async function start(): Promise<void> {
 
 /**
  * listenForAlerts serves the HTTP routes (Events API v2, Alertmanager, heartbeat pings, the API with a
- * per-start token) on 127.0.0.1, so monitoring tools can page the desktop app. A busy port is logged
- * and Standby runs on without them (a headless Standby may hold it).
+ * per-start token) on 127.0.0.1, so monitoring tools can page the desktop app. The port is STANDBY_PORT,
+ * else the one picked in Settings, else 8730; when it is taken, InboundListener listens on a free port
+ * and the tray, the UI's banner and Settings say which (inbound-listener.ts).
  */
-async function listenForAlerts(engine: Engine): Promise<HttpListener | undefined> {
-  const port = Number(process.env.STANDBY_PORT ?? DEFAULT_PORT);
-  try {
-    const http = await listenHttp(engine, '127.0.0.1', port, { token: randomBytes(24).toString('base64url') });
-    log(`accepting alerts on ${http.url}`);
-    return http;
-  } catch (err) {
-    log(`not accepting alerts over HTTP: cannot listen on 127.0.0.1:${port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    return undefined;
-  }
+async function listenForAlerts(engine: Engine): Promise<InboundListener> {
+  const choice = desktopInboundPort(process.env.STANDBY_PORT, engine.inboundAddress.storedPort());
+  if (choice.warning) log(choice.warning);
+  const http = new InboundListener(engine, {
+    host: '127.0.0.1',
+    http: { token: randomBytes(24).toString('base64url') },
+    wantedFrom: choice.from,
+    live: choice.from !== 'STANDBY_PORT',
+    log,
+  });
+  await http.start(choice.port);
+  return http;
 }
 
 /** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */
@@ -143,7 +148,12 @@ async function shutdown(): Promise<boolean> {
   return r.engine.secrets.busy;
 }
 
-if (!app.requestSingleInstanceLock()) {
+// A packaged Standby never runs with a debugger port open to other programs (launch-guard.ts).
+const refused = refusedSwitches(app.isPackaged, (name) => app.commandLine.hasSwitch(name));
+if (refused.length > 0) {
+  console.error(refusalMessage(refused));
+  app.exit(2);
+} else if (!app.requestSingleInstanceLock()) {
   // Another Standby runs for this user: it gets `second-instance` and shows its window.
   app.quit();
 } else {

@@ -3,9 +3,11 @@
  * `electron` import), so the rules are unit-tested in Node: which URLs count as our renderer, the
  * Content-Security-Policy, and which links may leave for the system browser.
  */
+import { UI_CSP_DIRECTIVES, formatCsp, withDirectives } from '../shared/csp.ts';
+import { APP_INDEX_URL } from './app-protocol.ts';
 
-/** RendererLocation is our page: the built index.html on disk, or the electron-vite dev server in development. */
-export type RendererLocation = { kind: 'file'; indexUrl: string } | { kind: 'dev'; url: string };
+/** RendererLocation is our page: the built renderer on the `app://` scheme, or the electron-vite dev server in development. */
+export type RendererLocation = { kind: 'app'; indexUrl: string } | { kind: 'dev'; url: string };
 
 /** RendererLocationInput is what rendererLocation decides from. */
 export interface RendererLocationInput {
@@ -13,17 +15,15 @@ export interface RendererLocationInput {
   packaged: boolean;
   /** devServerUrl is process.env.ELECTRON_RENDERER_URL, set by `electron-vite dev`. */
   devServerUrl: string | undefined;
-  /** indexFileUrl is the file:// URL of out/renderer/index.html. */
-  indexFileUrl: string;
 }
 
-/** rendererLocation picks the dev server (unpackaged, with an http(s) URL on this machine) or the built file. */
+/** rendererLocation picks the dev server (unpackaged, with an http(s) URL on this machine) or the built renderer at app://standby/index.html. */
 export function rendererLocation(i: RendererLocationInput): RendererLocation {
   if (!i.packaged && i.devServerUrl) {
     const url = parseUrl(i.devServerUrl);
     if (url && (url.protocol === 'http:' || url.protocol === 'https:') && isLocalHost(url.hostname)) return { kind: 'dev', url: url.href };
   }
-  return { kind: 'file', indexUrl: i.indexFileUrl };
+  return { kind: 'app', indexUrl: APP_INDEX_URL };
 }
 
 /** isTrustedRendererUrl tells whether a frame's URL is our page (any #route): the exact index.html, or the dev server's origin. */
@@ -32,7 +32,7 @@ export function isTrustedRendererUrl(frameUrl: string, loc: RendererLocation): b
   if (!url) return false;
   if (loc.kind === 'dev') return url.origin === new URL(loc.url).origin;
   const index = new URL(loc.indexUrl);
-  return url.protocol === 'file:' && url.host === index.host && url.pathname === index.pathname && url.search === '';
+  return url.protocol === index.protocol && url.host === index.host && url.pathname === index.pathname && url.search === '' && !url.username && !url.password;
 }
 
 /** rendererUrlFor is the URL that opens our page on a route such as `/incidents/12` (the hash router's part after `#`). */
@@ -42,21 +42,24 @@ export function rendererUrlFor(loc: RendererLocation, route = '/'): string {
   return url.href;
 }
 
+/** SETTINGS_ROUTE is the renderer's Settings page (where the inbound port is picked). */
+export const SETTINGS_ROUTE = '/settings';
+
 /** incidentRoute is the renderer's route of one incident. */
 export function incidentRoute(incidentId: number): string {
   return `/incidents/${Math.trunc(incidentId)}`;
 }
 
 /**
- * contentSecurityPolicy is the window's CSP: the renderer's own scripts and styles and nothing
- * else; it reaches the engine over IPC, so it connects nowhere (the dev server adds its HMR socket).
+ * contentSecurityPolicy is the window's CSP: the UI's policy (electron/shared/csp.ts, also the HTTP
+ * header and index.html's `<meta>`) with one directive narrowed. The window reaches the engine over
+ * IPC, so it connects nowhere (`connect-src 'none'`); the dev server adds its HMR socket.
  */
 export function contentSecurityPolicy(loc: RendererLocation): string {
-  const common = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-src 'none'; frame-ancestors 'none'; form-action 'none'";
-  if (loc.kind === 'file') return `${common}; connect-src 'none'`;
+  if (loc.kind === 'app') return formatCsp(withDirectives(UI_CSP_DIRECTIVES, { 'connect-src': ["'none'"] }));
   const origin = new URL(loc.url);
   const socket = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}`;
-  return `${common}; connect-src 'self' ${socket}`;
+  return formatCsp(withDirectives(UI_CSP_DIRECTIVES, { 'connect-src': ["'self'", socket] }));
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TrayActions {
   resolve(incidentId: number): void;
   openIncident(incidentId: number): void;
   openDashboard(): void;
+  /** openSettings shows the Settings page, where the inbound port is picked. */
+  openSettings(): void;
   quit(): void;
 }
 
@@ -60,12 +62,13 @@ export class StandbyTray {
   /** refresh reads the open incidents from the engine and rebuilds the icon, tooltip and menu now. */
   async refresh(): Promise<void> {
     try {
-      const [open, triggered, acknowledged] = await Promise.all([
+      const [open, triggered, acknowledged, info] = await Promise.all([
         this.engine.invoke('incidents.list', { status: ['triggered', 'acknowledged'], limit: TRAY_INCIDENT_LIMIT }),
         this.engine.invoke('incidents.list', { status: ['triggered'], limit: 1 }),
         this.engine.invoke('incidents.list', { status: ['acknowledged'], limit: 1 }),
+        this.engine.invoke('system.info', {}),
       ]);
-      this.render(trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }));
+      this.render(trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }, info.inbound));
     } catch (err) {
       this.log(`could not refresh the tray: ${(err as Error).message}`);
     }
@@ -96,8 +99,10 @@ export class StandbyTray {
     }));
     if (items.length === 0) items.push({ label: 'No open incidents', enabled: false });
     if (state.more > 0) items.push({ label: `${state.more} more in the dashboard…`, click: () => a.openDashboard() });
+    items.push({ type: 'separator' });
+    // Where alerts arrive: for information, or, when it is not where tools send them, a way to Settings.
+    if (state.inbound) items.push(state.inbound.problem ? { label: state.inbound.menuLabel, click: () => a.openSettings() } : { label: state.inbound.menuLabel, enabled: false });
     items.push(
-      { type: 'separator' },
       { label: 'Open dashboard', click: () => a.openDashboard() },
       { type: 'separator' },
       { label: 'Quit Standby', click: () => a.quit() },

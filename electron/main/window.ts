@@ -5,11 +5,15 @@
  */
 import { join } from 'node:path';
 import { BrowserWindow, app, session, shell, type WebContents } from 'electron';
+import { APP_SCHEME, appResponse } from './app-protocol.ts';
 import { APP_ICON } from './assets.ts';
 import { allowsPermission, contentSecurityPolicy, externalLink, isTrustedRendererUrl, rendererUrlFor, type RendererLocation } from './renderer-policy.ts';
 
 /** PRELOAD_FILE is the built preload script (CommonJS, as a sandboxed preload must be). */
 export const PRELOAD_FILE = join(import.meta.dirname, '../preload/index.cjs');
+
+/** RENDERER_DIR is the built renderer (out/renderer, inside app.asar when packaged), served as app://standby/. */
+export const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 
 /** MainWindow owns the one dashboard window: created on demand, hidden on close, destroyed on quit. */
 export class MainWindow {
@@ -90,14 +94,16 @@ export class MainWindow {
 }
 
 /**
- * secureSession sets the session-wide rules once, before any window: every permission is refused
- * (but clipboard writes from our page), and every response the page gets carries our Content-Security-Policy.
+ * secureSession sets the session-wide rules once, before any window: the `app://` scheme serves the
+ * built renderer (app-protocol.ts), every permission is refused (but clipboard writes from our page),
+ * and every response the page gets carries our Content-Security-Policy.
  */
 export function secureSession(loc: RendererLocation): void {
   const s = session.defaultSession;
+  const csp = contentSecurityPolicy(loc);
+  s.protocol.handle(APP_SCHEME, (request) => appResponse(request, { root: RENDERER_DIR, csp }));
   s.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowsPermission(permission, details.requestingUrl, loc)));
   s.setPermissionCheckHandler((_contents, permission, _origin, details) => allowsPermission(permission, details.requestingUrl, loc));
-  const csp = contentSecurityPolicy(loc);
   s.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
     for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Actor, ContactMethodInput, EscalationPolicyInput, Id, IncidentStatus, NotificationRuleInput, ProfileInput, ServiceInput, TriggerInput, Urgency, type ContactMethod, type EscalationPolicy, type Incident, type IncidentWithTimeline, type NotificationRule, type Profile, type Service } from './schemas.ts';
 import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration } from './integration-schemas.ts';
 import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './channel-schemas.ts';
+import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './system-schemas.ts';
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 const none = z.strictObject({});
@@ -121,6 +122,8 @@ export const apiSchemas = {
 
   'system.health': none,
   'system.server': none,
+  'system.info': none,
+  'system.setInboundPort': SetInboundPortInput,
   'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
 
   'backups.list': none,
@@ -185,9 +188,10 @@ export interface ImportSummary {
 
 /**
  * HealthCode names one thing that can be wrong with Standby itself: its storage (disk full, damaged
- * database), its keychain, its backups, or a setup that pages no one when nobody is at this computer.
+ * database), its keychain, its backups, a setup that pages no one when nobody is at this computer, or
+ * alerts over HTTP that do not arrive where tools send them (`inbound`: the port was taken).
  */
-export type HealthCode = 'storage' | 'keychain' | 'backup' | 'no_remote_contact';
+export type HealthCode = 'storage' | 'keychain' | 'backup' | 'no_remote_contact' | 'inbound';
 
 /** HealthProblem is one current problem: an `error` stops Standby keeping its promise (and fails /healthz), a `warning` does not. */
 export interface HealthProblem {
@@ -312,6 +316,8 @@ export interface ApiOutputs {
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
   'system.server': ServerInfo;
+  'system.info': SystemInfo;
+  'system.setInboundPort': SystemInfo;
   'notifications.confirm': { confirmed: boolean };
   'backups.list': BackupList;
   'backups.create': BackupInfo;
@@ -346,6 +352,8 @@ export interface ApiEvents {
   'monitoring.changed': MonitoringStatus;
   /** Standby's own health changed: a problem appeared or was solved (the UI shows a banner while any is current). */
   'health.changed': SystemHealth;
+  /** Where Standby takes alerts over HTTP changed: it started listening, fell back to another port, or moved. */
+  'inbound.changed': InboundStatus;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

@@ -2,7 +2,7 @@
  * Data directories as Standby left them before installation ids (schema 4): keychain entries under
  * plain names shared by every data directory of the OS user. oldDataDir builds one with today's code
  * (an integration, a heartbeat, Twilio settings, ack links on, a webhook contact with a signing
- * secret) and then takes migration 5 back out, so the next open runs it as an update would.
+ * secret) and then takes migrations 5 and later back out, so the next open runs them as an update would.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
@@ -48,7 +48,7 @@ export async function oldDataDir(): Promise<OldDataDir> {
   if (integration.id !== 1 || monitor.id !== 1 || !integration.key || !monitor.pingPath) throw new Error('oldDataDir: expected integration 1 and monitor 1 with their keys');
   const db = new DatabaseSync(databasePath);
   db.exec(`
-    DROP TABLE installation; DROP TABLE ack_link_state;
+    DROP TABLE installation; DROP TABLE ack_link_state; DROP TABLE app_settings;
     DELETE FROM schema_version WHERE version >= 5;
   `);
   db.close();

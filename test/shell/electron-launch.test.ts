@@ -43,6 +43,14 @@ describe.skipIf(skipReason !== '')(`the Electron app${skipReason ? ` (skipped: $
     expect(globals).toEqual({ bridge: ['invoke', 'onEvent'], require: 'undefined', process: 'undefined' });
   });
 
+  it('is served from app://standby as a secure context, not from file://', async () => {
+    const page = await app.firstWindow();
+    expect(page.url()).toMatch(/^app:\/\/standby\/index\.html#/);
+    expect(await page.evaluate(() => ({ origin: location.origin, secure: window.isSecureContext }))).toEqual({ origin: 'app://standby', secure: true });
+    // The handler refuses a way out of the renderer folder.
+    expect(await page.evaluate(() => fetch('app://standby/%2e%2e/main/index.js').then((r) => r.status, () => 'blocked'))).toBe('blocked'); // connect-src 'none'
+  });
+
   it('answers API calls over IPC, errors as data', async () => {
     const page = await app.firstWindow();
     const bridge = (method: string, input: unknown) =>

@@ -6,9 +6,11 @@ import { builtinChannels } from '../../electron/engine/notify/registry.ts';
 import { INTERNAL_ERROR_MESSAGE, checkInvoke, handleInvoke, type InvokeSender } from '../../electron/main/ipc-guard.ts';
 import { rendererLocation, type RendererLocation } from '../../electron/main/renderer-policy.ts';
 
-const INDEX = pathToFileURL('/opt/Standby/resources/app.asar/out/renderer/index.html').href;
-const prod: RendererLocation = rendererLocation({ packaged: true, devServerUrl: undefined, indexFileUrl: INDEX });
-const dev: RendererLocation = rendererLocation({ packaged: false, devServerUrl: 'http://localhost:5173/', indexFileUrl: INDEX });
+const INDEX = 'app://standby/index.html';
+/** FILE_INDEX is where the page used to load from (file://): no longer ours. */
+const FILE_INDEX = pathToFileURL('/opt/Standby/resources/app.asar/out/renderer/index.html').href;
+const prod: RendererLocation = rendererLocation({ packaged: true, devServerUrl: undefined });
+const dev: RendererLocation = rendererLocation({ packaged: false, devServerUrl: 'http://localhost:5173/' });
 
 const ours = (frameUrl: string | undefined = `${INDEX}#/incidents/3`): InvokeSender => ({ frameUrl, isMainFrame: true, isMainWindow: true });
 
@@ -24,9 +26,14 @@ describe('checkInvoke: who may call', () => {
 
   it.each([
     ['a web origin', 'https://evil.example/'],
-    ['another file', pathToFileURL('/tmp/evil.html').href],
-    ['our file with a query', `${INDEX}?x=1`],
-    ['a file on another host', INDEX.replace('file:///', 'file://evil/')],
+    ['a file', pathToFileURL('/tmp/evil.html').href],
+    ['the built index.html as a file:// URL', FILE_INDEX],
+    ['our page with a query', `${INDEX}?x=1`],
+    ['another page of our origin', 'app://standby/assets/evil.html'],
+    ['our path on another app:// host', 'app://evil/index.html'],
+    ['our host with a port', 'app://standby:8080/index.html'],
+    ['our page with credentials', 'app://user:pw@standby/index.html'],
+    ['another scheme with our host and path', 'apps://standby/index.html'],
     ['a data URL', 'data:text/html,<script>1</script>'],
     ['the dev server when packaged', 'http://localhost:5173/'],
     ['not a URL', 'nonsense'],
@@ -47,8 +54,9 @@ describe('checkInvoke: who may call', () => {
   });
 
   it('ignores ELECTRON_RENDERER_URL when packaged, and a dev server that is not on this machine', () => {
-    expect(rendererLocation({ packaged: true, devServerUrl: 'http://localhost:5173', indexFileUrl: INDEX })).toEqual({ kind: 'file', indexUrl: INDEX });
-    expect(rendererLocation({ packaged: false, devServerUrl: 'http://evil.example:5173', indexFileUrl: INDEX })).toEqual({ kind: 'file', indexUrl: INDEX });
+    expect(rendererLocation({ packaged: true, devServerUrl: 'http://localhost:5173' })).toEqual({ kind: 'app', indexUrl: INDEX });
+    expect(rendererLocation({ packaged: false, devServerUrl: 'http://evil.example:5173' })).toEqual({ kind: 'app', indexUrl: INDEX });
+    expect(rendererLocation({ packaged: false, devServerUrl: undefined })).toEqual({ kind: 'app', indexUrl: INDEX });
   });
 });
 

@@ -1,9 +1,9 @@
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allowsPermission, contentSecurityPolicy, externalLink, incidentRoute, isTrustedRendererUrl, rendererUrlFor, type RendererLocation } from '../../electron/main/renderer-policy.ts';
+import { parseCsp } from '../../electron/shared/csp.ts';
 
-const INDEX = pathToFileURL('/opt/Standby/resources/app.asar/out/renderer/index.html').href;
-const prod: RendererLocation = { kind: 'file', indexUrl: INDEX };
+const INDEX = 'app://standby/index.html';
+const prod: RendererLocation = { kind: 'app', indexUrl: INDEX };
 const dev: RendererLocation = { kind: 'dev', url: 'http://localhost:5173/' };
 
 describe('renderer policy', () => {
@@ -15,12 +15,13 @@ describe('renderer policy', () => {
   });
 
   it('lets the page connect nowhere in production, and only to the dev server in development', () => {
-    const csp = contentSecurityPolicy(prod);
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("connect-src 'none'");
-    expect(csp).toContain("object-src 'none'");
-    expect(csp).not.toContain('unsafe-eval');
-    expect(contentSecurityPolicy(dev)).toContain("connect-src 'self' ws://localhost:5173");
+    const csp = parseCsp(contentSecurityPolicy(prod));
+    expect(csp['script-src']).toEqual(["'self'"]);
+    expect(csp['connect-src']).toEqual(["'none'"]);
+    expect(csp['object-src']).toEqual(["'none'"]);
+    expect(contentSecurityPolicy(prod)).not.toContain('unsafe-eval');
+    expect(parseCsp(contentSecurityPolicy(dev))['connect-src']).toEqual(["'self'", 'ws://localhost:5173']);
+    expect(parseCsp(contentSecurityPolicy({ kind: 'dev', url: 'https://127.0.0.1:5173/' }))['connect-src']).toEqual(["'self'", 'wss://127.0.0.1:5173']);
   });
 
   it('sends only plain http(s) links to the system browser', () => {

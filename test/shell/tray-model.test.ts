@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TRAY_INCIDENT_LIMIT, TRAY_LABEL_MAX, incidentLabel, trayState, trayTooltip } from '../../electron/main/tray-model.ts';
+import { TRAY_INCIDENT_LIMIT, TRAY_LABEL_MAX, inboundLine, incidentLabel, trayState, trayTooltip } from '../../electron/main/tray-model.ts';
 import type { Incident } from '../../electron/shared/schemas.ts';
+import type { InboundStatus } from '../../electron/shared/system-schemas.ts';
+
+const listening: InboundStatus = { url: 'http://127.0.0.1:8730', port: 8730, wantedPort: 8730, wantedFrom: 'default', unavailable: null, settingPort: 8730, live: true };
+const fellBack: InboundStatus = { ...listening, url: 'http://127.0.0.1:41234', port: 41234, unavailable: 'taken by another program' };
+const off: InboundStatus = { ...listening, url: null, port: null, unavailable: 'taken by another program' };
 
 function incident(n: number, status: Incident['status'] = 'triggered', title = `Site ${n} is down`): Incident {
   return {
@@ -54,5 +59,27 @@ describe('tray model', () => {
     expect(long.startsWith('#7 A x')).toBe(true);
     expect(long.endsWith('…')).toBe(true);
     expect(incidentLabel({ number: 3, title: 'DB & cache', status: 'triggered' })).toBe('#3 DB && cache');
+  });
+
+  it('shows where alerts arrive, and only a problem in the tooltip', () => {
+    const calm = trayState([], { triggered: 0, acknowledged: 0 }, listening);
+    expect(calm.inbound).toEqual({ label: 'Alerts: http://127.0.0.1:8730', menuLabel: 'Alerts: http://127.0.0.1:8730', problem: false });
+    expect(calm.tooltip).toBe('Standby: no open incidents');
+    expect(trayState([], { triggered: 0, acknowledged: 0 }).inbound).toBeUndefined();
+    expect(inboundLine({ ...listening, url: null, port: null })).toBeUndefined(); // not listening yet
+  });
+
+  it('says when its port was taken, with the port used instead or that alerts are off', () => {
+    const moved = trayState([incident(1)], { triggered: 1, acknowledged: 0 }, fellBack);
+    expect(moved.inbound).toEqual({
+      label: 'Alerts on port 41234: port 8730 is taken by another program',
+      menuLabel: '⚠ Alerts on port 41234: port 8730 is taken by another program…',
+      problem: true,
+    });
+    expect(moved.tooltip).toBe('Standby: 1 triggered\nAlerts on port 41234: port 8730 is taken by another program');
+    expect(trayState([], { triggered: 0, acknowledged: 0 }, off)).toMatchObject({
+      tooltip: 'Standby: no open incidents\nAlerts over HTTP are off: port 8730 is taken by another program',
+      inbound: { problem: true, menuLabel: '⚠ Alerts over HTTP are off: port 8730 is taken by another program…' },
+    });
   });
 });

@@ -122,6 +122,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         tls: tls ? { fingerprint256: tls.fingerprint256, publicKeyPin: tls.publicKeyPin, selfSigned: tls.selfSigned, certificateFile: tls.certFile, validUntil: tls.validUntil, names: tls.names } : null,
       },
     });
+    engine.inboundAddress.report({ url: http.url, port: http.port, wantedPort: o.port, wantedFrom: '--port', unavailable: null, live: false });
     const running = engine;
     return {
       engine: running,

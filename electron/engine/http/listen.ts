@@ -121,12 +121,13 @@ export async function listenHttp(engine: Engine, host: string, port: number, opt
   });
   const actual = (listening.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${displayHost(host)}:${actual}`;
-  engine.setServerInfo({ url, publicUrls: opts.publicUrls ?? [], lanAccess: opts.info?.lanAccess ?? false, tls: opts.info?.tls ?? null });
+  const info = { url, publicUrls: opts.publicUrls ?? [], lanAccess: opts.info?.lanAccess ?? false, tls: opts.info?.tls ?? null };
+  engine.setServerInfo(info);
   return {
     url,
     port: actual,
     close: async () => {
-      engine.setServerInfo(null);
+      engine.clearServerInfo(info);
       front?.dropWaiting();
       server.closeAllConnections();
       // Stops the HTTPS server's connection checks; it answers "not running" (it never listened), which is expected.

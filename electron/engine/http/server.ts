@@ -12,6 +12,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { ApiEvent } from '../../shared/api.ts';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
 import { mountInboundRoutes } from '../inbound/routes.ts';
@@ -22,9 +23,6 @@ import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
 export const API_BODY_LIMIT = 6 * 1024 * 1024;
-
-/** CONTENT_SECURITY_POLICY is the UI's CSP: nothing but its own scripts, styles and API. */
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** HttpOptions configures the HTTP app. */
 export interface HttpOptions {

@@ -1,13 +1,9 @@
 /**
  * Ready-to-copy commands for sending alerts to Standby (docs/api.md, "Inbound alerts"): curl for
  * the Events API v2 (`POST /v2/enqueue`, `POST /v2/change/enqueue`), the Alertmanager receiver,
- * and heartbeat pings (docs/monitors.md). Keys are put in as given: the page shows them only where
- * the person asked to see the key.
+ * and heartbeat pings (docs/monitors.md), for the base URL the inbound store gives (stores/inbound.svelte.ts).
+ * Keys are put in as given: the page shows them only where the person asked to see the key.
  */
-import { hasBridge } from './api-client.ts';
-
-/** DESKTOP_HTTP_URL is where the desktop app takes alerts (electron/main: 127.0.0.1, port 8730 unless STANDBY_PORT says otherwise). */
-const DESKTOP_HTTP_URL = 'http://127.0.0.1:8730';
 
 /** Snippet is one titled command. */
 export interface Snippet {
@@ -15,12 +11,6 @@ export interface Snippet {
   title: string;
   text: string;
   language: 'sh' | 'yaml';
-}
-
-/** inboundBaseUrl is the URL tools send alerts to: this page's server, or the desktop app's HTTP port. */
-export function inboundBaseUrl(): string {
-  if (hasBridge() || typeof window === 'undefined' || !/^https?:$/.test(window.location.protocol)) return DESKTOP_HTTP_URL;
-  return window.location.origin;
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -142,6 +142,8 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitoring.updateSettings': [[{ rawRetentionDays: 1 }, 'rawRetentionDays', /2 to 365 days/], [{ referenceTargets: [{ host: '1.1.1.1', port: 0 }] }, 'referenceTargets.0.port', /1 to 65535/]],
   'system.health': [[{ verbose: true }, '(input)', /Unrecognized key/]],
   'system.server': [[{ tls: true }, '(input)', /Unrecognized key/]],
+  'system.info': [[{ port: 1 }, '(input)', /Unrecognized key/]],
+  'system.setInboundPort': [[{ port: 80 }, 'port', /1024 to 65535 \(lower ports need administrator rights\)/], [{ port: 8730.5 }, 'port', /whole number/], [{ port: '8730' }, 'port', /whole number/], [{}, 'port', /whole number/]],
   'notifications.confirm': [[{ deliveryId: 'x' }, 'deliveryId', /must be the deliveryId of a notification.desktop event/], [{}, 'deliveryId', /must be the deliveryId/]],
   'backups.list': [[{ all: true }, '(input)', /Unrecognized key/]],
   'backups.create': [[{ file: '/tmp/x.db' }, '(input)', /Unrecognized key/]],

@@ -11,6 +11,7 @@ import { channels } from './channels.svelte.ts';
 import { config } from './config.svelte.ts';
 import { deliveryBudget } from './delivery-budget.svelte.ts';
 import { health } from './health.svelte.ts';
+import { inbound } from './inbound.svelte.ts';
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { incidents } from './incidents.svelte.ts';
 import { integrations } from './integrations.svelte.ts';
@@ -77,6 +78,7 @@ export class AppState {
     void monitorDetail.reload();
     void deliveryBudget.load();
     void health.load();
+    void inbound.load();
     void integrations.open(integrations.serviceId);
   }
 
@@ -112,6 +114,9 @@ export class AppState {
         return;
       case 'health.changed':
         health.set(e.data);
+        return;
+      case 'inbound.changed':
+        inbound.set(e.data);
         return;
       case 'delivery.budget':
         deliveryBudget.handle(e.data);
