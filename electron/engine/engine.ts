@@ -3,17 +3,21 @@
  * handlers. Both transports (Electron IPC and the headless HTTP server) call `call(method, input)`;
  * it validates the input against the contract's schema, runs the handler, and emits events.
  */
-import { apiSchemas, isApiMethod, type ApiArgs, type ApiEvent, type ApiMethod, type ApiOutputs, type ServerInfo } from '../shared/api.ts';
+import { apiSchemas, isApiMethod, type ImportSummary, type ApiArgs, type ApiEvent, type ApiMethod, type ApiOutputs, type ServerInfo } from '../shared/api.ts';
 import { ApiError, invalidInput } from '../shared/errors.ts';
 import { computeAnalytics } from './analytics/mta-mtr.ts';
 import type { Clock } from './clock.ts';
-import { exportConfig, importConfig } from './config/config-file.ts';
+import { exportConfig, type ConfigFormat } from './config/config-file.ts';
+import { importWithCredentials } from './config/import-credentials.ts';
 import { seedDefaults, addPhoneDefaults } from './defaults.ts';
 import { IncidentEngine } from './incidents/incident-engine.ts';
 import { monitorHandlers } from './monitors/monitor-api.ts';
 import { MonitorRunner, type MonitorRunnerOptions } from './monitors/runner.ts';
 import { Inbound } from './inbound/inbound.ts';
 import { notifyHandlers } from './notify/api-handlers.ts';
+import { contactHandlers } from './notify/contact-handlers.ts';
+import { allSecretUses } from './notify/secret-uses.ts';
+import { isStandbyRef } from './secrets/bindings.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
 import { InboundAddress } from './http/inbound-address.ts';
@@ -132,10 +136,36 @@ export class Engine {
   async start(): Promise<void> {
     // A data directory made before installation ids moves its keychain entries now; every secret call waits for it.
     void this.secrets.ready();
+    this.bindSecrets();
     checkReachability(this.config, this.health);
     this.lifecycle.start();
     this.monitors.start();
     this.backups?.start();
+  }
+
+  /**
+   * bindSecrets binds the secrets stored before bindings existed, once, to where the configuration
+   * sends them now. Secrets from environment variables are never entered through Standby: each is bound
+   * at the first start that uses it, and STANDBY_REBIND_SECRETS=1 binds them all anew for one start
+   * (after the person changed a destination on purpose).
+   */
+  private bindSecrets(): void {
+    const bindings = this.lifecycle.delivery.bindings;
+    const uses = allSecretUses(this.config.listContactMethods(), (k) => this.lifecycle.delivery.settings.get(k));
+    const now = this.clock.now();
+    if (!bindings.seeded()) return void bindings.seed(uses, now);
+    if (!this.secrets.perProcess) return;
+    if (process.env.STANDBY_REBIND_SECRETS === '1') {
+      for (const ref of new Set(uses.map((u) => u.ref))) if (!isStandbyRef(ref)) bindings.bind(ref, uses.filter((u) => u.ref === ref).map((u) => u.destination), now);
+      this.log('STANDBY_REBIND_SECRETS=1: every secret from the environment is bound to where the configuration sends it now');
+      return;
+    }
+    bindings.add(uses.filter((u) => bindings.destinations(u.ref).length === 0), now);
+  }
+
+  /** importConfig makes the configuration equal to a file (URL credentials moved to the keychain), all or nothing; the caller announces it. */
+  importConfig(text: string, format?: ConfigFormat): Promise<ImportSummary> {
+    return importWithCredentials({ store: this.store, secrets: this.secrets, bindings: this.lifecycle.delivery.bindings, now: () => this.clock.now() }, text, format);
   }
 
   /** stop ends the schedule and closes the database. */
@@ -227,9 +257,7 @@ export class Engine {
       }),
 
       'contactMethods.list': () => c.listContactMethods(),
-      'contactMethods.create': (a) => this.write('contactMethods', () => c.createContactMethod(a)),
-      'contactMethods.update': (a) => this.write('contactMethods', () => c.updateContactMethod(a.id, a.value)),
-      'contactMethods.delete': (a) => this.write('contactMethods', () => (c.deleteContactMethod(a.id), deleted)),
+      ...contactHandlers({ config: c, bindings: l.delivery.bindings, secrets: this.secrets, settingsOf: (k) => l.delivery.settings.get(k), clock: this.clock, write: (fn) => this.write('contactMethods', fn), log: this.log }),
 
       'notificationRules.list': () => c.listNotificationRules(),
       'notificationRules.create': (a) => this.write('notificationRules', () => c.createNotificationRule(a)),
@@ -271,8 +299,8 @@ export class Engine {
       },
 
       'config.export': (a) => ({ format: a.format, text: exportConfig(this.store, a.format) }),
-      'config.import': (a) => {
-        const summary = importConfig(this.store, a.text, a.format);
+      'config.import': async (a) => {
+        const summary = await this.importConfig(a.text, a.format);
         this.monitors.reload();
         this.changed('all');
         return summary;
@@ -286,7 +314,7 @@ export class Engine {
 
       ...this.inbound.handlers(),
       ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),
-      ...notifyHandlers({ store: this.store, config: c, delivery: l.delivery, secrets: this.secrets, log: this.log }),
+      ...notifyHandlers({ store: this.store, config: c, delivery: l.delivery, secrets: this.secrets, clock: this.clock, log: this.log }),
     };
   }
 }

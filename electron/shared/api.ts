@@ -12,12 +12,28 @@ import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './syst
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 const none = z.strictObject({});
-/** UserSecretRef is a keychain entry a person may set or delete; "standby." entries are Standby's own (signing keys, integration keys). */
-const UserSecretRef = SecretRef.refine((r) => !r.startsWith('standby.'), 'must not start with "standby." (those entries are Standby\'s own)');
+
+/**
+ * SecretUseView is one place the configuration names a secret: the keychain entry, who uses it, the
+ * destination it would be sent to, and whether it was entered for that destination (when not, it is
+ * not sent there until entered again: `contactMethods.setSecret`, `channels.setSecret`, `secrets.set`).
+ */
+export interface SecretUseView {
+  ref: string;
+  what: string;
+  destination: string;
+  bound: boolean;
+}
+/** UserSecretRef is a keychain entry a person may set or delete: SecretRef refuses "standby." entries, Standby's own (signing keys, integration keys). */
+const UserSecretRef = SecretRef;
 /** RotatableKey names the key `secrets.rotate` makes anew: the ack links' signing key (Standby's other keys have their own rotate methods). */
 const RotatableKey = z.literal('standby.ackSigningKey', {
   error: 'must be "standby.ackSigningKey", the one key secrets.rotate makes anew (an integration key: integrations.rotate; a ping URL: monitors.rotatePingKey; your own secrets: secrets.set with the new value)',
 });
+/** SecretValue is a secret as entered: never stored in the database, logged or echoed. */
+const SecretValue = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(10_000, 'must be at most 10000 characters');
+/** ChannelWithSecret names a settings section that names one secret (`channels.setSecret` stores it for that channel's destination). */
+const ChannelWithSecret = z.enum(['email', 'twilio', 'pushover', 'telegram', 'ntfy'], { error: 'must be one of email, twilio, pushover, telegram, ntfy (the channels with a secret of their own)' });
 const byId = z.strictObject({ id: Id });
 /** PauseMinutes is how long to pause monitoring (absent: until resumed). */
 const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole minutes').min(1, 'must be 1 to 43200 minutes (30 days)').max(43_200, 'must be 1 to 43200 minutes (30 days)');
@@ -93,8 +109,11 @@ export const apiSchemas = {
   'contactMethods.test': byId,
   'channels.get': z.strictObject({ kind: ChannelSettingsKind }),
   'channels.update': ChannelSettingsUpdate,
-  'secrets.set': z.strictObject({ ref: UserSecretRef, value: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(10_000, 'must be at most 10000 characters') }),
+  'secrets.set': z.strictObject({ ref: UserSecretRef, value: SecretValue }),
   'secrets.delete': z.strictObject({ ref: UserSecretRef }),
+  'secrets.list': none,
+  'contactMethods.setSecret': z.strictObject({ id: Id, value: SecretValue }),
+  'channels.setSecret': z.strictObject({ kind: ChannelWithSecret, value: SecretValue }),
   'secrets.rotate': z.strictObject({ ref: RotatableKey }),
   'delivery.budget': none,
 
@@ -293,8 +312,11 @@ export interface ApiOutputs {
   'contactMethods.test': DeliveryOutcome;
   'channels.get': ChannelSettingsView;
   'channels.update': ChannelSettingsView;
-  'secrets.set': { ref: string; stored: true };
+  'secrets.set': { ref: string; stored: true; boundTo: SecretUseView[] };
   'secrets.delete': { ref: string; deleted: true };
+  'secrets.list': SecretUseView[];
+  'contactMethods.setSecret': ContactMethod;
+  'channels.setSecret': ChannelSettingsView;
   'secrets.rotate': { ref: string; rotated: true };
   'delivery.budget': DeliveryBudget;
   'monitors.types': MonitorTypeInfo[];

@@ -7,7 +7,8 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.
 /** SecretRef names an entry in the OS keychain (or, opted in, a STANDBY_SECRET_<REF> environment variable). */
 export const SecretRef = z
   .string({ error: 'must be a string' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be a keychain entry name: a letter or digit, then letters, digits, ".", "_", ":" or "-" (at most 200 characters)');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be a keychain entry name: a letter or digit, then letters, digits, ".", "_", ":" or "-" (at most 200 characters)')
+  .refine((r) => !r.toLowerCase().startsWith('standby.'), 'must not name one of Standby\'s own entries ("standby.…"): those are never sent anywhere');
 
 /** WEBHOOK_TEMPLATE_FIELDS are the {{placeholders}} a webhook body template may use. */
 export const WEBHOOK_TEMPLATE_FIELDS = ['event', 'incidentId', 'number', 'title', 'service', 'urgency', 'triggeredAt', 'details', 'text', 'ackUrl', 'resolveUrl', 'deliveryKey', 'repeat'] as const;
@@ -151,7 +152,8 @@ export type ChannelSettingsUpdate = z.infer<typeof ChannelSettingsUpdate>;
 export interface ChannelSettingsView {
   kind: ChannelSettingsKind;
   settings: Record<string, unknown> | null;
-  secrets: Array<{ field: string; ref: string; present: boolean | null }>;
+  /** secrets: each entry the settings name, whether it holds a value, and the destination it is sent to with whether it was entered for it. */
+  secrets: Array<{ field: string; ref: string; present: boolean | null; destination?: string; bound?: boolean }>;
   /** secretStore names the backend; error says why it could not be read (and how to fix it). */
   secretStore: { kind: string; error: string | null };
 }

@@ -5,6 +5,7 @@
  * in the engine, the Electron shell and the renderer alike.
  */
 import { z } from 'zod';
+import { SecretRef } from './channel-schemas.ts';
 
 /** Urgency decides how hard Standby tries to reach you: high escalates, low notifies quietly. */
 export const Urgency = z.enum(['high', 'low']);
@@ -88,7 +89,12 @@ export const ContactMethodInput = z
     label: Label,
     address: z.string().trim().max(2000, 'must be at most 2000 characters'),
     /** A name in the OS keychain for a token this method needs; the secret itself never enters the database. */
-    secretRef: z.string().max(200).nullable().default(null),
+    secretRef: SecretRef.nullable().default(null),
+    /**
+     * When the URL carries a credential (user:password@, a query, a webhook token), the keychain entry
+     * that holds the whole URL; `address` is then the URL without it ("…" in its place).
+     */
+    urlSecretRef: SecretRef.nullable().optional(),
   })
   .superRefine((v, ctx) => {
     const r = addressRules[v.type];

@@ -12,6 +12,7 @@ import { ApiError, invalidInput } from '../../shared/errors.ts';
 import type { ContactMethod, ContactMethodInput, EscalationPolicyInput, ServiceInput } from '../../shared/schemas.ts';
 import { MonitoringSettings } from '../../shared/monitor-schemas.ts';
 import { applyMonitors, checkMonitorConfigs, monitorsDocument } from '../monitors/config-section.ts';
+import { credentialFreeUrl } from '../notify/secret-destinations.ts';
 import { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 
@@ -21,7 +22,9 @@ export type ConfigFormat = 'yaml' | 'json';
 const HEADER = [
   ` Standby configuration (format version ${ConfigFileVersion}).`,
   ' Entities refer to each other by name: a contact method by its label, a policy by its name.',
-  ' Secrets are never in this file: a contact method\'s secretRef names an OS keychain entry.',
+  ' Secrets are never in this file: a contact method\'s secretRef names an OS keychain entry, and a URL that',
+  ' carries a credential is written without it (urlSecretRef names the entry that holds the whole URL).',
+  ' A secret is sent only where it was entered for: point a contact method or a channel elsewhere and enter it again.',
   ' Import: npm run serve -- --config FILE, or the API method config.import (replaces everything).',
 ].join('\n');
 
@@ -202,7 +205,8 @@ function configDocument(store: Store): Record<string, unknown> {
   return {
     version: ConfigFileVersion,
     profile: repo.getProfile(),
-    contactMethods: contacts.map((c) => ({ label: c.label, type: c.type, address: c.address, ...(c.secretRef !== null ? { secretRef: c.secretRef } : {}) })),
+    // A URL's credential never leaves in a file: it is in the keychain (urlSecretRef), and the URL is written without it.
+    contactMethods: contacts.map((c) => ({ label: c.label, type: c.type, address: credentialFreeUrl(c.address), ...(c.secretRef !== null ? { secretRef: c.secretRef } : {}), ...(c.urlSecretRef ? { urlSecretRef: c.urlSecretRef } : {}) })),
     notificationRules: repo.listNotificationRules().map((r) => ({ urgency: r.urgency, startDelayMinutes: r.startDelayMinutes, contactMethod: label(r.contactMethodId) })),
     escalationPolicies: policies.map((p) => ({
       name: p.name,

@@ -10,7 +10,6 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
 import { SystemClock, type Clock } from '../clock.ts';
-import { importConfig } from '../config/config-file.ts';
 import { DATABASE_FILE } from '../data-dir.ts';
 import { Engine } from '../engine.ts';
 import { publicName } from '../http/host-check.ts';
@@ -101,7 +100,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         throw new Error(`cannot read the configuration file ${o.configFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
       }
       try {
-        const s = importConfig(engine.store, text);
+        const s = await engine.importConfig(text);
         log(`imported ${o.configFile}: ${s.services} service(s), ${s.escalationPolicies} escalation polic${s.escalationPolicies === 1 ? 'y' : 'ies'}, ${s.contactMethods} contact method(s), ${s.notificationRules} notification rule(s), ${s.monitors} monitor(s)`);
       } catch (err) {
         if (err instanceof ApiError) throw new Error(`the configuration file ${o.configFile} is not valid, nothing was imported: ${err.message}`, { cause: err });

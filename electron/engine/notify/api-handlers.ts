@@ -1,6 +1,7 @@
 /** The API methods of delivery: test sends, channel settings, secrets by reference, the ack links' key, and the SMS/voice budget. */
 import type { ApiArgs, ApiOutputs } from '../../shared/api.ts';
 import type { ChannelSettingsKind, ChannelSettingsView } from '../../shared/channel-schemas.ts';
+import { ApiError } from '../../shared/errors.ts';
 import { secretStoreApiError } from '../secrets/api-error.ts';
 import { SecretStoreError, type SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
@@ -9,10 +10,12 @@ import { ACK_KEY_REF } from './ack-links.ts';
 import { DEFAULT_EMAIL_PASSWORD_REF } from './channels/email.ts';
 import { DEFAULT_PUSHOVER_TOKEN_REF } from './channels/pushover.ts';
 import { DEFAULT_TELEGRAM_TOKEN_REF } from './channels/telegram.ts';
+import type { Clock } from '../clock.ts';
 import type { DeliveryStage } from './delivery.ts';
+import { allSecretUses, channelSecretUses } from './secret-uses.ts';
 import { DEFAULT_TWILIO_TOKEN_REF } from './twilio-account.ts';
 
-type NotifyMethod = 'contactMethods.test' | 'channels.get' | 'channels.update' | 'secrets.set' | 'secrets.delete' | 'secrets.rotate' | 'delivery.budget';
+type NotifyMethod = 'contactMethods.test' | 'channels.get' | 'channels.update' | 'channels.setSecret' | 'secrets.set' | 'secrets.delete' | 'secrets.list' | 'secrets.rotate' | 'delivery.budget';
 
 /** NotifyHandlers are this module's handlers, spread into the engine's. */
 export type NotifyHandlers = { [M in NotifyMethod]: (args: ApiArgs<M>) => Promise<ApiOutputs[M]> | ApiOutputs[M] };
@@ -23,6 +26,7 @@ export interface NotifyHandlerDeps {
   config: ConfigRepo;
   delivery: DeliveryStage;
   secrets: SecretStore;
+  clock: Clock;
   log: (line: string) => void;
 }
 
@@ -52,10 +56,14 @@ export function secretFields(kind: ChannelSettingsKind, s: Record<string, unknow
 
 /** notifyHandlers builds the handlers. */
 export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
+  const settingsOf = (kind: string) => d.delivery.settings.get(kind);
+  const bindings = d.delivery.bindings;
+  const uses = () => allSecretUses(d.config.listContactMethods(), settingsOf).map((u) => ({ ...u, bound: bindings.allows(u.ref, u.destination) }));
   const view = async (kind: ChannelSettingsKind): Promise<ChannelSettingsView> => {
     const settings = d.delivery.settings.get(kind) ?? null;
     let error: string | null = null;
     const secrets = [];
+    const destination = channelSecretUses(kind, settingsOf)[0];
     for (const f of secretFields(kind, settings ?? undefined)) {
       let present: boolean | null = null;
       if (error === null) {
@@ -65,7 +73,8 @@ export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
           error = (err as Error).message;
         }
       }
-      secrets.push({ ...f, present });
+      const bound = destination && destination.ref === f.ref ? { destination: destination.destination, bound: bindings.allows(f.ref, destination.destination) } : {};
+      secrets.push({ ...f, present, ...bound });
     }
     return { kind, settings, secrets, secretStore: { kind: d.secrets.kind, error } };
   };
@@ -85,15 +94,29 @@ export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
       d.log(`channel settings "${a.kind}" ${a.settings === null ? 'removed' : 'updated'}`);
       return view(a.kind);
     },
+    // A secret entered by name goes to where the configuration sends that name now, and nowhere else later.
     'secrets.set': async (a) => {
       await keychain(`the secret "${a.ref}" was not stored`, () => d.secrets.set(a.ref, a.value));
-      d.log(`secret "${a.ref}" stored in the ${d.secrets.kind} secret store`);
-      return { ref: a.ref, stored: true };
+      const boundTo = uses().filter((u) => u.ref === a.ref);
+      bindings.bind(a.ref, boundTo.map((u) => u.destination), d.clock.now());
+      d.log(`secret "${a.ref}" stored in the ${d.secrets.kind} secret store for ${boundTo.length === 0 ? 'no destination yet' : boundTo.map((u) => u.destination).join(', ')}`);
+      return { ref: a.ref, stored: true, boundTo: boundTo.map((u) => ({ ...u, bound: true })) };
     },
     'secrets.delete': async (a) => {
       await keychain(`the secret "${a.ref}" was not deleted`, () => d.secrets.delete(a.ref));
+      bindings.forget(a.ref);
       d.log(`secret "${a.ref}" deleted from the ${d.secrets.kind} secret store`);
       return { ref: a.ref, deleted: true };
+    },
+    'secrets.list': () => uses(),
+    // A channel's own secret, entered for the server and account its settings name now.
+    'channels.setSecret': async (a) => {
+      const use = channelSecretUses(a.kind, settingsOf)[0];
+      if (!use) throw new ApiError('invalid_input', `channels.${a.kind} names no secret: configure the channel first (${a.kind === 'email' ? 'an SMTP user' : a.kind === 'ntfy' ? 'tokenRef' : 'its settings'}), then enter its secret`, [{ path: 'kind', message: 'names no secret yet' }]);
+      await keychain(`the secret of channels.${a.kind} was not stored`, () => d.secrets.set(use.ref, a.value));
+      bindings.bind(use.ref, [use.destination], d.clock.now());
+      d.log(`secret "${use.ref}" stored in the ${d.secrets.kind} secret store for ${use.destination}`);
+      return view(a.kind);
     },
     // A new signing key and a new generation of links: every link issued before does nothing (ack-links.ts).
     'secrets.rotate': async (a) => {

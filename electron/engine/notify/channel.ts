@@ -56,8 +56,12 @@ export interface ChannelContext {
   settings: Record<string, unknown> | undefined;
   /** settingsOf reads another settings section (SMS and voice read `twilio`). */
   settingsOf(kind: string): Record<string, unknown> | undefined;
-  /** secret reads a keychain entry by reference; it throws SecretStoreError when no keychain is available, or none answered within its deadline (5 s). */
-  secret(ref: string): Promise<string | null>;
+  /**
+   * secret reads a keychain entry by reference for one destination (notify/secret-destinations.ts): it
+   * throws SecretNotBoundError when the secret was not entered for that destination, SecretStoreError
+   * when no keychain is available, or none answered within its deadline (5 s).
+   */
+  secret(ref: string, destination: string): Promise<string | null>;
   signal: AbortSignal;
   /** timeoutMs bounds one attempt; channels pass it to their HTTP or SMTP client. */
   timeoutMs: number;

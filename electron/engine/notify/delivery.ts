@@ -11,6 +11,7 @@ import type { ContactMethod } from '../../shared/schemas.ts';
 import type { DeliveryBudget, DeliveryOutcome } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifyPayload } from '../incidents/lifecycle.ts';
+import { SecretBindings } from '../secrets/bindings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
@@ -18,12 +19,14 @@ import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
 import { withDeadline } from './deadline.ts';
 import { BUDGETED_TYPES, localDay } from './budget.ts';
-import { permanent, type AckLinkSet, type Channel, type DeliveryResult, type NotificationMessage } from './channel.ts';
+import { permanent, type AckLinkSet, type Channel, type ChannelContext, type DeliveryResult, type NotificationMessage } from './channel.ts';
 import { DeliveryRepo } from './delivery-repo.ts';
 import { incidentMessage, testMessage } from './message.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
+import { credentialFreeUrl, urlDestination } from './secret-destinations.ts';
 import { SettingsRepo } from './settings-repo.ts';
+import { requireSecret } from './settings.ts';
 import { DeliverySettings } from '../../shared/channel-schemas.ts';
 
 /** DeliveryDeps are the stage's collaborators. */
@@ -62,6 +65,8 @@ export function redact(text: string, secrets: Iterable<string>): string {
 export class DeliveryStage {
   readonly ack: AckLinks;
   readonly settings: SettingsRepo;
+  /** bindings say which destinations each secret was entered for; a channel reads a secret for no other. */
+  readonly bindings: SecretBindings;
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
@@ -71,6 +76,7 @@ export class DeliveryStage {
     this.d = deps;
     this.repo = new DeliveryRepo(deps.store);
     this.settings = new SettingsRepo(deps.store);
+    this.bindings = new SecretBindings(deps.store);
     this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack'), log: deps.log });
   }
 
@@ -232,10 +238,11 @@ export class DeliveryStage {
     let result: DeliveryResult;
     try {
       result = await Promise.race([
-        channel.send(contact, message, {
+        this.send(channel, contact, message, {
           settings,
           settingsOf: (kind) => this.settings.get(kind),
-          secret: async (ref) => {
+          secret: async (ref, destination) => {
+            this.bindings.check(ref, destination);
             const v = await this.d.secrets.get(ref);
             if (v) used.add(v);
             return v;
@@ -255,6 +262,18 @@ export class DeliveryStage {
     }
     if (result.ok) return result.detail ? { ok: true, detail: redact(result.detail, used) } : result;
     return { ...result, error: redact(result.error, used) };
+  }
+
+  /**
+   * send hands the message to the channel; a contact method whose URL carries a credential keeps that
+   * URL in the keychain (urlSecretRef), read here for the URL it shows, and only for it.
+   */
+  private async send(channel: Channel, contact: ContactMethod, message: NotificationMessage, ctx: ChannelContext): Promise<DeliveryResult> {
+    if (!contact.urlSecretRef) return channel.send(contact, message, ctx);
+    const url = await requireSecret(ctx, contact.urlSecretRef, `the URL of "${contact.label}"`, urlDestination(contact.address));
+    if (!url.ok) return url.result;
+    if (credentialFreeUrl(url.value) !== contact.address) return permanent(`the keychain entry "${contact.urlSecretRef}" holds a URL other than the one "${contact.label}" shows: enter its URL again`);
+    return channel.send({ ...contact, address: url.value }, message, ctx);
   }
 
   private record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): void {

@@ -7,13 +7,16 @@
 import got, { RequestError, TimeoutError } from 'got';
 import type { ChannelContext, DeliveryResult } from './channel.ts';
 
-/** redactUrl keeps a URL's scheme, host and path shape but drops credentials, query and long path segments (tokens hide there). */
+/**
+ * redactUrl keeps a URL's scheme, host and path shape but drops credentials, query and long path
+ * segments whole (tokens hide there: not even their first characters are kept).
+ */
 export function redactUrl(raw: string): string {
   try {
     const u = new URL(raw);
     const path = u.pathname
       .split('/')
-      .map((s) => (s.length > 16 ? `${s.slice(0, 4)}…` : s))
+      .map((s) => (s.length > 16 ? '…' : s))
       .join('/');
     return `${u.protocol}//${u.host}${path}${u.search ? '?…' : ''}`;
   } catch {

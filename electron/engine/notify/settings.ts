@@ -1,7 +1,9 @@
 /** Helpers channels use to read their settings and secrets, answering a permanent failure that names the fix when either is missing. */
 import type { z } from 'zod';
+import { SecretNotBoundError } from '../secrets/bindings.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
 import { permanent, type ChannelContext, type DeliveryResult } from './channel.ts';
+import { urlDestination } from './secret-destinations.ts';
 
 /** Parsed is a value, or the permanent failure to answer instead. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; result: DeliveryResult };
@@ -23,16 +25,18 @@ export function optionalSettings<S extends z.ZodType>(kind: string, schema: S, r
 }
 
 /**
- * requireSecret reads a keychain entry, naming the entry (never its value) when it cannot: an empty
- * entry is a permanent failure; a keychain that is locked, missing or did not answer in time is a
- * retryable one, since unlocking it fixes the next attempt.
+ * requireSecret reads a keychain entry for one destination, naming the entry (never its value) when it
+ * cannot: a secret that was not entered for this destination and an empty entry are permanent
+ * failures; a keychain that is locked, missing or did not answer in time is a retryable one, since
+ * unlocking it fixes the next attempt.
  */
-export async function requireSecret(ctx: ChannelContext, ref: string, what: string): Promise<Parsed<string>> {
+export async function requireSecret(ctx: ChannelContext, ref: string, what: string, destination: string): Promise<Parsed<string>> {
   try {
-    const v = await ctx.secret(ref);
+    const v = await ctx.secret(ref, destination);
     if (v) return { ok: true, value: v };
     return { ok: false, result: permanent(`${what} is missing: store it in the keychain entry "${ref}" (secrets.set)`) };
   } catch (err) {
+    if (err instanceof SecretNotBoundError) return { ok: false, result: permanent(`${what} was not sent: ${err.message}`) };
     if (err instanceof SecretStoreError) {
       const error = `${what} could not be read: ${err.message}`;
       return { ok: false, result: err.reason === 'refused' ? permanent(error) : { ok: false, retryable: true, error } };
@@ -58,7 +62,7 @@ export function joinUrl(base: string, path: string): string {
  */
 export async function webhookUrl(contact: { address: string; secretRef: string | null; label: string }, ctx: ChannelContext, what: string): Promise<Parsed<string>> {
   if (!contact.secretRef) return { ok: true, value: contact.address };
-  const token = await requireSecret(ctx, contact.secretRef, `the ${what} webhook token of "${contact.label}"`);
+  const token = await requireSecret(ctx, contact.secretRef, `the ${what} webhook token of "${contact.label}"`, urlDestination(contact.address));
   if (!token.ok) return token;
   return { ok: true, value: joinUrl(contact.address, encodeURIComponent(token.value)) };
 }

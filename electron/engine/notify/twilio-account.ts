@@ -2,6 +2,7 @@
 import { TwilioSettings, type ChannelSettingsOf } from '../../shared/channel-schemas.ts';
 import type { ChannelContext } from './channel.ts';
 import { jsonField } from './http-client.ts';
+import { twilioDestination } from './secret-destinations.ts';
 import { joinUrl, parseSettings, requireSecret, type Parsed } from './settings.ts';
 
 /** TWILIO_API is Twilio's REST API base (https://www.twilio.com/docs/usage/api). */
@@ -21,9 +22,9 @@ export interface TwilioAccount {
 export async function twilioAccount(ctx: ChannelContext): Promise<Parsed<TwilioAccount>> {
   const s = parseSettings('twilio', TwilioSettings, ctx.settingsOf('twilio'), 'Twilio');
   if (!s.ok) return s;
-  const token = await requireSecret(ctx, s.value.authTokenRef ?? DEFAULT_TWILIO_TOKEN_REF, 'the Twilio auth token');
-  if (!token.ok) return token;
   const base = s.value.baseUrl ?? TWILIO_API;
+  const token = await requireSecret(ctx, s.value.authTokenRef ?? DEFAULT_TWILIO_TOKEN_REF, 'the Twilio auth token', twilioDestination(base, s.value.accountSid));
+  if (!token.ok) return token;
   return {
     ok: true,
     value: {

@@ -56,14 +56,14 @@ export class ConfigRepo {
 
   createContactMethod(v: ContactMethodInput): ContactMethod {
     this.checkLabel(v.label, null);
-    const res = this.store.prepare('INSERT INTO contact_methods (type, label, address, secret_ref) VALUES (?, ?, ?, ?)').run(v.type, v.label, v.address, v.secretRef);
+    const res = this.store.prepare('INSERT INTO contact_methods (type, label, address, secret_ref, url_secret_ref) VALUES (?, ?, ?, ?, ?)').run(v.type, v.label, v.address, v.secretRef, v.urlSecretRef ?? null);
     return this.getContactMethod(Number(res.lastInsertRowid));
   }
 
   updateContactMethod(id: number, v: ContactMethodInput): ContactMethod {
     this.getContactMethod(id);
     this.checkLabel(v.label, id);
-    this.store.prepare('UPDATE contact_methods SET type = ?, label = ?, address = ?, secret_ref = ? WHERE id = ?').run(v.type, v.label, v.address, v.secretRef, id);
+    this.store.prepare('UPDATE contact_methods SET type = ?, label = ?, address = ?, secret_ref = ?, url_secret_ref = ? WHERE id = ?').run(v.type, v.label, v.address, v.secretRef, v.urlSecretRef ?? null, id);
     return this.getContactMethod(id);
   }
 
@@ -205,7 +205,8 @@ export class ConfigRepo {
 }
 
 function contactFromRow(r: Row): ContactMethod {
-  return { id: Number(r.id), type: String(r.type) as ContactMethod['type'], label: String(r.label), address: String(r.address), secretRef: r.secret_ref === null ? null : String(r.secret_ref) };
+  const urlSecretRef = r.url_secret_ref === null || r.url_secret_ref === undefined ? {} : { urlSecretRef: String(r.url_secret_ref) };
+  return { id: Number(r.id), type: String(r.type) as ContactMethod['type'], label: String(r.label), address: String(r.address), secretRef: r.secret_ref === null ? null : String(r.secret_ref), ...urlSecretRef };
 }
 
 function ruleFromRow(r: Row): NotificationRule {

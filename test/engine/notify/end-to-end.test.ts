@@ -31,14 +31,15 @@ async function setup() {
   const shown: DesktopNotification[] = [];
   const engine = new Engine({ databasePath: ':memory:', clock, channels: builtinChannels({ show: async (n) => void shown.push(n) }), secrets: new MemorySecretStore() });
   await engine.start();
-  await engine.secrets.set('twilio.authToken', 'twilio-token-e2e');
-  await engine.secrets.set('email.password', 'smtp-pass-e2e');
   await engine.invoke('profile.update', { name: 'Ada', email: '', phone: '', timeZone: 'UTC' });
   const smtpPort = Number(new URL(smtp.url).port);
   await engine.invoke('channels.update', { kind: 'twilio', settings: { accountSid: SID, from: '+14155550100', baseUrl: twilio.url } });
   await engine.invoke('channels.update', { kind: 'sms', settings: { provider: 'twilio' } });
   await engine.invoke('channels.update', { kind: 'voice', settings: { provider: 'twilio' } });
   await engine.invoke('channels.update', { kind: 'email', settings: { host: '127.0.0.1', port: smtpPort, security: 'none', user: 'pager', from: 'standby@example.net' } });
+  // Entered once the channels point where they send, as in Settings: each secret is bound to its channel's server and account.
+  await engine.invoke('channels.setSecret', { kind: 'twilio', value: 'twilio-token-e2e' });
+  await engine.invoke('channels.setSecret', { kind: 'email', value: 'smtp-pass-e2e' });
   const start = clock.now();
   const t = { engine, clock, start } as unknown as TestEngine;
   const { service } = await onCallSetup(t);

@@ -99,7 +99,7 @@ describe('delivery pieces', () => {
 
   it('redact secrets and URLs, and read Retry-After', () => {
     expect(redact('token abc123secret and abc%2F123', ['abc123secret', 'abc/123'])).toBe('token [redacted] and [redacted]');
-    expect(redactUrl('https://user:pw@api.telegram.org/bot123456:AAHsecretsecretsecret/sendMessage?x=1')).toBe('https://api.telegram.org/bot1…/sendMessage?…');
+    expect(redactUrl('https://user:pw@api.telegram.org/bot123456:AAHsecretsecretsecret/sendMessage?x=1')).toBe('https://api.telegram.org/…/sendMessage?…');
     expect(retryAfterMs('120')).toBe(120_000);
     expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('2015-10-21T07:27:00Z'))).toBe(60_000);
     expect(retryAfterMs('soon')).toBeUndefined();

@@ -4,6 +4,7 @@ import { FakeClock } from '../../../electron/engine/clock.ts';
 import { Engine } from '../../../electron/engine/engine.ts';
 import type { Channel } from '../../../electron/engine/notify/channel.ts';
 import { ChannelRegistry } from '../../../electron/engine/notify/registry.ts';
+import { isStandbyRef } from '../../../electron/engine/secrets/bindings.ts';
 import { MemorySecretStore, type SecretStore } from '../../../electron/engine/secrets/secret-store.ts';
 
 /** INCIDENT is what the harness triggers. */
@@ -51,12 +52,13 @@ export async function harness(o: {
   for (const c of o.channels) registry.register(c);
   const engine = new Engine({ databasePath: o.databasePath ?? ':memory:', clock, channels: registry, secrets: o.secretStore ?? new MemorySecretStore(), log: (l) => logs.push(l) });
   await engine.start();
-  // Through the engine's store, so each lands under this installation's own entry name.
-  if (!o.secretStore) for (const [ref, v] of Object.entries(o.secrets)) await engine.secrets.set(ref, v);
   for (const r of await engine.invoke('notificationRules.list', {})) await engine.invoke('notificationRules.delete', { id: r.id });
   for (const [kind, settings] of Object.entries(o.settings)) await engine.invoke('channels.update', { kind, settings });
   await engine.invoke('channels.update', { kind: 'delivery', settings: { timeoutSeconds: ATTEMPT_TIMEOUT_SECONDS, retries: 2, retryBaseSeconds: 10, ...o.delivery } });
   const contact = await engine.invoke('contactMethods.create', o.contact);
+  // Entered as a person does, once the contact method and channels exist: each secret is bound to where they send it.
+  // Standby's own entries (the ack links' key) are never entered through the API: they go straight to the store.
+  if (!o.secretStore) for (const [ref, value] of Object.entries(o.secrets)) await (isStandbyRef(ref) ? engine.secrets.set(ref, value) : engine.invoke('secrets.set', { ref, value }));
   await engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes: 0, contactMethodId: contact.id });
   const serviceId = (await engine.invoke('services.list', {}))[0]!.id;
   const settle = async () => {

@@ -41,13 +41,14 @@ describe('secrets through the API', () => {
   it('stores a token by reference; channels.get says it is there, never what it is', async () => {
     const { e, secrets } = await engine();
     await e.invoke('channels.update', { kind: 'twilio', settings: { accountSid: `AC${'f'.repeat(32)}`, from: '+14155550100' } });
-    expect((await e.invoke('channels.get', { kind: 'twilio' })).secrets).toEqual([{ field: 'authTokenRef', ref: 'twilio.authToken', present: false }]);
-    expect(await e.invoke('secrets.set', { ref: 'twilio.authToken', value: 'hunter2-token' })).toEqual({ ref: 'twilio.authToken', stored: true });
+    const destination = `https://api.twilio.com/Accounts/AC${'f'.repeat(32)}`;
+    expect((await e.invoke('channels.get', { kind: 'twilio' })).secrets).toEqual([{ field: 'authTokenRef', ref: 'twilio.authToken', present: false, destination, bound: false }]);
+    expect(await e.invoke('secrets.set', { ref: 'twilio.authToken', value: 'hunter2-token' })).toEqual({ ref: 'twilio.authToken', stored: true, boundTo: [{ ref: 'twilio.authToken', what: 'channels.twilio.authTokenRef', destination, bound: true }] });
     const view = await e.invoke('channels.get', { kind: 'twilio' });
     expect(view).toEqual({
       kind: 'twilio',
       settings: { accountSid: `AC${'f'.repeat(32)}`, from: '+14155550100' },
-      secrets: [{ field: 'authTokenRef', ref: 'twilio.authToken', present: true }],
+      secrets: [{ field: 'authTokenRef', ref: 'twilio.authToken', present: true, destination, bound: true }],
       secretStore: { kind: 'memory', error: null },
     });
     expect(JSON.stringify(view)).not.toContain('hunter2');

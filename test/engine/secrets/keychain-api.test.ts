@@ -76,7 +76,7 @@ describe('a keychain that does not answer', () => {
     expect(stored.body.error.code).toBe('unavailable');
     expect(stored.body.error.message).toMatch(/^the secret "twilio\.authToken" was not stored: the OS keychain did not answer in 5 s: is it locked\?/);
     const twilio = await t.ok('channels.update', { kind: 'twilio', settings: { accountSid: 'AC00000000000000000000000000000000', from: '+14155550100' } });
-    expect(twilio.secrets).toEqual([{ field: 'authTokenRef', ref: 'twilio.authToken', present: null }]);
+    expect(twilio.secrets).toEqual([{ field: 'authTokenRef', ref: 'twilio.authToken', present: null, destination: 'https://api.twilio.com/Accounts/AC00000000000000000000000000000000', bound: false }]);
     expect(twilio.secretStore.error).toMatch(TIMED_OUT);
     expect(t.keychain.reached).toBe(reached);
 

@@ -7,13 +7,14 @@ import nodemailer from 'nodemailer';
 import { EmailSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, DeliveryResult } from '../channel.ts';
 import { shorten } from '../http-client.ts';
+import { smtpDestination } from '../secret-destinations.ts';
 import { parseSettings, requireSecret } from '../settings.ts';
 
 /** DEFAULT_EMAIL_PASSWORD_REF is the keychain entry of the SMTP password when the settings name none. */
 export const DEFAULT_EMAIL_PASSWORD_REF = 'email.password';
 
 /** SMTP_PORTS are the usual ports: submission with STARTTLS (RFC 6409), implicit TLS (RFC 8314), plain SMTP. */
-const SMTP_PORTS = { starttls: 587, tls: 465, none: 25 } as const;
+export const SMTP_PORTS = { starttls: 587, tls: 465, none: 25 } as const;
 
 /** smtpError classifies a nodemailer error by its SMTP reply code (RFC 5321 section 4.2.1) or connection error. */
 export function smtpError(err: unknown, where: string, timeoutMs: number): DeliveryResult {
@@ -39,7 +40,7 @@ export const emailChannel: Channel = {
     const port = cfg.port ?? SMTP_PORTS[security];
     let auth: { user: string; pass: string } | undefined;
     if (cfg.user) {
-      const pass = await requireSecret(ctx, cfg.passwordRef ?? DEFAULT_EMAIL_PASSWORD_REF, 'the SMTP password');
+      const pass = await requireSecret(ctx, cfg.passwordRef ?? DEFAULT_EMAIL_PASSWORD_REF, 'the SMTP password', smtpDestination(cfg.host, port, cfg.user));
       if (!pass.ok) return pass.result;
       auth = { user: cfg.user, pass: pass.value };
     }

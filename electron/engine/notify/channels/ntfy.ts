@@ -7,6 +7,7 @@
 import { NtfySettings } from '../../../shared/channel-schemas.ts';
 import { headline, type Channel, type NotificationMessage } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
+import { urlDestination } from '../secret-destinations.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
 
 /** NTFY_SERVER is the public ntfy server. */
@@ -54,7 +55,7 @@ export const ntfyChannel: Channel = {
     const headers: Record<string, string> = {};
     const tokenRef = contact.secretRef ?? cfg.tokenRef;
     if (tokenRef) {
-      const token = await requireSecret(ctx, tokenRef, 'the ntfy access token');
+      const token = await requireSecret(ctx, tokenRef, 'the ntfy access token', urlDestination(server));
       if (!token.ok) return token.result;
       headers.authorization = `Bearer ${token.value}`;
     }

@@ -6,6 +6,7 @@
 import { PushoverSettings } from '../../../shared/channel-schemas.ts';
 import { headline, type Channel } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
+import { originDestination } from '../secret-destinations.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
 
 /** PUSHOVER_API is Pushover's API base. */
@@ -23,7 +24,7 @@ export const pushoverChannel: Channel = {
     const s = optionalSettings('pushover', PushoverSettings, ctx.settings, 'Pushover');
     if (!s.ok) return s.result;
     const cfg: { tokenRef?: string; baseUrl?: string; highPriority?: number; lowPriority?: number; retrySeconds?: number; expireSeconds?: number; sound?: string } = s.value;
-    const token = await requireSecret(ctx, contact.secretRef ?? cfg.tokenRef ?? DEFAULT_PUSHOVER_TOKEN_REF, 'the Pushover application token');
+    const token = await requireSecret(ctx, contact.secretRef ?? cfg.tokenRef ?? DEFAULT_PUSHOVER_TOKEN_REF, 'the Pushover application token', originDestination(cfg.baseUrl ?? PUSHOVER_API));
     if (!token.ok) return token.result;
     const priority = m.test ? 0 : m.urgency === 'high' ? (cfg.highPriority ?? 2) : (cfg.lowPriority ?? 0);
     const form: Record<string, string> = {

@@ -6,6 +6,7 @@
 import { SmsSettings } from '../../../shared/channel-schemas.ts';
 import { permanent, shortText, type Channel } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
+import { urlDestination } from '../secret-destinations.ts';
 import { parseSettings, requireSecret } from '../settings.ts';
 
 /** smsGatewayChannel posts the short message text and the contact's phone number to the configured gateway. */
@@ -19,7 +20,7 @@ export const smsGatewayChannel: Channel = {
     if (s.value.provider !== 'webhook') return permanent('channels.sms.provider is not "webhook"');
     const headers: Record<string, string> = {};
     if (contact.secretRef) {
-      const token = await requireSecret(ctx, contact.secretRef, `the SMS gateway token of "${contact.label}"`);
+      const token = await requireSecret(ctx, contact.secretRef, `the SMS gateway token of "${contact.label}"`, urlDestination(s.value.url));
       if (!token.ok) return token.result;
       headers.authorization = `Bearer ${token.value}`;
     }

@@ -6,6 +6,7 @@
 import { TelegramSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
+import { originDestination } from '../secret-destinations.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
 
 /** TELEGRAM_API is the Bot API's base URL. */
@@ -23,7 +24,7 @@ export const telegramChannel: Channel = {
     const s = optionalSettings('telegram', TelegramSettings, ctx.settings, 'Telegram');
     if (!s.ok) return s.result;
     const cfg: { botTokenRef?: string; baseUrl?: string } = s.value;
-    const token = await requireSecret(ctx, contact.secretRef ?? cfg.botTokenRef ?? DEFAULT_TELEGRAM_TOKEN_REF, 'the Telegram bot token');
+    const token = await requireSecret(ctx, contact.secretRef ?? cfg.botTokenRef ?? DEFAULT_TELEGRAM_TOKEN_REF, 'the Telegram bot token', originDestination(cfg.baseUrl ?? TELEGRAM_API));
     if (!token.ok) return token.result;
     const body: Record<string, unknown> = {
       chat_id: contact.address,

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { WebhookSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, NotificationMessage } from '../channel.ts';
 import { httpPost } from '../http-client.ts';
+import { urlDestination } from '../secret-destinations.ts';
 import { optionalSettings, requireSecret } from '../settings.ts';
 
 /** SIGNATURE_HEADER is the default name of the signature header. */
@@ -71,7 +72,7 @@ export const webhookChannel: Channel = {
     const headers: Record<string, string> = { 'content-type': contentType, 'x-standby-event': m.test ? 'test' : 'incident.notify', 'x-standby-timestamp': timestamp };
     if (m.deliveryKey) headers['x-standby-delivery'] = m.deliveryKey;
     if (contact.secretRef) {
-      const secret = await requireSecret(ctx, contact.secretRef, `the signing secret of "${contact.label}"`);
+      const secret = await requireSecret(ctx, contact.secretRef, `the signing secret of "${contact.label}"`, urlDestination(contact.address));
       if (!secret.ok) return secret.result;
       headers[(cfg.signatureHeader ?? SIGNATURE_HEADER).toLowerCase()] = signWebhook(secret.value, timestamp, body);
     }
