@@ -57,7 +57,7 @@ export interface ChannelCase {
 }
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
-const TWILIO_TOKEN = 'twilioTOKEN-9f8e7d6c5b4a';
+const TWILIO_TOKEN = 'q7Zt4Wv9Xk2Lm8Rp5Yd3';
 const E164 = '+14155550123';
 
 function http(f: FakeHttp, verify: (r: Received, e: Expected) => void): VendorFake {
@@ -151,13 +151,13 @@ export const CASES: ChannelCase[] = [
     channel: smsGatewayChannel,
     contact: (_url) => ({ type: 'sms', label: 'Gateway SMS', address: E164, secretRef: 'sms.gatewayToken' }),
     settings: (url) => ({ sms: { provider: 'webhook', url: `${url}/send-sms` } }),
-    secrets: { 'sms.gatewayToken': 'gatewaySECRET-1a2b3c4d' },
+    secrets: { 'sms.gatewayToken': 'Gw7qZ3xV9kT2mP8rL5' },
     permanent: true,
     start: async () =>
       http(
         await new FakeHttp({ ok: () => ({ status: 200, body: '{}' }), transient: () => ({ status: 503 }), permanent: (r) => ({ status: 422, body: JSON.stringify({ error: echo(r) }) }) }).start(),
         (r, e) => {
-          expect([r.method, r.path, r.headers.authorization]).toEqual(['POST', '/send-sms', 'Bearer gatewaySECRET-1a2b3c4d']);
+          expect([r.method, r.path, r.headers.authorization]).toEqual(['POST', '/send-sms', 'Bearer Gw7qZ3xV9kT2mP8rL5']);
           const b = json(r);
           expect(Object.keys(b).sort()).toEqual(['message', 'to']);
           expect(b.to).toBe(E164);
@@ -173,16 +173,16 @@ export const CASES: ChannelCase[] = [
       const u = new URL(url);
       return { email: { host: u.hostname, port: Number(u.port), security: 'none', user: 'standby', from: 'standby@example.net' } };
     },
-    secrets: { 'email.password': 'smtpPASSWORD-5e6f7a8b' },
+    secrets: { 'email.password': 'Sm4xQ9zK7vR2pL6wN3' },
     permanent: true,
-    start: async () => new FakeSmtp({ user: 'standby', password: 'smtpPASSWORD-5e6f7a8b', from: 'standby@example.net', to: 'sam@example.com' }).start(),
+    start: async () => new FakeSmtp({ user: 'standby', password: 'Sm4xQ9zK7vR2pL6wN3', from: 'standby@example.net', to: 'sam@example.com' }).start(),
   },
   {
     file: 'ntfy',
     channel: ntfyChannel,
     contact: (_url) => ({ type: 'ntfy', label: 'Phone (ntfy)', address: 'standby-alerts', secretRef: null }),
     settings: (url) => ({ ntfy: { server: url, tokenRef: 'ntfy.token' } }),
-    secrets: { 'ntfy.token': 'tk_ntfySECRET0123456789abcd' },
+    secrets: { 'ntfy.token': 'tk_Nf8Qz3Xv7Kw2Rp9Lm5Yd4Tb6' },
     permanent: true,
     start: async () =>
       http(
@@ -193,7 +193,7 @@ export const CASES: ChannelCase[] = [
         }).start(),
         (r, e) => {
           // https://docs.ntfy.sh/publish/#publish-as-json: POST to the root URL; https://docs.ntfy.sh/publish/#access-tokens: Bearer.
-          expect([r.method, r.path, r.headers.authorization]).toEqual(['POST', '/', 'Bearer tk_ntfySECRET0123456789abcd']);
+          expect([r.method, r.path, r.headers.authorization]).toEqual(['POST', '/', 'Bearer tk_Nf8Qz3Xv7Kw2Rp9Lm5Yd4Tb6']);
           const b = json(r);
           expect(b.topic).toBe('standby-alerts');
           expect(b.title).toBe(e.test ? 'Standby: test notification' : `#${e.number} ${e.title}`);
@@ -245,7 +245,7 @@ export const CASES: ChannelCase[] = [
     channel: slackChannel,
     contact: (url) => ({ type: 'slack', label: 'Slack #oncall', address: `${url}/services/T0001/B0001`, secretRef: 'slack.hookToken' }),
     settings: () => ({}),
-    secrets: { 'slack.hookToken': 'XXslackSECRETtoken24char' },
+    secrets: { 'slack.hookToken': 'Xq9Zk3Vw7Lp2Rm8Ty5Nb4Gd' },
     permanent: true,
     start: async () =>
       http(
@@ -256,7 +256,7 @@ export const CASES: ChannelCase[] = [
         }).start(),
         (r, e) => {
           // https://api.slack.com/messaging/webhooks: POST JSON {text, blocks} to the webhook URL.
-          expect([r.method, r.path]).toEqual(['POST', '/services/T0001/B0001/XXslackSECRETtoken24char']);
+          expect([r.method, r.path]).toEqual(['POST', '/services/T0001/B0001/Xq9Zk3Vw7Lp2Rm8Ty5Nb4Gd']);
           const b = json(r);
           expect(b.text).toContain(e.test ? 'Test' : e.title);
           if (!e.test) expect((b.blocks as Array<{ type: string; text: { type: string } }>)[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
@@ -268,7 +268,7 @@ export const CASES: ChannelCase[] = [
     channel: discordChannel,
     contact: (url) => ({ type: 'discord', label: 'Discord #alerts', address: `${url}/api/webhooks/1234567890`, secretRef: 'discord.hookToken' }),
     settings: () => ({}),
-    secrets: { 'discord.hookToken': 'discordSECRET_abcdefghijklmnop' },
+    secrets: { 'discord.hookToken': 'Dq8Zw3Kx7Vp2Lm9Rt5Yb4Nc6Gh1Jf' },
     permanent: true,
     start: async () =>
       http(
@@ -279,7 +279,7 @@ export const CASES: ChannelCase[] = [
         }).start(),
         (r, e) => {
           // https://discord.com/developers/docs/resources/webhook#execute-webhook
-          expect([r.method, r.path]).toEqual(['POST', '/api/webhooks/1234567890/discordSECRET_abcdefghijklmnop']);
+          expect([r.method, r.path]).toEqual(['POST', '/api/webhooks/1234567890/Dq8Zw3Kx7Vp2Lm9Rt5Yb4Nc6Gh1Jf']);
           const b = json(r);
           expect((b.content as string).length).toBeLessThanOrEqual(2000);
           expect(b.allowed_mentions).toEqual({ parse: [] });
@@ -297,7 +297,7 @@ export const CASES: ChannelCase[] = [
     channel: telegramChannel,
     contact: (_url) => ({ type: 'telegram', label: 'Telegram', address: '-1001234567890', secretRef: null }),
     settings: (url) => ({ telegram: { baseUrl: url } }),
-    secrets: { 'telegram.botToken': '123456789:AAHtelegramSECRETtokenxyz' },
+    secrets: { 'telegram.botToken': '908172635:AAHq7Zx3Kv9Wp2Lm8Rt5Yb4Nc6Gd1Jf' },
     permanent: true,
     start: async () =>
       http(
@@ -308,7 +308,7 @@ export const CASES: ChannelCase[] = [
         }).start(),
         (r, e) => {
           // https://core.telegram.org/bots/api#making-requests and #sendmessage
-          expect([r.method, r.path]).toEqual(['POST', '/bot123456789:AAHtelegramSECRETtokenxyz/sendMessage']);
+          expect([r.method, r.path]).toEqual(['POST', '/bot908172635:AAHq7Zx3Kv9Wp2Lm8Rt5Yb4Nc6Gd1Jf/sendMessage']);
           const b = json(r);
           expect(b.chat_id).toBe('-1001234567890');
           expect((b.text as string).length).toBeLessThanOrEqual(4096);
@@ -322,7 +322,7 @@ export const CASES: ChannelCase[] = [
     channel: webhookChannel,
     contact: (url) => ({ type: 'webhook', label: 'Home Assistant', address: `${url}/api/webhook/standby`, secretRef: 'webhook.signing' }),
     settings: () => ({}),
-    secrets: { 'webhook.signing': 'whsecSIGNINGsecret42' },
+    secrets: { 'webhook.signing': 'whQz8Xk3Vw7Lp2Rm9Ty5' },
     permanent: true,
     start: async () =>
       http(
@@ -330,7 +330,7 @@ export const CASES: ChannelCase[] = [
         (r, e) => {
           expect([r.method, r.path]).toEqual(['POST', '/api/webhook/standby']);
           const ts = r.headers['x-standby-timestamp'] as string;
-          const expected = `sha256=${createHmac('sha256', 'whsecSIGNINGsecret42').update(`${ts}.${r.body}`).digest('hex')}`;
+          const expected = `sha256=${createHmac('sha256', 'whQz8Xk3Vw7Lp2Rm9Ty5').update(`${ts}.${r.body}`).digest('hex')}`;
           expect(r.headers['x-standby-signature']).toBe(expected);
           const b = json(r);
           expect(b.event).toBe(e.test ? 'test' : 'incident.notify');
