@@ -15,7 +15,7 @@ import { monitorHandlers } from './monitors/monitor-api.ts';
 import { MonitorRunner, type MonitorRunnerOptions } from './monitors/runner.ts';
 import { Inbound } from './inbound/inbound.ts';
 import { notifyHandlers } from './notify/api-handlers.ts';
-import { contactHandlers } from './notify/contact-handlers.ts';
+import { contactHandlers, moveStoredUrlCredentials } from './notify/contact-handlers.ts';
 import { allSecretUses } from './notify/secret-uses.ts';
 import { isStandbyRef } from './secrets/bindings.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
@@ -137,6 +137,7 @@ export class Engine {
     // A data directory made before installation ids moves its keychain entries now; every secret call waits for it.
     void this.secrets.ready();
     this.bindSecrets();
+    void moveStoredUrlCredentials({ config: this.config, bindings: this.lifecycle.delivery.bindings, secrets: this.secrets, clock: this.clock, log: this.log });
     checkReachability(this.config, this.health);
     this.lifecycle.start();
     this.monitors.start();

@@ -1,7 +1,18 @@
 /** Notification channel and delivery settings (non-secret; secrets are keychain entries named by *Ref fields). */
 import { z } from 'zod';
 
-const channelUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/**
+ * channelUrl is a server a channel talks to. It carries no credential: settings are exported and shown,
+ * so a token belongs in the keychain (a contact method's secret is sent as `Authorization: Bearer`).
+ */
+const channelUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((u) => {
+  try {
+    const url = new URL(u);
+    return url.username === '' && url.password === '' && url.search === '';
+  } catch {
+    return true;
+  }
+}, 'must not carry a credential (user:password@ or a ?query): settings are exported and shown; keep a token in the keychain instead (an SMS gateway gets a contact method\'s secret as "Authorization: Bearer")');
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, such as +14155550123');
 
 /** SecretRef names an entry in the OS keychain (or, opted in, a STANDBY_SECRET_<REF> environment variable). */

@@ -100,3 +100,27 @@ export function contactHandlers(d: ContactHandlerDeps): ContactHandlers {
     },
   };
 }
+
+/**
+ * moveStoredUrlCredentials moves URLs with credentials that an older Standby kept in the database
+ * into the keychain, as contactMethods.create would have. It runs at start, never throws, and leaves a
+ * method as it was (to try again at the next start) when the keychain does not take its URL.
+ */
+export async function moveStoredUrlCredentials(d: Pick<ContactHandlerDeps, 'config' | 'bindings' | 'secrets' | 'clock' | 'log'>): Promise<number> {
+  let moved = 0;
+  for (const c of d.config.listContactMethods()) {
+    if (!hasCredentials(c.address)) continue;
+    const ref = c.urlSecretRef ?? newRef('url');
+    try {
+      await d.secrets.set(ref, c.address);
+      const address = credentialFreeUrl(c.address);
+      d.config.updateContactMethod(c.id, { ...c, address, urlSecretRef: ref });
+      d.bindings.bind(ref, [urlDestination(address)], d.clock.now());
+      moved++;
+    } catch (err) {
+      d.log(`the credential in the URL of contact method "${c.label}" is still in the database: the keychain did not take it (${(err as Error).message}); trying again at the next start`);
+    }
+  }
+  if (moved > 0) d.log(`moved the credentials of ${moved} contact method URL(s) from the database to the ${d.secrets.kind} secret store`);
+  return moved;
+}

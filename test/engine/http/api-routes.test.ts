@@ -105,6 +105,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'channels.get': [[{ kind: 'fax' }, 'kind', /Invalid option/]],
   'channels.update': [
     [{ kind: 'sms', settings: { provider: 'webhook', url: 'ftp://gateway' } }, 'settings.url', /http\(s\) URL/],
+    [{ kind: 'sms', settings: { provider: 'webhook', url: 'https://gateway.example/send?apikey=abc' } }, 'settings.url', /must not carry a credential/],
     [{ kind: 'twilio', settings: { accountSid: 'nope', from: '+14155550100' } }, 'settings.accountSid', /Account SID/],
     [{ kind: 'pushover', settings: { expireSeconds: 86400 } }, 'settings.expireSeconds', /at most 10800/],
     [{ kind: 'ack', settings: { enabled: true } }, 'settings.publicBaseUrl', /required when ack links are enabled/],

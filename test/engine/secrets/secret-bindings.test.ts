@@ -231,6 +231,19 @@ describe('secrets stored before bindings, and secrets from the environment', () 
     expect(attacker.received).toHaveLength(0);
   });
 
+  it('a URL with a credential that an older Standby kept in the database moves to the keychain at the next start', async () => {
+    const secrets = new MemorySecretStore();
+    const path = join(tempDir(), 'standby.db');
+    let e = await engine(secrets, path);
+    e.store.db.prepare("INSERT INTO contact_methods (type, label, address, secret_ref) VALUES ('slack', 'Old chat', ?, NULL)").run(`${owner.url}/services/T1/B1/OldSlackToken9x8y7z6w`);
+    e = await restart(e, secrets, path);
+    await expect.poll(() => JSON.stringify(e.store.db.prepare('SELECT * FROM contact_methods').all())).not.toContain('OldSlackToken');
+    const chat = (await e.invoke('contactMethods.list', {})).find((c) => c.label === 'Old chat')!;
+    expect(chat.address).toBe(`${owner.url}/services/T1/B1/…`);
+    expect(await e.invoke('contactMethods.test', { id: chat.id })).toMatchObject({ ok: true });
+    expect(owner.received.at(-1)?.path).toBe('/services/T1/B1/OldSlackToken9x8y7z6w');
+  });
+
   it('a secret from the environment is bound at the first start that uses it; STANDBY_REBIND_SECRETS=1 binds anew for one start', async () => {
     const env = new EnvSecretStore({ STANDBY_SECRET_GATEWAY_TOKEN: TOKEN });
     const path = join(tempDir(), 'standby.db');

@@ -92,7 +92,8 @@ export class ChannelsState {
   async storeSecret(kind: ChannelSettingsKind, field: string): Promise<void> {
     const form = this.secretForms[`${kind}.${field}`];
     if (!form) return;
-    const stored = await form.submit((d) => call('secrets.set', { ref: d.ref, value: d.value }));
+    // A channel's own secret is entered for the server and account its settings name now (`channels.setSecret`).
+    const stored = await form.submit(async (d): Promise<unknown> => (isChannelWithSecret(kind) ? call('channels.setSecret', { kind, value: d.value }) : call('secrets.set', { ref: d.ref, value: d.value })));
     form.draft.value = '';
     if (stored) await this.loadOne(kind, false).catch(() => {});
   }
@@ -101,6 +102,11 @@ export class ChannelsState {
   async rotateAckKey(): Promise<void> {
     if (await this.ackKeyRotation.submit(() => call('secrets.rotate', { ref: 'standby.ackSigningKey' }))) await this.loadOne('ack', false).catch(() => {});
   }
+}
+
+const CHANNELS_WITH_SECRET = ['email', 'twilio', 'pushover', 'telegram', 'ntfy'] as const;
+function isChannelWithSecret(kind: ChannelSettingsKind): kind is (typeof CHANNELS_WITH_SECRET)[number] {
+  return (CHANNELS_WITH_SECRET as readonly string[]).includes(kind);
 }
 
 /** channels is the settings page's channel sections. */

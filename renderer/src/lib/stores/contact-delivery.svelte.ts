@@ -1,7 +1,7 @@
 /**
  * ContactDeliveryState is what the contact method list does beyond editing: a test send per
  * contact method (`contactMethods.test`: one real send, never retried, with its real outcome), and
- * storing the secret a contact method names (`secretRef`) in the keychain with `secrets.set`. The
+ * storing the secret a contact method names (`secretRef`) in the keychain with `contactMethods.setSecret`. The
  * secret is sent once and never shown or kept by the page.
  */
 import type { DeliveryOutcome } from '../../../../electron/shared/channel-schemas.ts';
@@ -57,14 +57,15 @@ export class ContactDeliveryState {
     this.secretForm.reset({ value: '' });
   }
 
-  /** storeSecret writes the typed secret to the contact method's keychain entry. */
+  /**
+   * storeSecret writes the typed secret to the contact method's keychain entry (`contactMethods.setSecret`),
+   * for the destination the method has now: pointed elsewhere later, it is not sent until entered again.
+   */
   async storeSecret(c: ContactMethod): Promise<void> {
-    const ref = c.secretRef;
-    if (!ref) return;
-    const r = await this.secretForm.submit((d) => call('secrets.set', { ref, value: d.value }));
+    const r = await this.secretForm.submit((d) => call('contactMethods.setSecret', { id: c.id, value: d.value }));
     this.secretForm.draft.value = '';
-    if (r) {
-      this.stored[c.id] = ref;
+    if (r?.secretRef) {
+      this.stored[c.id] = r.secretRef;
       this.secretFor = null;
     }
   }
