@@ -53,7 +53,8 @@ describe('moving the old shared keychain entries', () => {
     // Callers use plain references and find everything.
     expect((await a.engine.invoke('integrations.list', {}))[0]!.key).toBe(old.integrationKey);
     expect((await a.engine.invoke('monitors.get', { id: 1 })).pingPath).toBe(`/ping/${old.pingKey}`);
-    expect((await a.engine.invoke('channels.get', { kind: 'twilio' })).secrets).toEqual([{ field: 'authTokenRef', ref: OLD_REFS.twilio, present: true }]);
+    // Copied, and bound at this first start after the upgrade to the account the settings name (secrets/bindings.ts).
+    expect((await a.engine.invoke('channels.get', { kind: 'twilio' })).secrets).toEqual([{ field: 'authTokenRef', ref: OLD_REFS.twilio, present: true, destination: `https://api.twilio.com/Accounts/AC${'f'.repeat(32)}`, bound: true }]);
     const here = `this data directory (installation ${a.id}, ${old.databasePath})`;
     expect(a.logs).toContain(`keychain: ${here} took the shared entry "${OLD_REFS.integration}" (integration 1's key, which matches this database) and moved it to "${a.id}/${OLD_REFS.integration}"`);
     expect(a.logs.some((l) => l.startsWith(`keychain: ${here} deleted the ack links' old shared signing key "standby.ackSigningKey"`))).toBe(true);

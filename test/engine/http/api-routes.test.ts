@@ -124,6 +124,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitors.get': [[{ id: 'a' }, 'id', /must be a number/]],
   'monitors.create': [
     [{ name: 'M', kind: 'http', serviceId: 1, config: { url: 'ftp://example.com' } }, 'config.url', /http\(s\) URL/],
+    [{ name: 'M', kind: 'http', serviceId: 1, config: { url: 'https://example.com/health?access_token=abc' } }, 'config.url', /must not carry a credential in its query/],
     [{ name: 'M', kind: 'http', serviceId: 1, config: { url: 'https://example.com', headers: { Authorization: 'Bearer x' } } }, 'config.headers.Authorization', /must not carry a credential/],
     [{ name: 'M', kind: 'smtp', serviceId: 1 }, 'kind', /must be one of http, tcp/],
     [{ name: 'M', kind: 'tcp', serviceId: 999, config: { host: 'db', port: 5432 } }, 'serviceId', /service 999 does not exist/],

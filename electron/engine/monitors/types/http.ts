@@ -30,12 +30,25 @@ const jsonPath = z
   .string()
   .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+|\[\d+\])*$/, 'must be a path such as "status" or "data.items[0].state"');
 
+/** CREDENTIAL_PARAM matches query parameter names that carry credentials (token=, api_key=, sig=, password=, …). */
+const CREDENTIAL_PARAM = /token|key|secret|pass|auth|sig|credential|session/i;
+
+/** credentialQuery tells whether a URL's query names a credential. */
+function credentialQuery(u: string): boolean {
+  try {
+    return [...new URL(u).searchParams.keys()].some((k) => CREDENTIAL_PARAM.test(k));
+  } catch {
+    return false;
+  }
+}
+
 /** HttpConfig is an HTTP monitor's settings. */
 export const HttpConfig = z
   .strictObject({
     url: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'must not hold a user name or password (they would be stored in the database)'),
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'must not hold a user name or password (they would be stored in the database)')
+      .refine((u) => !credentialQuery(u), 'must not carry a credential in its query (such as token=, key=, secret=, signature=): it would be stored in the database and exported'),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
     headers: z.record(z.string(), z.string().max(8192, 'must be at most 8192 characters')).default({}),
     body: z.string().max(100_000, 'must be at most 100000 characters').optional(),
