@@ -122,7 +122,7 @@ async function listenForAlerts(engine: Engine): Promise<InboundListener> {
   if (choice.warning) log(choice.warning);
   const http = new InboundListener(engine, {
     host: '127.0.0.1',
-    http: { token: randomBytes(24).toString('base64url') },
+    http: { token: randomBytes(32).toString('base64url') },
     wantedFrom: choice.from,
     live: choice.from !== 'STANDBY_PORT',
     log,

@@ -4,9 +4,9 @@
  * contact method's urlSecretRef, and the contact method keeps the URL without its credential, bound to
  * that URL (secrets/bindings.ts). Entries a failed import stored are deleted again.
  */
-import { randomBytes } from 'node:crypto';
 import type { ImportSummary } from '../../shared/api.ts';
 import type { ConfigFile } from '../../shared/config-file.ts';
+import { newRef } from '../notify/contact-handlers.ts';
 import { credentialFreeUrl, hasCredentials, urlDestination } from '../notify/secret-destinations.ts';
 import type { SecretBindings } from '../secrets/bindings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -32,7 +32,7 @@ export async function importWithCredentials(d: ImportDeps, text: string, format?
         contactMethods.push(c);
         continue;
       }
-      const ref = `contact.url.${randomBytes(6).toString('hex')}`;
+      const ref = newRef('url');
       await d.secrets.set(ref, c.address);
       const address = credentialFreeUrl(c.address);
       moved.push({ ref, destination: urlDestination(address) });

@@ -32,7 +32,7 @@ export interface ContactHandlerDeps {
 }
 
 /** newRef names a keychain entry for one contact method's secret: random, so a deleted method's entry is never another's. */
-function newRef(kind: 'url' | 'secret'): string {
+export function newRef(kind: 'url' | 'secret'): string {
   return `contact.${kind}.${randomBytes(6).toString('hex')}`;
 }
 
