@@ -77,7 +77,8 @@ export type Effect =
 export type LifecycleEvent =
   | { type: 'open'; actor: Actor; source?: string }
   | { type: 'alert'; title: string; severity: Severity; details: Record<string, unknown>; actor: Actor }
-  | { type: 'acknowledge'; actor: Actor }
+  /** via says where a person acknowledged from ("Telegram (chat 42)"), for the timeline. */
+  | { type: 'acknowledge'; actor: Actor; via?: string }
   | { type: 'resolve'; actor: Actor; reason?: string }
   | { type: 'ack_timeout' }
   | { type: 'snooze'; until: number; actor: Actor }
@@ -186,7 +187,7 @@ export function transition(inc: IncidentState, event: LifecycleEvent, now: numbe
     case 'acknowledge': {
       if (inc.status === 'resolved') conflict(inc, 'a resolved incident cannot be acknowledged');
       const next: IncidentState = { ...inc, status: 'acknowledged', acknowledgedAt: inc.acknowledgedAt ?? now, snoozedUntil: null };
-      const effects: Effect[] = [cancel('notify', 'escalate', 'ack_timeout', 'snooze_expire'), log({ type: 'acknowledge', actor: event.actor, message: 'Acknowledged' })];
+      const effects: Effect[] = [cancel('notify', 'escalate', 'ack_timeout', 'snooze_expire'), log({ type: 'acknowledge', actor: event.actor, message: event.via ? `Acknowledged from ${event.via}` : 'Acknowledged' })];
       if (ctx.service.ackTimeoutMinutes > 0) {
         effects.push(schedule({ kind: 'ack_timeout', dueAt: now + ctx.service.ackTimeoutMinutes * MINUTE, key: `i${inc.id}:c${inc.cycle}:ack_timeout:${now}`, payload: {} }));
       }

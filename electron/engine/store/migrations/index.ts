@@ -10,6 +10,7 @@ import { m004Delivery } from './004-delivery.ts';
 import { m005Installation } from './005-installation.ts';
 import { m006AppSettings } from './006-app-settings.ts';
 import { m007SecretBindings } from './007-secret-bindings.ts';
+import { m008Responders } from './008-responders.ts';
 
 /** Migration is one numbered schema change. */
 export interface Migration {
@@ -20,7 +21,7 @@ export interface Migration {
 }
 
 /** migrations lists every migration, oldest first. */
-export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings];
+export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders];
 
 for (const [i, m] of migrations.entries()) {
   if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
