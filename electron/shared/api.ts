@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Actor, ContactMethodInput, EscalationPolicyInput, Id, IncidentStatus, NotificationRuleInput, ProfileInput, ServiceInput, TriggerInput, Urgency, type ContactMethod, type EscalationPolicy, type Incident, type IncidentWithTimeline, type NotificationRule, type Profile, type Service } from './schemas.ts';
 import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration } from './integration-schemas.ts';
 import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './channel-schemas.ts';
+import { ConfigTextMaxChars } from './config-file.ts';
 import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './system-schemas.ts';
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
@@ -22,6 +23,8 @@ const byId = z.strictObject({ id: Id });
 /** PauseMinutes is how long to pause monitoring (absent: until resumed). */
 const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole minutes').min(1, 'must be 1 to 43200 minutes (30 days)').max(43_200, 'must be 1 to 43200 minutes (30 days)');
 const update = <T extends z.ZodType>(s: T) => z.strictObject({ id: Id, value: s });
+/** ConfigText is a configuration file to import or preview: its text and, optionally, its format (guessed when absent). */
+const ConfigText = z.strictObject({ text: z.string().min(1, 'must not be empty').max(ConfigTextMaxChars, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() });
 
 /** AnalyticsWindow is the period an analytics query covers: the last 7/30/90 days or a custom range. */
 export const AnalyticsWindow = z.union([
@@ -77,7 +80,7 @@ export const apiSchemas = {
   'analytics.summary': z.strictObject({ window: AnalyticsWindow.default('30d'), serviceId: Id.optional() }),
 
   'config.export': z.strictObject({ format: z.enum(['yaml', 'json']).default('yaml') }),
-  'config.import': z.strictObject({ text: z.string().min(1, 'must not be empty').max(5_000_000, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() }),
+  'config.import': ConfigText,
 
   'integrations.list': z.strictObject({ serviceId: Id.optional() }),
   'integrations.create': IntegrationInput,
