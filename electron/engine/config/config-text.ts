@@ -23,8 +23,13 @@ export const MAX_ALIASES = 100;
  * (https://eemeli.org/yaml/#tojs-options; its default is 100).
  */
 export const MAX_ALIAS_EXPANSION = 1000;
-/** MAX_VALUES bounds the lists, maps and scalars of the whole file, each copy an alias makes included; 5 MB of text written out holds far fewer. */
-export const MAX_VALUES = 1_000_000;
+/**
+ * MAX_VALUES bounds the lists, maps and scalars of the whole file (map keys aside), each copy an
+ * alias makes included. 5,000 monitors of 20 values each are half of it; the yaml package reads
+ * about 100,000 scalars a second, so the bound also keeps a YAML file from holding the engine's one
+ * thread for long (bench/config.bench.ts).
+ */
+export const MAX_VALUES = 200_000;
 
 /**
  * The parser's stack holds the document and each list or map still open, plus at most a scalar or
@@ -110,13 +115,21 @@ function readYaml(text: string): unknown {
 
 /**
  * boundedTokens is the yaml package's own lexer and parser (what YAML.parseDocument runs), stopped
- * as soon as the lists and maps still open nest deeper than MAX_DEPTH: composing and converting a
- * deeper document recurses once per level, and a 5 MB run of `[` would take the parser many seconds.
+ * as soon as the lists and maps still open nest deeper than MAX_DEPTH (composing and converting a
+ * deeper document recurses once per level, and a 5 MB run of `[` would take the parser many
+ * seconds), or once it has read more than twice MAX_VALUES scalars: keys and values together, so
+ * more than MAX_VALUES values.
  */
 function* boundedTokens(text: string, lines: YAML.LineCounter): Generator<YAML.CST.Token> {
   const parser = new YAML.Parser(lines.addNewLine);
   lines.addNewLine(0);
+  let scalars = 0;
+  let marker = false;
   for (const lexeme of new YAML.Lexer().lex(text)) {
+    // A plain or block scalar is a marker lexeme, then its text; a quoted one is one lexeme.
+    const scalarText = marker;
+    marker = lexeme === YAML.CST.SCALAR;
+    if (!scalarText && (marker || lexeme[0] === '"' || lexeme[0] === "'") && ++scalars > 2 * MAX_VALUES) throw tooManyValues('yaml');
     yield* parser.next(lexeme);
     if (parser.stack.length > MAX_DEPTH + STACK_SLACK) throw tooDeep(lines.linePos(parser.offset));
   }
@@ -166,10 +179,7 @@ function checkShape(data: unknown, format: ConfigFormat): void {
     const depth = top.depth + 1;
     if (depth > MAX_DEPTH) throw tooDeep();
     for (const value of items) {
-      if (++values > MAX_VALUES) {
-        const copies = format === 'yaml' ? ', counting the copies its aliases (*name) make' : '';
-        throw refused(`the file holds more than ${MAX_VALUES} values${copies}; a Standby configuration holds far fewer`);
-      }
+      if (++values > MAX_VALUES) throw tooManyValues(format);
       stack.push({ value, depth });
     }
   }
@@ -183,6 +193,11 @@ function itemsOf(value: unknown): Iterable<unknown> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null ? Object.values(value) : undefined;
+}
+
+function tooManyValues(format: ConfigFormat): ApiError {
+  const copies = format === 'yaml' ? ', counting the copies its aliases (*name) make' : '';
+  return refused(`the file holds more than ${MAX_VALUES} values${copies}; a Standby configuration holds far fewer`);
 }
 
 function tooDeep(pos?: { line: number; col: number }): ApiError {

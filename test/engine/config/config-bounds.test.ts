@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../electron/engine/config/config-file.ts';
-import { MAX_ALIASES, MAX_DEPTH } from '../../../electron/engine/config/config-text.ts';
+import { MAX_ALIASES, MAX_DEPTH, MAX_VALUES } from '../../../electron/engine/config/config-text.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
 import { ApiError } from '../../../electron/shared/errors.ts';
 import { api, snapshot, tempDir } from '../../helpers/headless.ts';
@@ -97,11 +97,17 @@ describe('parseConfig bounds', () => {
     }
   });
 
-  it('counts the copies aliases make: wide anchors the yaml package lets through still stop at a million values', () => {
+  it('counts the copies aliases make: wide anchors the yaml package lets through still stop at MAX_VALUES', () => {
     // Within yaml's maxAliasCount (it counts aliases, not what they copy), but c holds 10 × 10 × 20,000 values.
     const text = [`a: &a [${Array(20_000).fill(0).join(', ')}]`, `b: &b [${Array(10).fill('*a').join(', ')}]`, `c: [${Array(10).fill('*b').join(', ')}]`].join('\n');
-    expect(refused(text).message).toBe('the file holds more than 1000000 values, counting the copies its aliases (*name) make; a Standby configuration holds far fewer');
-    expect(refused(`[${Array(1_000_001).fill(0).join(',')}]`, 'json').message).toBe('the file holds more than 1000000 values; a Standby configuration holds far fewer');
+    expect(refused(text).message).toBe('the file holds more than 200000 values, counting the copies its aliases (*name) make; a Standby configuration holds far fewer');
+    expect(refused(`[${Array(MAX_VALUES + 1).fill(0).join(',')}]`, 'json').message).toBe('the file holds more than 200000 values; a Standby configuration holds far fewer');
+    expect(refused(`[${Array(MAX_VALUES).fill(0).join(',')}]`, 'json').message).toMatch(/^\(input\): Invalid input: expected object, received array$/);
+  });
+
+  it('stops reading YAML once it holds more scalars than twice the values allowed (keys and values)', () => {
+    const pairs = Array.from({ length: MAX_VALUES + 1 }, (_, i) => `k${i}: ${i}`).join('\n');
+    expect(refused(pairs).message).toBe('the file holds more than 200000 values, counting the copies its aliases (*name) make; a Standby configuration holds far fewer');
   });
 
   it(`refuses more than ${MAX_ALIASES} aliases, each anchor used once`, () => {
