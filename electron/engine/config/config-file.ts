@@ -185,7 +185,8 @@ function idOf(ids: Map<string, number>, name: string, what: string): number {
   return id;
 }
 
-function hasIncidents(store: Store, serviceId: number): boolean {
+/** hasIncidents tells whether a service has any incident, so an import disables it rather than deleting its history. */
+export function hasIncidents(store: Store, serviceId: number): boolean {
   return store.db.prepare('SELECT 1 FROM incidents WHERE service_id = ? LIMIT 1').get(serviceId) !== undefined;
 }
 
