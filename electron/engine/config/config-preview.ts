@@ -43,12 +43,12 @@ export function previewFile(store: Store, file: ConfigFile): ConfigPreview {
   const labels = new Map(contacts.map((c) => [c.id, c.label]));
   const oldest = new Map<string, ContactMethod>();
   for (const c of contacts) if (!oldest.has(c.label)) oldest.set(c.label, c);
-  const policyIds = new Map(policies.map((p) => [p.name, p.id]));
-  const serviceIds = new Map(services.map((s) => [s.name, s.id]));
+  const policyByName = new Map(policies.map((p) => [p.name, p]));
+  const serviceByName = new Map(services.map((s) => [s.name, s]));
   // What a name in the file will refer to: an existing row's id, or a row the import creates.
   const contactRef = (label: string) => String(oldest.get(label)?.id ?? `new ${label}`);
-  const policyRef = (name: string) => String(policyIds.get(name) ?? `new ${name}`);
-  const serviceRef = (name: string) => String(serviceIds.get(name) ?? `new ${name}`);
+  const policyRef = (name: string) => String(policyByName.get(name)?.id ?? `new ${name}`);
+  const serviceRef = (name: string) => String(serviceByName.get(name)?.id ?? `new ${name}`);
 
   // A removed service with incidents is disabled; its policy and that policy's contact methods stay.
   const inFile = { services: new Set(file.services.map((s) => s.name)), policies: new Set(file.escalationPolicies.map((p) => p.name)), contacts: new Set(file.contactMethods.map((c) => c.label)) };
@@ -57,8 +57,7 @@ export function previewFile(store: Store, file: ConfigFile): ConfigPreview {
   for (const s of disabled) if (!keptPolicies.has(s.escalationPolicyId)) keptPolicies.set(s.escalationPolicyId, s.name);
   const keptContacts = new Map<number, string>();
   for (const p of policies) {
-    const by = keptPolicies.get(p.id);
-    if (by === undefined || inFile.policies.has(p.name)) continue;
+    if (!keptPolicies.has(p.id) || inFile.policies.has(p.name)) continue;
     for (const t of p.levels.flatMap((l) => l.targets)) if (t.kind === 'contact' && !keptContacts.has(t.contactMethodId)) keptContacts.set(t.contactMethodId, p.name);
   }
 
@@ -73,7 +72,7 @@ export function previewFile(store: Store, file: ConfigFile): ConfigPreview {
   }
 
   const policyChanges: ConfigEntryChange[] = file.escalationPolicies.map((f) => {
-    const old = policies.find((p) => p.name === f.name);
+    const old = policyByName.get(f.name);
     if (!old) return added(f.name);
     const levels = f.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map((t) => (t.kind === 'me' ? 'me' : contactRef(t.contactMethod))) }));
     return compared(f.name, { description: old.description, repeatCount: old.repeatCount, levels: levelRefs(old) }, { description: f.description, repeatCount: f.repeatCount, levels });
@@ -85,7 +84,7 @@ export function previewFile(store: Store, file: ConfigFile): ConfigPreview {
   }
 
   const serviceChanges: ConfigEntryChange[] = file.services.map((f) => {
-    const old = services.find((s) => s.name === f.name);
+    const old = serviceByName.get(f.name);
     if (!old) return added(f.name);
     const { escalationPolicy, name: _name, ...rest } = f;
     const { escalationPolicyId, id: _id, name: _oldName, ...was } = old;
@@ -112,10 +111,11 @@ export function previewFile(store: Store, file: ConfigFile): ConfigPreview {
     channels: channelChanges(stored, file),
     destinations: [...contactDestinations(file, oldest), ...channelDestinations(stored, file)],
   };
+}
 
-  function levelRefs(p: EscalationPolicy) {
-    return p.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map((t) => (t.kind === 'me' ? 'me' : String(t.contactMethodId))) }));
-  }
+/** levelRefs are a stored policy's levels with each target as the file's would resolve: "me", or the contact method's id. */
+function levelRefs(p: EscalationPolicy): Array<{ delayMinutes: number; targets: string[] }> {
+  return p.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map((t) => (t.kind === 'me' ? 'me' : String(t.contactMethodId))) }));
 }
 
 /** ruleChanges keeps each rule the file repeats exactly (urgency, delay, contact method), adds the others and removes what is left, as import does. */
@@ -146,16 +146,17 @@ function ruleChanges(repo: ConfigRepo, file: ConfigFile, labels: Map<number, str
 /** monitorChanges matches monitors by name and compares their settings, each config as its type reads it; a heartbeat's ping key counts when it would change. */
 function monitorChanges(store: Store, file: ConfigFile, serviceRef: (name: string) => string): ConfigEntryChange[] {
   const repo = new MonitorRepo(store);
-  const existing = repo.list();
+  const existing = new Map(repo.list().map((m) => [m.name, m]));
+  const inFile = new Set(file.monitors.map((f) => f.name));
   const changes: ConfigEntryChange[] = file.monitors.map((f) => {
-    const old = existing.find((m) => m.name === f.name);
+    const old = existing.get(f.name);
     if (!old) return added(f.name);
     const { pingKey, ...config } = types.parseConfig(f.kind, f.config);
     const fields = changedFields(monitorFields(old, String(old.serviceId), storedConfig(old)), monitorFields(f, serviceRef(f.service), config));
     if (f.kind === 'heartbeat' && pingKeyChanges(repo, old, pingKey)) fields.push('pingKey');
     return fields.length > 0 ? { name: f.name, change: 'update', fields } : { name: f.name, change: 'keep' };
   });
-  for (const m of existing) if (!file.monitors.some((f) => f.name === m.name)) changes.push(removed(m.name));
+  for (const m of existing.values()) if (!inFile.has(m.name)) changes.push(removed(m.name));
   return changes;
 }
 
