@@ -8,6 +8,7 @@ import { ApiError, invalidInput } from '../shared/errors.ts';
 import { computeAnalytics } from './analytics/mta-mtr.ts';
 import type { Clock } from './clock.ts';
 import { exportConfig, type ConfigFormat } from './config/config-file.ts';
+import { previewConfig } from './config/config-preview.ts';
 import { importWithCredentials } from './config/import-credentials.ts';
 import { seedDefaults, addPhoneDefaults } from './defaults.ts';
 import { IncidentEngine } from './incidents/incident-engine.ts';
@@ -306,6 +307,7 @@ export class Engine {
         this.changed('all');
         return summary;
       },
+      'config.preview': (a) => previewConfig(this.store, a.text, a.format),
 
       'system.health': () => this.health.status(),
       'system.server': () => this.serverInfo,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Actor, ContactMethodInput, EscalationPolicyInput, Id, IncidentStatus, NotificationRuleInput, ProfileInput, ServiceInput, TriggerInput, Urgency, type ContactMethod, type EscalationPolicy, type Incident, type IncidentWithTimeline, type NotificationRule, type Profile, type Service } from './schemas.ts';
 import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration } from './integration-schemas.ts';
 import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './channel-schemas.ts';
+import { ConfigTextMaxChars } from './config-file.ts';
 import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './system-schemas.ts';
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
@@ -38,6 +39,8 @@ const byId = z.strictObject({ id: Id });
 /** PauseMinutes is how long to pause monitoring (absent: until resumed). */
 const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole minutes').min(1, 'must be 1 to 43200 minutes (30 days)').max(43_200, 'must be 1 to 43200 minutes (30 days)');
 const update = <T extends z.ZodType>(s: T) => z.strictObject({ id: Id, value: s });
+/** ConfigText is a configuration file to import or preview: its text and, optionally, its format (guessed when absent). */
+const ConfigText = z.strictObject({ text: z.string().min(1, 'must not be empty').max(ConfigTextMaxChars, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() });
 
 /** AnalyticsWindow is the period an analytics query covers: the last 7/30/90 days or a custom range. */
 export const AnalyticsWindow = z.union([
@@ -93,7 +96,8 @@ export const apiSchemas = {
   'analytics.summary': z.strictObject({ window: AnalyticsWindow.default('30d'), serviceId: Id.optional() }),
 
   'config.export': z.strictObject({ format: z.enum(['yaml', 'json']).default('yaml') }),
-  'config.import': z.strictObject({ text: z.string().min(1, 'must not be empty').max(5_000_000, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() }),
+  'config.import': ConfigText,
+  'config.preview': ConfigText,
 
   'integrations.list': z.strictObject({ serviceId: Id.optional() }),
   'integrations.create': IntegrationInput,
@@ -205,6 +209,44 @@ export interface ImportSummary {
   monitors: number;
 }
 
+/** ConfigChangeKind is what an import would do to one entry: add it, update it, remove it, or keep it as it is. */
+export type ConfigChangeKind = 'add' | 'update' | 'remove' | 'keep';
+
+/** ConfigEntryChange is what importing a file would do to one entry of a section, named as the file names it. */
+export interface ConfigEntryChange {
+  name: string;
+  change: ConfigChangeKind;
+  /** fields are what an update changes, as the file names them ("address", "levels", "config.url"). */
+  fields?: string[];
+  /** note says why an entry is not what the file alone suggests: a removed service with incidents is disabled, and what it needs is kept. */
+  note?: string;
+}
+
+/** ConfigDestinationChange is a place Standby would send to that an import changes: a contact method's address, a channel's URL, host or account. */
+export interface ConfigDestinationChange {
+  section: 'contactMethods' | 'channels';
+  /** name is the contact method's label or the channel's kind (`sms`, `twilio`...). */
+  name: string;
+  field: string;
+  /** from and to are the old and new values; null is "not set" (a new entry, or the channel's default). */
+  from: string | null;
+  to: string | null;
+  /** note says what happens to a secret kept for the old destination. */
+  note: string;
+}
+
+/** ConfigPreviewSections are the sections a preview lists entry by entry, in the file's order. */
+export const ConfigPreviewSections = ['contactMethods', 'notificationRules', 'escalationPolicies', 'services', 'monitors', 'channels'] as const;
+export type ConfigPreviewSection = (typeof ConfigPreviewSections)[number];
+
+/** ConfigPreview answers `config.preview`: what `config.import` of the same file would change, section by section, and where it would send to anew. */
+export type ConfigPreview = { [S in ConfigPreviewSection]: ConfigEntryChange[] } & {
+  /** profile and monitoring are single settings: updated (with their fields) or kept. */
+  profile: ConfigEntryChange;
+  monitoring: ConfigEntryChange;
+  destinations: ConfigDestinationChange[];
+};
+
 /**
  * HealthCode names one thing that can be wrong with Standby itself: its storage (disk full, damaged
  * database), its keychain, its backups, a setup that pages no one when nobody is at this computer, or
@@ -303,6 +345,7 @@ export interface ApiOutputs {
   'analytics.summary': AnalyticsSummary;
   'config.export': { format: 'yaml' | 'json'; text: string };
   'config.import': ImportSummary;
+  'config.preview': ConfigPreview;
   'integrations.list': Integration[];
   'integrations.create': Integration;
   'integrations.update': Integration;

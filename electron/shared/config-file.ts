@@ -13,6 +13,9 @@ import { MonitorFields, MonitoringSettings, monitorRules } from './monitor-schem
 /** ConfigFileVersion is the format version this build reads and writes. */
 export const ConfigFileVersion = 1;
 
+/** ConfigTextMaxChars bounds a configuration file's text (5 MB); a real one is a few kilobytes. */
+export const ConfigTextMaxChars = 5_000_000;
+
 const contactLabel = ContactMethodInput.shape.label;
 const policyName = EscalationPolicyInput.shape.name;
 

@@ -15,9 +15,9 @@ import { applyMonitors, checkMonitorConfigs, monitorsDocument } from '../monitor
 import { credentialFreeUrl } from '../notify/secret-destinations.ts';
 import { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
+import { readConfigText, type ConfigFormat } from './config-text.ts';
 
-/** ConfigFormat is a configuration file's syntax. */
-export type ConfigFormat = 'yaml' | 'json';
+export type { ConfigFormat } from './config-text.ts';
 
 const HEADER = [
   ` Standby configuration (format version ${ConfigFileVersion}).`,
@@ -44,10 +44,13 @@ export function exportConfig(store: Store, format: ConfigFormat): string {
   return yaml.toString({ lineWidth: 0 });
 }
 
-/** parseConfig reads and validates a configuration file; the format is guessed when absent (JSON if it starts with `{`). */
+/**
+ * parseConfig reads and validates a configuration file, within the bounds of readConfigText (size,
+ * nesting, aliases, values); the format is guessed when absent (JSON if it starts with `{`).
+ */
 export function parseConfig(text: string, format?: ConfigFormat): ConfigFile {
   const fmt = format ?? (text.trimStart().startsWith('{') ? 'json' : 'yaml');
-  const data = fmt === 'json' ? parseJson(text) : parseYaml(text);
+  const data = readConfigText(text, fmt);
   const parsed = ConfigFile.safeParse(data);
   if (!parsed.success) throw invalidInput(parsed.error);
   checkMonitorConfigs(parsed.data);
@@ -185,7 +188,8 @@ function idOf(ids: Map<string, number>, name: string, what: string): number {
   return id;
 }
 
-function hasIncidents(store: Store, serviceId: number): boolean {
+/** hasIncidents tells whether a service has any incident, so an import disables it rather than deleting its history. */
+export function hasIncidents(store: Store, serviceId: number): boolean {
   return store.db.prepare('SELECT 1 FROM incidents WHERE service_id = ? LIMIT 1').get(serviceId) !== undefined;
 }
 
@@ -240,37 +244,4 @@ function monitorSections(store: Store): Record<string, unknown> {
   const { monitors, monitoring } = monitorsDocument(store);
   const defaults = JSON.stringify(MonitoringSettings.parse({}));
   return { ...(monitors.length > 0 ? { monitors } : {}), ...(JSON.stringify(monitoring) !== defaults ? { monitoring } : {}) };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const at = /at position (\d+)/.exec(message);
-    const { line, col } = lineCol(text, at ? Number(at[1]) : text.length);
-    const rule = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-    throw syntaxError('JSON', line, col, rule);
-  }
-}
-
-function parseYaml(text: string): unknown {
-  const doc = YAML.parseDocument(text);
-  const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0] ?? lineCol(text, first.pos[0]);
-    const rule = first.code === 'MULTIPLE_DOCS' ? 'the file must hold one YAML document' : first.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
-    throw syntaxError('YAML', pos.line, pos.col, rule);
-  }
-  return doc.toJS();
-}
-
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-}
-
-function syntaxError(syntax: string, line: number, col: number, rule: string): ApiError {
-  const where = `line ${line}, column ${col}`;
-  return new ApiError('invalid_input', `${syntax} syntax error at ${where}: ${rule}`, [{ path: where, message: rule }]);
 }

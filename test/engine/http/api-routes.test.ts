@@ -90,6 +90,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'analytics.summary': [[{ window: '1y' }, 'window', /Invalid/], [{ window: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } }, 'window.to', /must be after from/]],
   'config.export': [[{ format: 'xml' }, 'format', /Invalid option/]],
   'config.import': [[{ text: '' }, 'text', /must not be empty/], [{ text: 'version: 1\nprofile: { timeZone: Nowhere/Land }\n' }, 'profile', /./]],
+  'config.preview': [[{ text: '' }, 'text', /must not be empty/], [{ text: 'version: 1\nprofile: { timeZone: Nowhere/Land }\n' }, 'profile', /./], [{ text: 'a: &a [*a]' }, '(file)', /nests deeper than 64 levels/]],
   'integrations.list': [[{ serviceId: 0 }, 'serviceId', /must be positive/]],
   'integrations.create': [
     [{ serviceId: 1, type: 'nagios', name: 'N' }, 'type', /Invalid option/],

@@ -1,14 +1,28 @@
 /**
  * SettingsState is the settings page: exporting the configuration (YAML or JSON, shown and
- * downloadable) and importing one (pasted or from a file), which replaces everything.
+ * downloadable) and importing one (pasted or from a file), which replaces everything: the file is
+ * previewed first (what each section gains, changes and loses, and which destinations change), and
+ * nothing is imported until the person confirms that preview.
  */
-import type { ImportSummary } from '../../../../electron/shared/api.ts';
+import type { ConfigPreview, ImportSummary } from '../../../../electron/shared/api.ts';
 import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
 import { config } from './config.svelte.ts';
 
 /** ConfigFormat is a configuration file's format. */
 export type ConfigFormat = 'yaml' | 'json';
+
+/** PendingImport is a previewed file: exactly the text confirming imports, and what importing it changes. */
+export interface PendingImport {
+  text: string;
+  format: ConfigFormat;
+  preview: ConfigPreview;
+}
+
+/** guessFormat reads text that starts with `{` or `[` as JSON, anything else as YAML. */
+function guessFormat(text: string): ConfigFormat {
+  return /^\s*[[{]/.test(text) ? 'json' : 'yaml';
+}
 
 /** SettingsState holds the export text and the import form. */
 export class SettingsState {
@@ -18,6 +32,13 @@ export class SettingsState {
   exporting = $state(false);
   importForm = new FormState<{ text: string }>({ text: '' }, ['text'], 'Nothing was imported; the configuration has these problems:');
   importSummary = $state<ImportSummary | null>(null);
+  /** pending is the previewed file waiting for "Import and replace" or "Cancel". */
+  pending = $state<PendingImport | null>(null);
+
+  /** pendingStale is true when the text was edited after its preview: confirming would not import what the preview shows. */
+  get pendingStale(): boolean {
+    return this.pending !== null && this.pending.text !== this.importForm.draft.text;
+  }
 
   /** loadExport fetches the configuration in the chosen format. */
   async loadExport(): Promise<void> {
@@ -58,22 +79,38 @@ export class SettingsState {
       this.importForm.draft.text = await file.text();
       this.importForm.clear();
       this.importSummary = null;
+      this.pending = null;
     } catch (err) {
       this.importForm.message = `Cannot read ${file.name}: ${errorMessage(err)}`;
     }
   }
 
-  /** runImport replaces the configuration with the text; the format is guessed from its first character. */
-  runImport = async (): Promise<void> => {
+  /** preview asks the engine what importing the text would change; it changes nothing. The format is guessed from the first character. */
+  preview = async (): Promise<void> => {
     this.importSummary = null;
-    const summary = await this.importForm.submit((d) => {
-      const format: ConfigFormat = /^\s*[[{]/.test(d.text) ? 'json' : 'yaml';
-      return call('config.import', { text: d.text, format });
-    });
+    this.pending = null;
+    const text = this.importForm.draft.text;
+    const format = guessFormat(text);
+    const preview = await this.importForm.submit(() => call('config.preview', { text, format }));
+    if (preview) this.pending = { text, format, preview };
+  };
+
+  /** confirmImport replaces the configuration with the previewed text (not any later edit). */
+  confirmImport = async (): Promise<void> => {
+    const pending = this.pending;
+    if (!pending || this.pendingStale) return;
+    const summary = await this.importForm.submit(() => call('config.import', { text: pending.text, format: pending.format }));
     if (summary) {
+      this.pending = null;
       this.importSummary = summary;
       await Promise.all([config.load('all'), this.loadExport()]);
     }
+  };
+
+  /** cancelImport drops the preview; nothing was imported. */
+  cancelImport = (): void => {
+    this.pending = null;
+    this.importForm.clear();
   };
 }
 
