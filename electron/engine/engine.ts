@@ -19,6 +19,10 @@ import { notifyHandlers } from './notify/api-handlers.ts';
 import { contactHandlers, moveStoredUrlCredentials } from './notify/contact-handlers.ts';
 import { allSecretUses } from './notify/secret-uses.ts';
 import { isStandbyRef } from './secrets/bindings.ts';
+import { applyAnswer } from './responders/answers.ts';
+import { builtinResponders } from './responders/builtin.ts';
+import type { ResponderContext } from './responders/context.ts';
+import { Responders, type Responder } from './responders/responders.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
 import { InboundAddress } from './http/inbound-address.ts';
@@ -46,6 +50,8 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** monitors tunes the monitor runner (tests, the benchmark); with no monitors configured it does nothing. */
   monitors?: MonitorRunnerOptions;
+  /** responders builds the answer loops of two-way channels (default: every built-in one; tests pass their own). */
+  responders?: (ctx: ResponderContext) => Responder[];
   /** secrets holds integration keys and channel tokens (default: in memory, gone at exit). */
   secrets?: SecretStore;
   /** stopGraceMs is how long stopping waits for sends in flight (default STOP_GRACE_MS; tests use 0). */
@@ -82,6 +88,8 @@ export class Engine {
   readonly inboundAddress: InboundAddress;
   /** desktopRelay is set headless: the event streams of connected UIs attach to it (see DesktopRelay). */
   readonly desktopRelay: DesktopRelay | undefined;
+  /** responders read the person's answers from the phone (responders/). */
+  readonly responders: Responders;
   /** storage keeps the `storage` health problem in step with the disk (full, read-only, damaged). */
   readonly storage: StorageHealth;
   /** backups takes the daily backup of a database file (undefined for an in-memory database). */
@@ -127,6 +135,17 @@ export class Engine {
       log: this.log,
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
     });
+    this.responders = new Responders(
+      {
+        clock: this.clock,
+        receipts: this.lifecycle.delivery.receipts,
+        log: this.log,
+        incident: (id) => this.incidents.find(id),
+        closable: () => (this.store.prepare("SELECT DISTINCT r.incident_id AS id FROM page_receipts r JOIN incidents i ON i.id = r.incident_id WHERE r.closed_at IS NULL AND i.status != 'triggered'").all() as Array<{ id: number }>).map((r) => r.id),
+      },
+      (opts.responders ?? builtinResponders)(this.responderContext()),
+    );
+    this.on((e) => void (e.type === 'incident.changed' && this.responders.incidentChanged(e.data.incident)));
     this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
     this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
@@ -143,6 +162,7 @@ export class Engine {
     this.lifecycle.start();
     this.monitors.start();
     this.backups?.start();
+    this.responders.start();
   }
 
   /**
@@ -165,6 +185,25 @@ export class Engine {
     bindings.add(uses.filter((u) => bindings.destinations(u.ref).length === 0), now);
   }
 
+  /** responderContext is what the responders may use of the engine. */
+  private responderContext(): ResponderContext {
+    const delivery = this.lifecycle.delivery;
+    return {
+      clock: this.clock,
+      log: this.log,
+      settings: (kind) => delivery.settings.get(kind),
+      secret: (ref, destination) => delivery.boundSecret(ref, destination),
+      contacts: () => this.config.listContactMethods(),
+      receipts: delivery.receipts,
+      answer: (a, also) => applyAnswer({ store: this.store, lifecycle: this.lifecycle, clock: this.clock, log: this.log }, a, also),
+      incidentByNumber: (n) => {
+        const r = this.store.prepare('SELECT id FROM incidents WHERE number = ?').get(n) as { id: number } | undefined;
+        return r ? this.incidents.find(r.id) : undefined;
+      },
+      timeZone: () => this.config.getProfile().timeZone,
+    };
+  }
+
   /** importConfig makes the configuration equal to a file (URL credentials moved to the keychain), all or nothing; the caller announces it. */
   importConfig(text: string, format?: ConfigFormat): Promise<ImportSummary> {
     return importWithCredentials({ store: this.store, secrets: this.secrets, bindings: this.lifecycle.delivery.bindings, now: () => this.clock.now() }, text, format);
@@ -172,6 +211,7 @@ export class Engine {
 
   /** stop ends the schedule and closes the database. */
   async stop(): Promise<void> {
+    await this.responders.stop();
     await this.monitors.stop();
     await this.lifecycle.stop();
     await this.backups?.stop();

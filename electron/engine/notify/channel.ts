@@ -47,7 +47,7 @@ export interface NotificationMessage {
  * budget; `retryAfterMs` is how long the vendor asked us to wait (429 Retry-After).
  */
 export type DeliveryResult =
-  | { ok: true; detail?: string }
+  | { ok: true; detail?: string; receipt?: string }
   | { ok: false; retryable: boolean; error: string; status?: number; maybeDelivered?: boolean; retryAfterMs?: number };
 
 /** ChannelContext carries what a channel may need besides the message. */

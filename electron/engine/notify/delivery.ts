@@ -11,6 +11,7 @@ import type { ContactMethod } from '../../shared/schemas.ts';
 import type { DeliveryBudget, DeliveryOutcome } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifyPayload } from '../incidents/lifecycle.ts';
+import { ReceiptRepo } from '../responders/receipts.ts';
 import { SecretBindings } from '../secrets/bindings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
@@ -67,6 +68,8 @@ export class DeliveryStage {
   readonly settings: SettingsRepo;
   /** bindings say which destinations each secret was entered for; a channel reads a secret for no other. */
   readonly bindings: SecretBindings;
+  /** receipts are the pages a phone may answer (responders/). */
+  readonly receipts: ReceiptRepo;
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
@@ -77,6 +80,7 @@ export class DeliveryStage {
     this.repo = new DeliveryRepo(deps.store);
     this.settings = new SettingsRepo(deps.store);
     this.bindings = new SecretBindings(deps.store);
+    this.receipts = new ReceiptRepo(deps.store);
     this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack'), log: deps.log });
   }
 
@@ -264,6 +268,12 @@ export class DeliveryStage {
     return { ...result, error: redact(result.error, used) };
   }
 
+  /** boundSecret reads a secret for one destination, as a channel does (a responder polling with the channel's token). */
+  async boundSecret(ref: string, destination: string): Promise<string | null> {
+    this.bindings.check(ref, destination);
+    return this.d.secrets.get(ref);
+  }
+
   /**
    * send hands the message to the channel; a contact method whose URL carries a credential keeps that
    * URL in the keychain (urlSecretRef), read here for the URL it shows, and only for it.
@@ -287,6 +297,8 @@ export class DeliveryStage {
         this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
         line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}${repeat ? ' (a repeat: an interrupted attempt may have arrived)' : ''}`;
         this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'delivered' } });
+        // A two-way channel's page: the phone may answer it, and it is closed when the incident is answered anywhere.
+        if (result.receipt && contact) this.receipts.add({ incidentId: c.job.incidentId, contactMethodId: contact.id, channel: contact.type, address: contact.address, receipt: result.receipt, createdAt: now });
         return;
       }
       const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };

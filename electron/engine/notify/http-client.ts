@@ -39,6 +39,8 @@ export interface HttpRequest {
   explain?: (status: number, body: string) => string | undefined;
   /** accept decides whether a 2xx answer really is a success (Telegram answers 200 with ok:false in old gateways). */
   accept?: (status: number, body: string) => string | undefined;
+  /** receipt reads what a two-way channel needs to match the person's answer to this page (a message id, a receipt) from a 2xx body. */
+  receipt?: (body: string) => string | undefined;
 }
 
 /** NOT_SENT_CODES are network errors that happen before a request reaches the vendor. */
@@ -76,7 +78,10 @@ export async function httpPost(req: HttpRequest, ctx: Pick<ChannelContext, 'sign
     const body = typeof res.body === 'string' ? res.body : '';
     if (res.statusCode >= 200 && res.statusCode < 300) {
       const refused = req.accept?.(res.statusCode, body);
-      if (refused === undefined) return { ok: true, detail: `HTTP ${res.statusCode}` };
+      if (refused === undefined) {
+        const receipt = safeReceipt(req, body);
+        return { ok: true, detail: `HTTP ${res.statusCode}`, ...(receipt ? { receipt } : {}) };
+      }
       return { ok: false, retryable: false, status: res.statusCode, error: `${where} refused the message: ${refused}` };
     }
     const retryable = res.statusCode === 408 || res.statusCode === 429 || res.statusCode >= 500;
@@ -105,6 +110,14 @@ function hideCredentials(text: string | undefined, authorization: string | undef
   let out = text;
   for (const v of [authorization, authorization.split(' ').slice(1).join(' ')]) if (v.length >= 8) out = out.split(v).join('[redacted]');
   return out;
+}
+
+function safeReceipt(req: HttpRequest, body: string): string | undefined {
+  try {
+    return req.receipt?.(body);
+  } catch {
+    return undefined;
+  }
 }
 
 function safeExplain(req: HttpRequest, status: number, body: string): string | undefined {

@@ -83,6 +83,12 @@ export class IncidentRepo {
       .run(s.title, s.urgency, s.severity, s.status, s.acknowledgedAt, s.resolvedAt, s.resolvedBy, s.snoozedUntil, s.escalationLevel, s.escalationRound, s.cycle, s.alertCount, JSON.stringify(s.details), now, s.id);
   }
 
+  /** find returns an incident, or undefined when there is none with that id. */
+  find(id: number): Incident | undefined {
+    const r = this.store.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
+    return r ? incidentFromRow(r) : undefined;
+  }
+
   /** get returns an incident for the API. */
   get(id: number): Incident {
     const r = this.store.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;

@@ -1,0 +1,27 @@
+/**
+ * What a responder may use: the channel settings, a secret for a destination (checked like a channel's,
+ * secrets/bindings.ts), the person's contact methods (only they may answer), the page receipts and
+ * cursors, and applying an answer with the cursor in one transaction.
+ */
+import type { ContactMethod, Incident } from '../../shared/schemas.ts';
+import type { Clock } from '../clock.ts';
+import type { Answer, AnswerOutcome } from './answers.ts';
+import type { ReceiptRepo } from './receipts.ts';
+
+/** ResponderContext is a responder's view of the engine. */
+export interface ResponderContext {
+  clock: Clock;
+  log: (line: string) => void;
+  /** settings reads a channel settings section as stored. */
+  settings: (kind: string) => Record<string, unknown> | undefined;
+  /** secret reads a keychain entry for a destination; it throws when the secret was not entered for it or the keychain fails. */
+  secret: (ref: string, destination: string) => Promise<string | null>;
+  contacts: () => ContactMethod[];
+  receipts: ReceiptRepo;
+  /** answer applies an answer; `also` (the cursor) is written in the same transaction. */
+  answer: (a: Answer, also?: () => void) => AnswerOutcome;
+  /** incidentByNumber finds an incident by the number people see ("#12"). */
+  incidentByNumber: (n: number) => Incident | undefined;
+  /** timeZone is the profile's time zone, for times in replies. */
+  timeZone: () => string;
+}

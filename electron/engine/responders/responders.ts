@@ -1,0 +1,145 @@
+/**
+ * The responders: one long-running loop per two-way channel that learns the person's answers by
+ * reaching out (Telegram's getUpdates long poll, Pushover's receipts, Twilio's message list), so a phone
+ * can acknowledge a page with no inbound port and no public URL. The engine owns them: started with it,
+ * stopped with it (an in-flight poll is aborted). A failing poll backs off (1 s doubling to 5 minutes);
+ * a responder that is not set up waits and asks again. When an incident is acknowledged or resolved
+ * anywhere, each open page of it is closed on its channel (the Telegram message edited, the Pushover
+ * emergency cancelled), so the phone stops ringing; a close that fails is tried again at the next change
+ * and at the next start.
+ */
+import type { Incident } from '../../shared/schemas.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
+import { throttledLog } from '../timer-guard.ts';
+import type { PageReceipt, ReceiptRepo } from './receipts.ts';
+
+/** Responder is one two-way channel's answer loop. */
+export interface Responder {
+  /** name is the channel (`telegram`), also the key of its cursor and receipts. */
+  readonly name: string;
+  /** active tells whether it should poll now: set up, with answers on. */
+  active(): boolean;
+  /** poll runs one round (a long poll, or one look) and answers how long to wait before the next; it throws on failure. */
+  poll(signal: AbortSignal): Promise<number>;
+  /** close closes one page of an incident that was acknowledged or resolved (edit the message, cancel the receipt). */
+  close?(receipt: PageReceipt, incident: Incident, signal: AbortSignal): Promise<void>;
+}
+
+/** IDLE_MS is how long a responder that is not set up waits before asking again. */
+export const IDLE_MS = 30_000;
+/** MAX_BACKOFF_MS caps the wait after failures. */
+export const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** backoffMs is the wait after n failures in a row: 1 s, 2 s, 4 s … 5 minutes. */
+export function backoffMs(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, failures - 1));
+}
+
+/** RespondersDeps are what the loops need. */
+export interface RespondersDeps {
+  clock: Clock;
+  receipts: ReceiptRepo;
+  log: (line: string) => void;
+  /** incident reads an incident as stored now (for closing pages at start). */
+  incident: (id: number) => Incident | undefined;
+  /** closable lists incidents acknowledged or resolved with pages still open (closed at start). */
+  closable: () => number[];
+}
+
+/** Responders runs every responder's loop and closes pages. */
+export class Responders {
+  private readonly d: RespondersDeps;
+  private readonly list: Responder[];
+  private readonly controller = new AbortController();
+  private readonly sleeping = new Map<TimerHandle, () => void>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly log: (line: string) => void;
+  private closing: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(d: RespondersDeps, responders: Responder[]) {
+    this.d = d;
+    this.list = responders;
+    this.log = throttledLog(d.log, () => d.clock.now());
+  }
+
+  /** get finds a responder by channel name. */
+  get(name: string): Responder | undefined {
+    return this.list.find((r) => r.name === name);
+  }
+
+  /** start runs each loop, and closes the pages of incidents answered while Standby was not running. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const r of this.list) this.loops.push(this.run(r));
+    for (const id of this.d.closable()) {
+      const incident = this.d.incident(id);
+      if (incident) this.incidentChanged(incident);
+    }
+  }
+
+  /** stop aborts every poll in flight, ends every loop and waits for them and for closes under way. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.controller.abort();
+    for (const [handle, wake] of this.sleeping) {
+      this.d.clock.clearTimer(handle);
+      wake();
+    }
+    this.sleeping.clear();
+    await Promise.allSettled(this.loops);
+    await this.closing;
+  }
+
+  /** incidentChanged closes the open pages of an incident that is no longer triggered (one close after another). */
+  incidentChanged(incident: Incident): void {
+    if (!this.running || incident.status === 'triggered') return;
+    this.closing = this.closing.then(() => this.closePages(incident));
+  }
+
+  private async closePages(incident: Incident): Promise<void> {
+    for (const receipt of this.d.receipts.open(incident.id)) {
+      const r = this.get(receipt.channel);
+      if (!this.running) return;
+      try {
+        if (r?.close) await r.close(receipt, incident, this.controller.signal);
+        this.d.receipts.close(receipt.id, this.d.clock.now());
+      } catch (err) {
+        this.log(`${receipt.channel}: the page of incident #${incident.number} was not closed on the phone (tried again at the next change or start): ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async run(r: Responder): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let wait: number;
+      if (!r.active()) {
+        wait = IDLE_MS;
+      } else {
+        try {
+          wait = await r.poll(this.controller.signal);
+          if (failures > 0) this.d.log(`${r.name}: answers are read again`);
+          failures = 0;
+        } catch (err) {
+          if (!this.running) return;
+          failures++;
+          wait = backoffMs(failures);
+          this.log(`${r.name}: reading answers failed (trying again with backoff): ${(err as Error).message}`);
+        }
+      }
+      if (wait > 0 && this.running) await this.sleep(wait);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const handle = this.d.clock.setTimer(() => {
+        this.sleeping.delete(handle);
+        resolve();
+      }, ms);
+      this.sleeping.set(handle, resolve);
+    });
+  }
+}
