@@ -211,7 +211,7 @@ function contactDestinations(file: ConfigFile, oldest: Map<string, ContactMethod
       continue;
     }
     if (old.type !== f.type) out.push({ section: 'contactMethods', name: f.label, field: 'type', from: old.type, to: f.type, note: DESTINATION_NOTE });
-    if (old.address !== f.address) out.push({ section: 'contactMethods', name: f.label, field: 'address', from: credentialFreeUrl(old.address), to: credentialFreeUrl(f.address), note: DESTINATION_NOTE });
+    if (credentialFreeUrl(old.address) !== credentialFreeUrl(f.address)) out.push({ section: 'contactMethods', name: f.label, field: 'address', from: credentialFreeUrl(old.address), to: credentialFreeUrl(f.address), note: DESTINATION_NOTE });
   }
   return out;
 }

@@ -172,7 +172,7 @@ describe('previewConfig', () => {
     });
     const p = previewConfig(store, text);
     expect(p.destinations.map(({ note, ...d }) => (expect(note).toBe(DESTINATION_NOTE), d))).toEqual([
-      { section: 'contactMethods', name: 'Team Slack', field: 'address', from: 'https://hooks.slack.com/services/T0/B0/abc', to: 'https://attacker.example/collect' },
+      { section: 'contactMethods', name: 'Team Slack', field: 'address', from: 'https://hooks.slack.com/services/T0/B0/…', to: 'https://attacker.example/collect' },
       { section: 'contactMethods', name: 'New hook', field: 'address', from: null, to: 'https://hooks.example.com/x' },
       { section: 'channels', name: 'sms', field: 'url', from: 'http://127.0.0.1:8080/sms', to: 'https://attacker.example/sms' },
       { section: 'channels', name: 'twilio', field: 'accountSid', from: null, to: `AC${'1'.repeat(32)}` },
