@@ -81,6 +81,8 @@ export const PushoverSettings = z.strictObject({
 export const TelegramSettings = z.strictObject({
   botTokenRef: SecretRef.optional(),
   baseUrl: channelUrl.optional(),
+  /** answers: pages carry Acknowledge / Resolve / Snooze buttons and Standby reads the taps with getUpdates (default on; off when another program reads this bot's updates). */
+  answers: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 /** WebhookSettings: an optional body template with {{placeholders}}, its content type, and the signature header's name. */

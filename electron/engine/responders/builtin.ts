@@ -1,8 +1,11 @@
 /** The built-in responders: one per two-way channel. */
 import type { ResponderContext } from './context.ts';
 import type { Responder } from './responders.ts';
+import { telegramResponder } from './telegram.ts';
 
 /** builtinResponders builds every responder Standby ships. */
-export function builtinResponders(_ctx: ResponderContext): Responder[] {
-  return [];
+export function builtinResponders(ctx: ResponderContext): Responder[] {
+  return [
+    telegramResponder(ctx),
+  ];
 }

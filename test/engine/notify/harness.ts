@@ -50,7 +50,8 @@ export async function harness(o: {
   const logs: string[] = [];
   const registry = new ChannelRegistry();
   for (const c of o.channels) registry.register(c);
-  const engine = new Engine({ databasePath: o.databasePath ?? ':memory:', clock, channels: registry, secrets: o.secretStore ?? new MemorySecretStore(), log: (l) => logs.push(l) });
+  // No responders: channel tests count every request their vendor's fake receives (responders are tested in test/engine/responders).
+  const engine = new Engine({ databasePath: o.databasePath ?? ':memory:', clock, channels: registry, responders: () => [], secrets: o.secretStore ?? new MemorySecretStore(), log: (l) => logs.push(l) });
   await engine.start();
   for (const r of await engine.invoke('notificationRules.list', {})) await engine.invoke('notificationRules.delete', { id: r.id });
   for (const [kind, settings] of Object.entries(o.settings)) await engine.invoke('channels.update', { kind, settings });

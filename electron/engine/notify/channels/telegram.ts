@@ -16,6 +16,22 @@ export const DEFAULT_TELEGRAM_TOKEN_REF = 'telegram.botToken';
 /** TELEGRAM_TEXT_MAX is sendMessage's text limit: 1-4096 characters (https://core.telegram.org/bots/api#sendmessage). */
 export const TELEGRAM_TEXT_MAX = 4096;
 
+/** telegramAnswersOn tells whether pages carry answer buttons (channels.telegram.answers, on unless set to false). */
+export function telegramAnswersOn(cfg: { answers?: boolean }): boolean {
+  return cfg.answers !== false;
+}
+
+/** answerButtons are a page's inline keyboard: callback data names the action and the incident (at most 64 bytes). */
+export function answerButtons(incidentId: number): Array<Array<{ text: string; callback_data: string }>> {
+  return [
+    [
+      { text: 'Acknowledge', callback_data: `a:${incidentId}` },
+      { text: 'Resolve', callback_data: `r:${incidentId}` },
+    ],
+    [{ text: 'Snooze 1 h', callback_data: `s:${incidentId}:60` }],
+  ];
+}
+
 /** telegramChannel sends the plain-text message to the contact's chat id or @channel. */
 export const telegramChannel: Channel = {
   type: 'telegram',
@@ -23,7 +39,7 @@ export const telegramChannel: Channel = {
   async send(contact, m, ctx) {
     const s = optionalSettings('telegram', TelegramSettings, ctx.settings, 'Telegram');
     if (!s.ok) return s.result;
-    const cfg: { botTokenRef?: string; baseUrl?: string } = s.value;
+    const cfg: { botTokenRef?: string; baseUrl?: string; answers?: boolean } = s.value;
     const token = await requireSecret(ctx, contact.secretRef ?? cfg.botTokenRef ?? DEFAULT_TELEGRAM_TOKEN_REF, 'the Telegram bot token', originDestination(cfg.baseUrl ?? TELEGRAM_API));
     if (!token.ok) return token.result;
     const body: Record<string, unknown> = {
@@ -32,7 +48,11 @@ export const telegramChannel: Channel = {
       // No previews: a previewer must not fetch Standby's links (https://core.telegram.org/bots/api#linkpreviewoptions).
       link_preview_options: { is_disabled: true },
     };
-    if (m.ackLinks) {
+    if (!m.test && telegramAnswersOn(cfg)) {
+      // Buttons the bot hears back through getUpdates (responders/telegram.ts): no public URL needed.
+      body.reply_markup = { inline_keyboard: answerButtons(m.incidentId) };
+      body.text = truncate(`${m.text}\n\nTap a button, or send /ack ${m.number} or /resolve ${m.number}.`, TELEGRAM_TEXT_MAX);
+    } else if (m.ackLinks) {
       body.reply_markup = { inline_keyboard: [[{ text: 'Acknowledge', url: m.ackLinks.acknowledge }, { text: 'Resolve', url: m.ackLinks.resolve }]] };
     }
     return httpPost(
@@ -41,6 +61,11 @@ export const telegramChannel: Channel = {
         url: joinUrl(cfg.baseUrl ?? TELEGRAM_API, `bot${token.value}/sendMessage`),
         json: body,
         explain: (_s, b) => jsonField(b, 'description'),
+        // https://core.telegram.org/bots/api#message: the sent message's chat and id, to match a button's tap and edit it later.
+        receipt: (b) => {
+          const r = (JSON.parse(b) as { result?: { message_id?: number; chat?: { id?: number } } }).result;
+          return r?.message_id !== undefined && r.chat?.id !== undefined ? `${r.chat.id}:${r.message_id}` : undefined;
+        },
       },
       ctx,
     );
