@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('configuration import in Chromium'), (
       await preview.waitFor();
       const warning = preview.getByRole('alert');
       expect(await warning.textContent()).toContain('1 destination changes');
-      expect(await warning.textContent()).toContain('contact method “Team Slack”: address: https://hooks.slack.com/services/T0/B0/abc → https://attacker.example/collect');
+      expect(await warning.textContent()).toContain('contact method “Team Slack”: address: https://hooks.slack.com/services/T0/B0/… → https://attacker.example/collect');
       expect(await warning.textContent()).toContain('will not be sent to the new one until you enter it again');
       expect(await preview.getByTestId('import-count-services').textContent()).toBe('Services1011');
       expect(await preview.getByTestId('import-count-contactMethods').textContent()).toBe('Contact methods0101');
