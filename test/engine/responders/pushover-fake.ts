@@ -81,6 +81,11 @@ export class FakePushover {
     e.device = device;
   }
 
+  /** forget drops a receipt, as Pushover does a week after the message. */
+  forget(receipt: string): void {
+    this.emergencies.delete(receipt);
+  }
+
   gets(receipt: string): Request[] {
     return this.requests.filter((r) => r.method === 'GET' && r.receipt === receipt);
   }

@@ -238,4 +238,18 @@ describe('Pushover responder', () => {
     expect(pushover.gets(receipt!).length).toBe(polls);
     expect(pushover.unexpected).toEqual([]);
   });
+
+  it('stops polling a receipt Pushover no longer knows (HTTP 404), changing nothing', async () => {
+    const s = await start();
+    const id = await s.trigger();
+    const [receipt] = pushover.receipts();
+    pushover.forget(receipt!);
+    await s.step(5_000);
+    expect(pushover.gets(receipt!)).toHaveLength(1);
+    expect(s.engine.lifecycle.delivery.receipts.open(id)).toEqual([]);
+    expect(s.engine.incidents.find(id)?.status).toBe('triggered');
+    expect(s.logs.join('\n')).toContain('Pushover no longer knows the receipt');
+    await s.step(30_000);
+    expect(pushover.gets(receipt!)).toHaveLength(1);
+  });
 });
