@@ -1,5 +1,6 @@
 /** The built-in responders: one per two-way channel. */
 import type { ResponderContext } from './context.ts';
+import { pushoverResponder } from './pushover.ts';
 import type { Responder } from './responders.ts';
 import { telegramResponder } from './telegram.ts';
 
@@ -7,5 +8,6 @@ import { telegramResponder } from './telegram.ts';
 export function builtinResponders(ctx: ResponderContext): Responder[] {
   return [
     telegramResponder(ctx),
+    pushoverResponder(ctx),
   ];
 }

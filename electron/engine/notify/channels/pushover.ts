@@ -1,11 +1,12 @@
 /**
  * The Pushover push channel (https://pushover.net/api): POST /1/messages.json, form-encoded token,
  * user, message, title, priority. High urgency defaults to priority 2 (emergency: repeats until
- * acknowledged in the Pushover app), which requires retry (>= 30 s) and expire (<= 10800 s).
+ * acknowledged in the Pushover app), which requires retry (>= 30 s) and expire (<= 10800 s), and answers
+ * a receipt that the Pushover responder polls to learn the acknowledgement.
  */
 import { PushoverSettings } from '../../../shared/channel-schemas.ts';
 import { headline, type Channel } from '../channel.ts';
-import { httpPost } from '../http-client.ts';
+import { httpPost, jsonField } from '../http-client.ts';
 import { originDestination } from '../secret-destinations.ts';
 import { joinUrl, optionalSettings, requireSecret, truncate } from '../settings.ts';
 
@@ -15,6 +16,8 @@ export const PUSHOVER_API = 'https://api.pushover.net';
 export const DEFAULT_PUSHOVER_TOKEN_REF = 'pushover.token';
 /** Pushover's limits (https://pushover.net/api#limits): message 1024 characters, title 250, URL 512, URL title 100. */
 export const PUSHOVER_LIMITS = { message: 1024, title: 250, url: 512 } as const;
+/** PUSHOVER_RECEIPT is what a receipt looks like (https://pushover.net/api/receipts: 30 characters of [A-Za-z0-9]); it goes into a URL path. */
+export const PUSHOVER_RECEIPT = /^[A-Za-z0-9]{1,64}$/;
 
 /** pushoverChannel sends to the contact's user key with the application token from the keychain. */
 export const pushoverChannel: Channel = {
@@ -53,6 +56,11 @@ export const pushoverChannel: Channel = {
         explain: (_status, body) => {
           const errors = (JSON.parse(body) as { errors?: unknown }).errors;
           return Array.isArray(errors) ? errors.join('; ') : undefined;
+        },
+        // https://pushover.net/api/receipts: an emergency (priority 2) message answers a receipt, polled by responders/pushover.ts.
+        receipt: (body) => {
+          const r = jsonField(body, 'receipt');
+          return r && PUSHOVER_RECEIPT.test(r) ? r : undefined;
         },
       },
       ctx,
