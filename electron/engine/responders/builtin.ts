@@ -1,8 +1,9 @@
 /** The built-in responders: one per two-way channel. */
 import type { ResponderContext } from './context.ts';
+import { ntfyResponder } from './ntfy.ts';
 import type { Responder } from './responders.ts';
 
 /** builtinResponders builds every responder Standby ships. */
-export function builtinResponders(_ctx: ResponderContext): Responder[] {
-  return [];
+export function builtinResponders(ctx: ResponderContext): Responder[] {
+  return [ntfyResponder(ctx)];
 }
