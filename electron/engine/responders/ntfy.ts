@@ -87,7 +87,13 @@ export function ntfyResponder(ctx: ResponderContext): Responder {
 
   return {
     name: 'ntfy',
-    active: () => config() !== undefined && ctx.ackLinks.config() !== undefined,
+    active: () => {
+      try {
+        return config() !== undefined && ctx.ackLinks.config() !== undefined;
+      } catch {
+        return false; // the database cannot be read (closed under a crash): the loop waits and asks again
+      }
+    },
     async poll(signal) {
       const cfg = config();
       if (!cfg) return 0;
