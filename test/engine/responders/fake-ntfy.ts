@@ -69,6 +69,12 @@ export class FakeNtfy {
     return this.messages.filter((m) => m.topic === topic);
   }
 
+  /** forget takes a message out of the cache, as ntfy does after its cache duration (12 h on ntfy.sh). */
+  forget(id: string): void {
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i >= 0) this.messages.splice(i, 1);
+  }
+
   /** drop ends every open stream cleanly, as a restarting server or a proxy does. */
   drop(): void {
     for (const s of this.subscribers) s.res.end();
@@ -138,8 +144,9 @@ export class FakeNtfy {
     if (since === null) return [];
     if (since === 'all') return mine;
     if (/^\d+$/.test(since)) return mine.filter((m) => m.time >= Number(since));
+    // ntfy's query is `id > COALESCE((SELECT id FROM messages WHERE mid = ?), 0)`: an id no longer cached replays them all.
     const i = mine.findIndex((m) => m.id === since);
-    return i < 0 ? [] : mine.slice(i + 1);
+    return mine.slice(i + 1);
   }
 
   /** id is a message id as ntfy makes them: 12 letters and digits. */

@@ -202,6 +202,25 @@ describe('the reply topic stream', () => {
     expect(logs.filter((l) => l.includes('changed nothing'))).toEqual([]);
   });
 
+  it('applies nothing twice when the last message read has left the server\'s cache and everything is replayed', async () => {
+    const engine = await boot(new MemorySecretStore());
+    const topic = (await configure(engine)) as string;
+    const id = await trigger(engine);
+    const { ack, resolve } = buttons();
+    const acked = await tap(ack);
+    await read(engine, acked);
+    const resolved = await tap(resolve);
+    await read(engine, resolved);
+
+    fake.forget(resolved);
+    fake.drop();
+    await read(engine, acked);
+    expect(fake.subscriptions().at(-1)!.path).toBe(`/${topic}/json?since=${resolved}`);
+    expect(acks(engine, id)).toHaveLength(1);
+    expect(engine.incidents.get(id).status).toBe('resolved');
+    expect(logs.filter((l) => l.startsWith('ntfy: a message on the reply topic changed nothing (used)'))).toHaveLength(1);
+  });
+
   it('opens a stream that stays silent past three keepalives again, from the last message read', async () => {
     const engine = await boot(new MemorySecretStore());
     const topic = (await configure(engine)) as string;
