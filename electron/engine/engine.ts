@@ -195,6 +195,7 @@ export class Engine {
       secret: (ref, destination) => delivery.boundSecret(ref, destination),
       contacts: () => this.config.listContactMethods(),
       receipts: delivery.receipts,
+      ackLinks: delivery.ack,
       answer: (a, also) => applyAnswer({ store: this.store, lifecycle: this.lifecycle, clock: this.clock, log: this.log }, a, also),
       incidentByNumber: (n) => {
         const r = this.store.prepare('SELECT id FROM incidents WHERE number = ?').get(n) as { id: number } | undefined;

@@ -57,12 +57,17 @@ export const VoiceSettings = z.strictObject({
 });
 
 const ntfyPriority = z.number().int('must be a whole number').min(1, 'must be 1 (min) to 5 (max)').max(5, 'must be 1 (min) to 5 (max)');
-/** NtfySettings: the ntfy server (default https://ntfy.sh), an optional access token entry, and priorities per urgency. */
+/**
+ * NtfySettings: the ntfy server (default https://ntfy.sh), an optional access token entry, priorities per
+ * urgency, and `answers` (default off): the page's Acknowledge and Resolve buttons publish to a private
+ * reply topic on the same server that Standby reads, so no public URL is needed (responders/ntfy.ts).
+ */
 export const NtfySettings = z.strictObject({
   server: channelUrl.optional(),
   tokenRef: SecretRef.optional(),
   highPriority: ntfyPriority.optional(),
   lowPriority: ntfyPriority.optional(),
+  answers: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 const pushoverPriority = z.number().int('must be a whole number').min(-2, 'must be -2 to 2').max(2, 'must be -2 to 2');

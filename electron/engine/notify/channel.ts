@@ -62,6 +62,8 @@ export interface ChannelContext {
    * when no keychain is available, or none answered within its deadline (5 s).
    */
   secret(ref: string, destination: string): Promise<string | null>;
+  /** responderState reads a responder's stored state by key (ntfy's reply topic, which its responder made); absent in tests of a bare channel. */
+  responderState?: (key: string) => string | undefined;
   signal: AbortSignal;
   /** timeoutMs bounds one attempt; channels pass it to their HTTP or SMTP client. */
   timeoutMs: number;

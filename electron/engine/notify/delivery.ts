@@ -251,6 +251,7 @@ export class DeliveryStage {
             if (v) used.add(v);
             return v;
           },
+          responderState: (key) => this.receipts.cursor(key),
           signal: controller.signal,
           timeoutMs,
         }),

@@ -1,5 +1,6 @@
 /** The built-in responders: one per two-way channel. */
 import type { ResponderContext } from './context.ts';
+import { ntfyResponder } from './ntfy.ts';
 import { pushoverResponder } from './pushover.ts';
 import type { Responder } from './responders.ts';
 import { telegramResponder } from './telegram.ts';
@@ -9,5 +10,6 @@ export function builtinResponders(ctx: ResponderContext): Responder[] {
   return [
     telegramResponder(ctx),
     pushoverResponder(ctx),
+    ntfyResponder(ctx),
   ];
 }

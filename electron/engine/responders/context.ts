@@ -5,6 +5,7 @@
  */
 import type { ContactMethod, Incident } from '../../shared/schemas.ts';
 import type { Clock } from '../clock.ts';
+import type { AckLinks } from '../notify/ack-links.ts';
 import type { Answer, AnswerOutcome } from './answers.ts';
 import type { ReceiptRepo } from './receipts.ts';
 
@@ -18,6 +19,8 @@ export interface ResponderContext {
   secret: (ref: string, destination: string) => Promise<string | null>;
   contacts: () => ContactMethod[];
   receipts: ReceiptRepo;
+  /** ackLinks checks and consumes the signed single-use tokens a button carries (ntfy's http buttons), as the /ack route does. */
+  ackLinks: AckLinks;
   /** answer applies an answer; `also` (the cursor) is written in the same transaction. */
   answer: (a: Answer, also?: () => void) => AnswerOutcome;
   /** incidentByNumber finds an incident by the number people see ("#12"). */

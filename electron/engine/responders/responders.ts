@@ -115,7 +115,7 @@ export class Responders {
     let failures = 0;
     while (this.running) {
       let wait: number;
-      if (!r.active()) {
+      if (!this.isActive(r)) {
         wait = IDLE_MS;
       } else {
         try {
@@ -130,6 +130,16 @@ export class Responders {
         }
       }
       if (wait > 0 && this.running) await this.sleep(wait);
+    }
+  }
+
+  /** isActive asks a responder whether to poll; one that cannot tell (its database is closing) waits. */
+  private isActive(r: Responder): boolean {
+    try {
+      return r.active();
+    } catch (err) {
+      this.log(`${r.name}: cannot tell whether answers are on: ${(err as Error).message}`);
+      return false;
     }
   }
 
