@@ -99,7 +99,8 @@ export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
       await keychain(`the secret "${a.ref}" was not stored`, () => d.secrets.set(a.ref, a.value));
       const boundTo = uses().filter((u) => u.ref === a.ref);
       bindings.bind(a.ref, boundTo.map((u) => u.destination), d.clock.now());
-      d.log(`secret "${a.ref}" stored in the ${d.secrets.kind} secret store for ${boundTo.length === 0 ? 'no destination yet' : boundTo.map((u) => u.destination).join(', ')}`);
+      const where = [...new Set(boundTo.map((u) => u.destination))];
+      d.log(`secret "${a.ref}" stored in the ${d.secrets.kind} secret store for ${where.length === 0 ? 'no destination yet' : where.join(', ')}`);
       return { ref: a.ref, stored: true, boundTo: boundTo.map((u) => ({ ...u, bound: true })) };
     },
     'secrets.delete': async (a) => {
