@@ -1,8 +1,9 @@
 /** The built-in responders: one per two-way channel. */
 import type { ResponderContext } from './context.ts';
 import type { Responder } from './responders.ts';
+import { smsResponder } from './sms.ts';
 
 /** builtinResponders builds every responder Standby ships. */
 export function builtinResponders(_ctx: ResponderContext): Responder[] {
-  return [];
+  return [smsResponder(_ctx)];
 }
