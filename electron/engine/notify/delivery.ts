@@ -264,7 +264,7 @@ export class DeliveryStage {
       clearTimeout(backstop);
       this.inflight.delete(controller);
     }
-    if (result.ok) return result.detail ? { ok: true, detail: redact(result.detail, used) } : result;
+    if (result.ok) return result.detail ? { ...result, detail: redact(result.detail, used) } : result;
     return { ...result, error: redact(result.error, used) };
   }
 
