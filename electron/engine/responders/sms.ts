@@ -5,9 +5,8 @@
  * a public URL, so the responder reads Twilio's message list every 15 s
  * (https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources):
  * GET /2010-04-01/Accounts/{AccountSid}/Messages.json?To={from}&DateSent>={YYYY-MM-DD}&PageSize=50,
- * newest first, following next_page_uri. A list request costs no message, but it counts against the
- * account's API concurrency (https://www.twilio.com/docs/usage/rest-api-best-practices and
- * https://help.twilio.com/articles/360044276613).
+ * newest first, following next_page_uri. A list request sends no message (5,760 a day), but it counts
+ * against the account's REST API concurrency (https://www.twilio.com/docs/api/errors/20429).
  *
  * DateSent filters by day only, so the cursor is the newest handled date_sent (to the second) and the
  * sids handled at that second; each message is handled oldest first, exactly once: the cursor is written
@@ -65,6 +64,16 @@ export function parseSmsReply(body: string): SmsCommand {
   const named = /^(ack|acknowledge|resolve) ?#?(\d{1,9})$/.exec(text);
   if (named) return { kind: 'answer', action: { type: named[1] === 'resolve' ? 'resolve' : 'acknowledge' }, number: Number(named[2]) };
   return OPT_OUT_WORDS.has(text) ? { kind: 'silent' } : { kind: 'help' };
+}
+
+/** readCursor reads the stored cursor; one that does not parse counts as none (a first start: old replies are not applied). */
+function readCursor(stored: string | undefined): SmsCursor | undefined {
+  try {
+    const c = JSON.parse(stored ?? '') as Partial<SmsCursor>;
+    return typeof c.since === 'number' && Array.isArray(c.sids) ? { since: c.since, sids: c.sids.map(String) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** samePhone compares phone numbers as digits, ignoring spaces, dashes and brackets. */
@@ -181,6 +190,7 @@ export function smsResponder(ctx: ResponderContext): Responder {
 
   return {
     name: 'sms',
+    // Whether the auth token is there is known only asynchronously: poll() waits IDLE_MS without it.
     active: () => settings() !== undefined,
     async poll(signal) {
       const s = settings();
@@ -189,7 +199,7 @@ export function smsResponder(ctx: ResponderContext): Responder {
       const token = await ctx.secret(s.authTokenRef ?? DEFAULT_TWILIO_TOKEN_REF, twilioDestination(base, s.accountSid));
       if (!token) return IDLE_MS;
       const a: Account = { s, base, token };
-      const stored = ctx.receipts.cursor('sms');
+      const stored = readCursor(ctx.receipts.cursor('sms'));
       if (stored === undefined) {
         // First start: what is in the list already is old; answers count from now on.
         const seen = await list(a, ctx.clock.now(), signal);
@@ -198,7 +208,7 @@ export function smsResponder(ctx: ResponderContext): Responder {
         ctx.receipts.setCursor('sms', JSON.stringify(start), ctx.clock.now());
         return SMS_POLL_MS;
       }
-      let cursor = JSON.parse(stored) as SmsCursor;
+      let cursor = stored;
       const fresh = (await list(a, cursor.since, signal)).filter((m) => m.at > cursor.since || (m.at === cursor.since && !cursor.sids.includes(m.sid)));
       // The list is newest first: reversed and stably sorted, it is oldest first even within one second.
       fresh.reverse().sort((x, y) => x.at - y.at);

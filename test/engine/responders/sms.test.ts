@@ -44,6 +44,8 @@ afterEach(async () => {
 interface World {
   engine: Engine;
   logs: string[];
+  /** polls counts the responder's polls begun. */
+  polls: () => number;
   /** round advances fake time by ms and waits for the responder's next poll to finish. */
   round(ms?: number): Promise<void>;
   trigger(title: string): Promise<{ id: number; number: number }>;
@@ -52,10 +54,12 @@ interface World {
 async function world(o: { databasePath?: string; secrets?: SecretStore; configured?: boolean } = {}): Promise<World> {
   const logs: string[] = [];
   const waiters: Array<() => void> = [];
+  let polls = 0;
   const observe = (r: Responder): Responder => ({
     ...r,
     active: () => r.active(),
     poll: async (signal) => {
+      polls++;
       try {
         return await r.poll(signal);
       } finally {
@@ -84,6 +88,7 @@ async function world(o: { databasePath?: string; secrets?: SecretStore; configur
   const w: World = {
     engine,
     logs,
+    polls: () => polls,
     async round(ms = SMS_POLL_MS) {
       const done = new Promise<void>((resolve) => waiters.push(resolve));
       await clock.advance(ms);
@@ -217,6 +222,23 @@ describe('answering a page SMS through Twilio', () => {
     const messages = timeline(b.engine, id);
     expect(messages.filter((m) => m === `Acknowledged from SMS (${PHONE})`)).toHaveLength(1);
     expect(twilio.sent(PHONE).slice(1)).toEqual(['Standby: #1 Disk full acknowledged', 'Standby: #1 Disk full resolved']);
+  });
+
+  it('answers: false turns the polling and the hint in the SMS off', async () => {
+    clock = new FakeClock(START);
+    const w = await world();
+    await w.engine.invoke('channels.update', { kind: 'twilio', settings: { accountSid: SID, from: TWILIO_NUMBER, baseUrl: twilio.url, answers: false } });
+    const before = w.polls();
+    const { id } = await w.trigger('Disk full');
+    twilio.inbound(PHONE, TWILIO_NUMBER, '4', clock.now());
+    for (let i = 0; i < 4; i++) {
+      await clock.advance(SMS_POLL_MS);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(w.polls()).toBe(before);
+    expect(status(w.engine, id)).toBe('triggered');
+    expect(twilio.sent(PHONE)).toHaveLength(1);
+    expect(twilio.sent(PHONE)[0]).not.toContain('Reply 4');
   });
 
   it('reads the next page when the replies since the cursor fill more than one, and only one page when they do not', async () => {
