@@ -90,10 +90,15 @@ interface Account {
 
 /** smsResponder is the 'sms' responder over Twilio. */
 export function smsResponder(ctx: ResponderContext): Responder {
+  // Settings that cannot be read (the database closed under a loop, as a crash in a test does) mean "not set up": active() never throws.
   const settings = (): ChannelSettingsOf<'twilio'> | undefined => {
-    const sms = SmsSettings.safeParse(ctx.settings('sms'));
-    const twilio = TwilioSettings.safeParse(ctx.settings('twilio'));
-    return sms.success && sms.data.provider === 'twilio' && twilio.success && twilio.data.answers !== false ? twilio.data : undefined;
+    try {
+      const sms = SmsSettings.safeParse(ctx.settings('sms'));
+      const twilio = TwilioSettings.safeParse(ctx.settings('twilio'));
+      return sms.success && sms.data.provider === 'twilio' && twilio.success && twilio.data.answers !== false ? twilio.data : undefined;
+    } catch {
+      return undefined;
+    }
   };
 
   const auth = (a: Account) => `Basic ${Buffer.from(`${a.s.accountSid}:${a.token}`).toString('base64')}`;
