@@ -35,12 +35,18 @@ export const EmailSettings = z.strictObject({
   rejectUnauthorized: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-/** TwilioSettings: the Twilio account SMS and voice calls go through; the auth token is a keychain entry (default "twilio.authToken"). */
+/**
+ * TwilioSettings: the Twilio account SMS and voice calls go through; the auth token is a keychain entry
+ * (default "twilio.authToken"). `answers` (default true) lets the person answer a page SMS with "4"
+ * (acknowledge), "6" (resolve), "ack 12" or "resolve 12": Standby reads the replies to `from` from
+ * Twilio's message list every 15 s (responders/sms.ts); false turns the polling and the hint in the SMS off.
+ */
 export const TwilioSettings = z.strictObject({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID: "AC" and 32 hexadecimal digits'),
   from: e164,
   authTokenRef: SecretRef.optional(),
   baseUrl: channelUrl.optional(),
+  answers: z.boolean().optional(),
 });
 
 /** SmsSettings picks the SMS provider: a generic gateway webhook receiving `{to, message}`, or Twilio (settings under `twilio`). */

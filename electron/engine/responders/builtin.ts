@@ -3,6 +3,7 @@ import type { ResponderContext } from './context.ts';
 import { ntfyResponder } from './ntfy.ts';
 import { pushoverResponder } from './pushover.ts';
 import type { Responder } from './responders.ts';
+import { smsResponder } from './sms.ts';
 import { telegramResponder } from './telegram.ts';
 
 /** builtinResponders builds every responder Standby ships. */
@@ -11,5 +12,6 @@ export function builtinResponders(ctx: ResponderContext): Responder[] {
     telegramResponder(ctx),
     pushoverResponder(ctx),
     ntfyResponder(ctx),
+    smsResponder(ctx),
   ];
 }

@@ -33,7 +33,8 @@ async function setup() {
   await engine.start();
   await engine.invoke('profile.update', { name: 'Ada', email: '', phone: '', timeZone: 'UTC' });
   const smtpPort = Number(new URL(smtp.url).port);
-  await engine.invoke('channels.update', { kind: 'twilio', settings: { accountSid: SID, from: '+14155550100', baseUrl: twilio.url } });
+  // answers: false: this fake only takes pages; reading SMS replies is test/engine/responders/sms.test.ts.
+  await engine.invoke('channels.update', { kind: 'twilio', settings: { accountSid: SID, from: '+14155550100', baseUrl: twilio.url, answers: false } });
   await engine.invoke('channels.update', { kind: 'sms', settings: { provider: 'twilio' } });
   await engine.invoke('channels.update', { kind: 'voice', settings: { provider: 'twilio' } });
   await engine.invoke('channels.update', { kind: 'email', settings: { host: '127.0.0.1', port: smtpPort, security: 'none', user: 'pager', from: 'standby@example.net' } });

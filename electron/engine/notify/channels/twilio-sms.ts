@@ -1,14 +1,27 @@
 /** The SMS channel through Twilio's Messages API: `channels.sms: {provider: twilio}` plus `channels.twilio`. */
 import { SmsSettings } from '../../../shared/channel-schemas.ts';
 import { shortText, type Channel } from '../channel.ts';
-import { httpPost } from '../http-client.ts';
+import { httpPost, jsonField } from '../http-client.ts';
 import { truncate } from '../settings.ts';
 import { explainTwilio, twilioAccount } from '../twilio-account.ts';
 
 /** TWILIO_BODY_MAX is the longest Body Twilio accepts (https://www.twilio.com/docs/messaging/api/message-resource#request-body-parameters). */
 export const TWILIO_BODY_MAX = 1600;
 
-/** twilioSmsChannel creates a Message: POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded To, From, Body, HTTP Basic SID:token. */
+/** SMS_ANSWER_HINT ends a page SMS when answers are on (`channels.twilio.answers`, responders/sms.ts reads the replies); PagerDuty's reply codes. */
+export const SMS_ANSWER_HINT = 'Reply 4 to acknowledge, 6 to resolve';
+
+/** twilioMessageSid reads the Message's sid ("SM" or "MM" and 32 hex digits) from Twilio's answer to a create: the page's receipt. */
+export function twilioMessageSid(body: string): string | undefined {
+  const sid = jsonField(body, 'sid');
+  return sid && /^[SM]M[0-9A-Za-z]{1,64}$/.test(sid) ? sid : undefined;
+}
+
+/**
+ * twilioSmsChannel creates a Message: POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded
+ * To, From, Body, HTTP Basic SID:token. The Message's sid is the page's receipt (page_receipts, address =
+ * the phone number), so a bare "4" from that number answers this page.
+ */
 export const twilioSmsChannel: Channel = {
   type: 'sms',
   provider: 'twilio',
@@ -21,9 +34,10 @@ export const twilioSmsChannel: Channel = {
       {
         vendor: 'Twilio',
         url: a.resource('Messages.json'),
-        form: { To: contact.address, From: a.settings.from, Body: truncate(shortText(m), TWILIO_BODY_MAX) },
+        form: { To: contact.address, From: a.settings.from, Body: truncate(m.test || a.settings.answers === false ? shortText(m) : `${shortText(m)}\n${SMS_ANSWER_HINT}`, TWILIO_BODY_MAX) },
         basicAuth: { user: a.settings.accountSid, password: a.authToken },
         explain: explainTwilio,
+        receipt: twilioMessageSid,
       },
       ctx,
     );
