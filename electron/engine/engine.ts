@@ -232,10 +232,7 @@ export class Engine {
     if (!parsed.success) throw invalidInput(parsed.error);
     const handler = this.handlers[method] as (args: unknown) => unknown;
     try {
-      const result = await handler(parsed.data);
-      // A channel or contact method set up now: its responder starts reading answers at once, not after its idle wait.
-      if (/^(channels|contactMethods|secrets|config)\.(update|create|setSecret|set|import)$/.test(method)) this.responders.wake();
-      return result;
+      return await handler(parsed.data);
     } catch (err) {
       // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug"; a full disk or a
       // damaged page answers with SQLite's reason and the file's name, and fails /healthz.

@@ -52,7 +52,6 @@ export class Responders {
   private readonly list: Responder[];
   private readonly controller = new AbortController();
   private readonly sleeping = new Map<TimerHandle, () => void>();
-  private readonly idle = new Map<TimerHandle, () => void>();
   private readonly loops: Promise<void>[] = [];
   private readonly log: (line: string) => void;
   private closing: Promise<void> = Promise.resolve();
@@ -130,7 +129,7 @@ export class Responders {
           this.log(`${r.name}: reading answers failed (trying again with backoff): ${(err as Error).message}`);
         }
       }
-      if (wait > 0 && this.running) await this.sleep(wait, wait === IDLE_MS);
+      if (wait > 0 && this.running) await this.sleep(wait);
     }
   }
 
@@ -144,25 +143,13 @@ export class Responders {
     }
   }
 
-  /** wake ends the idle waits of responders that were not set up, so a channel configured now starts reading answers at once. */
-  wake(): void {
-    for (const [handle, wake] of this.idle) {
-      this.d.clock.clearTimer(handle);
-      this.sleeping.delete(handle);
-      wake();
-    }
-    this.idle.clear();
-  }
-
-  private sleep(ms: number, idle: boolean): Promise<void> {
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const handle = this.d.clock.setTimer(() => {
         this.sleeping.delete(handle);
-        this.idle.delete(handle);
         resolve();
       }, ms);
       this.sleeping.set(handle, resolve);
-      if (idle) this.idle.set(handle, resolve);
     });
   }
 }

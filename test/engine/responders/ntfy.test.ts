@@ -58,8 +58,8 @@ async function configure(engine: Engine, answers = true): Promise<string | undef
   const contact = await engine.invoke('contactMethods.create', { type: 'ntfy', label: 'Phone (ntfy)', address: PAGE_TOPIC, secretRef: null });
   await engine.invoke('secrets.set', { ref: 'ntfy.token', value: ACCESS_TOKEN });
   for (const startDelayMinutes of [0, 5]) await engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes, contactMethodId: contact.id });
-  // Setting ntfy up woke the loop before its token was stored; time moves in small steps (a long jump would also expire the
-  // deadline of a keychain read in flight) until it has backed off and subscribed.
+  // The loop found ntfy not set up at start and looks again after IDLE_MS; time moves in small steps (a long jump would
+  // also expire the deadline of a keychain read in flight) until it has subscribed.
   if (!answers) {
     await clock.advance(IDLE_MS);
     return undefined;
@@ -132,7 +132,7 @@ describe('answering from an ntfy button', () => {
   it('makes the exact requests ntfy documents: publish as JSON with the token, subscribe with since= and the token', async () => {
     const engine = await boot(new MemorySecretStore());
     const topic = (await configure(engine)) as string;
-    // When the topic was made (its first round, woken by the settings): its first stream starts there.
+    // When the topic was made (the loop's first round once set up): its first stream starts there.
     const createdAt = Math.floor((engine.store.prepare("SELECT updated_at FROM responder_state WHERE name = 'ntfy.topic'").get() as { updated_at: number }).updated_at / 1000);
     await trigger(engine);
     const tapped = await tap(buttons().ack);
