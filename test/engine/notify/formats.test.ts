@@ -47,6 +47,9 @@ describe('messages', () => {
     expect((discordBody(again) as { embeds: Array<{ title: string }> }).embeds[0]!.title.startsWith(REPEAT_MARK)).toBe(true);
     expect(JSON.stringify(slackBody(again))).toContain(`*${REPEAT_MARK} #12 `);
     expect(spokenSummary(again)).toMatch(/^This is Standby\. A repeat after a restart\. Incident 12/);
+    // A call cannot take a key press without a public URL: with SMS answers on it says how to answer by SMS.
+    expect(spokenSummary(again)).toMatch(/Open Standby to acknowledge it\.$/);
+    expect(spokenSummary(again, true)).toMatch(/To acknowledge, reply 4 to the text message about incident 12; to resolve it, reply 6\.$/);
     expect(defaultWebhookBody(again)).toMatchObject({ repeat: true, deliveryKey: 'i7:c1:r1:l1:rule4' });
     expect(webhookFields(again).repeat).toBe('true');
     // The first send says nothing of the kind.

@@ -13,10 +13,15 @@ export function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
 }
 
-/** spokenSummary is what the call says: who is calling, the incident, its service and what to do. */
-export function spokenSummary(m: NotificationMessage): string {
+/**
+ * spokenSummary is what the call says: who is calling, the incident, its service and how to answer. A
+ * call cannot take a key press without a URL Twilio can reach (<Gather> posts to one), so with SMS
+ * answers on (responders/sms.ts) it says to reply to the text message, and otherwise to open Standby.
+ */
+export function spokenSummary(m: NotificationMessage, smsAnswers = false): string {
   if (m.test) return 'This is a test call from Standby. Your voice contact method works. Goodbye.';
-  return `This is Standby.${m.repeat ? ' A repeat after a restart.' : ''} Incident ${m.number}, ${m.urgency} urgency: ${truncate(m.title, 300)}. Service: ${m.serviceName}. Open Standby to acknowledge it.`;
+  const answer = smsAnswers ? `To acknowledge, reply 4 to the text message about incident ${m.number}; to resolve it, reply 6.` : 'Open Standby to acknowledge it.';
+  return `This is Standby.${m.repeat ? ' A repeat after a restart.' : ''} Incident ${m.number}, ${m.urgency} urgency: ${truncate(m.title, 300)}. Service: ${m.serviceName}. ${answer}`;
 }
 
 /** twiml builds `<Response><Say>..</Say></Response>` (https://www.twilio.com/docs/voice/twiml/say). */
@@ -38,11 +43,12 @@ export const twilioVoiceChannel: Channel = {
     const a = account.value;
     const loop = 'loop' in v.value ? v.value.loop : undefined;
     const voice = 'voice' in v.value ? v.value.voice : undefined;
+    const smsAnswers = ctx.settingsOf('sms')?.provider === 'twilio' && a.settings.answers !== false;
     return httpPost(
       {
         vendor: 'Twilio',
         url: a.resource('Calls.json'),
-        form: { To: contact.address, From: a.settings.from, Twiml: twiml(truncate(spokenSummary(m), TWIML_MAX - 200), voice, loop ?? 2) },
+        form: { To: contact.address, From: a.settings.from, Twiml: twiml(truncate(spokenSummary(m, smsAnswers), TWIML_MAX - 200), voice, loop ?? 2) },
         basicAuth: { user: a.settings.accountSid, password: a.authToken },
         explain: explainTwilio,
       },
