@@ -351,6 +351,7 @@ export class Engine {
       'config.preview': (a) => previewConfig(this.store, a.text, a.format),
 
       'system.health': () => this.health.status(),
+      'responders.status': () => this.responders.status(),
       'system.server': () => this.serverInfo,
       ...this.inboundAddress.handlers(),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),

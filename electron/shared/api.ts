@@ -19,6 +19,18 @@ const none = z.strictObject({});
  * destination it would be sent to, and whether it was entered for that destination (when not, it is
  * not sent there until entered again: `contactMethods.setSecret`, `channels.setSecret`, `secrets.set`).
  */
+/**
+ * ResponderStatus is one two-way channel's answer loop: `off` (not set up, or answers turned off),
+ * `listening` (its last round worked), or `failing` (with the reason, and since when).
+ */
+export interface ResponderStatus {
+  channel: string;
+  state: 'off' | 'listening' | 'failing';
+  error: string | null;
+  /** lastOkAt is when a round last worked (ISO 8601), null if none has yet. */
+  lastOkAt: string | null;
+}
+
 export interface SecretUseView {
   ref: string;
   what: string;
@@ -116,6 +128,7 @@ export const apiSchemas = {
   'secrets.set': z.strictObject({ ref: UserSecretRef, value: SecretValue }),
   'secrets.delete': z.strictObject({ ref: UserSecretRef }),
   'secrets.list': none,
+  'responders.status': none,
   'contactMethods.setSecret': z.strictObject({ id: Id, value: SecretValue }),
   'channels.setSecret': z.strictObject({ kind: ChannelWithSecret, value: SecretValue }),
   'secrets.rotate': z.strictObject({ ref: RotatableKey }),
@@ -358,6 +371,7 @@ export interface ApiOutputs {
   'secrets.set': { ref: string; stored: true; boundTo: SecretUseView[] };
   'secrets.delete': { ref: string; deleted: true };
   'secrets.list': SecretUseView[];
+  'responders.status': ResponderStatus[];
   'contactMethods.setSecret': ContactMethod;
   'channels.setSecret': ChannelSettingsView;
   'secrets.rotate': { ref: string; rotated: true };

@@ -55,6 +55,7 @@ export class Responders {
   private readonly loops: Promise<void>[] = [];
   private readonly log: (line: string) => void;
   private closing: Promise<void> = Promise.resolve();
+  private readonly states = new Map<string, { state: 'off' | 'listening' | 'failing'; error: string | null; lastOkAt: number | null }>();
   private running = false;
 
   constructor(d: RespondersDeps, responders: Responder[]) {
@@ -66,6 +67,19 @@ export class Responders {
   /** get finds a responder by channel name. */
   get(name: string): Responder | undefined {
     return this.list.find((r) => r.name === name);
+  }
+
+  /** status says, per responder, whether it is off, listening, or failing and why (`responders.status`). */
+  status(): Array<{ channel: string; state: 'off' | 'listening' | 'failing'; error: string | null; lastOkAt: string | null }> {
+    return this.list.map((r) => {
+      const s = this.states.get(r.name) ?? { state: 'off' as const, error: null, lastOkAt: null };
+      return { channel: r.name, state: s.state, error: s.error, lastOkAt: s.lastOkAt === null ? null : new Date(s.lastOkAt).toISOString() };
+    });
+  }
+
+  private setState(name: string, state: 'off' | 'listening' | 'failing', error: string | null = null): void {
+    const before = this.states.get(name);
+    this.states.set(name, { state, error, lastOkAt: state === 'listening' ? this.d.clock.now() : (before?.lastOkAt ?? null) });
   }
 
   /** start runs each loop, and closes the pages of incidents answered while Standby was not running. */
@@ -116,16 +130,20 @@ export class Responders {
     while (this.running) {
       let wait: number;
       if (!this.isActive(r)) {
+        this.setState(r.name, 'off');
         wait = IDLE_MS;
       } else {
         try {
+          if (this.states.get(r.name)?.state !== 'failing') this.setState(r.name, 'listening');
           wait = await r.poll(this.controller.signal);
+          this.setState(r.name, 'listening');
           if (failures > 0) this.d.log(`${r.name}: answers are read again`);
           failures = 0;
         } catch (err) {
           if (!this.running) return;
           failures++;
           wait = backoffMs(failures);
+          this.setState(r.name, 'failing', (err as Error).message);
           this.log(`${r.name}: reading answers failed (trying again with backoff): ${(err as Error).message}`);
         }
       }

@@ -54,7 +54,7 @@ channels:
       const blog = (await api(first.url, TOKEN, 'services.list')).body.find((s: { name: string }) => s.name === 'Blog');
       const trigger = await api(first.url, TOKEN, 'incidents.trigger', { serviceId: blog.id, title: 'Blog returns 500', severity: 'critical' });
       const id = trigger.body.incident.id as number;
-      const messageId = await waitFor(() => [...telegram!.sent.keys()].at(-1), 'the page to reach Telegram');
+      const messageId: number = (await waitFor(() => [...telegram!.sent.keys()].at(-1), 'the page to reach Telegram'))!;
       telegram.tap(messageId, `a:${id}`);
       await waitFor(async () => (await api(first.url, TOKEN, 'incidents.get', { id })).body.status === 'acknowledged', 'the tap to acknowledge the incident');
       await waitFor(() => telegram!.sent.get(messageId)?.text.startsWith('Acknowledged at '), 'the message to show the new state');

@@ -116,6 +116,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'secrets.set': [[{ ref: 'twilio.authToken', value: '' }, 'value', /must not be empty/], [{ ref: 'standby.ackSigningKey', value: 'x' }, 'ref', /must not name one of Standby's own entries/]],
   'secrets.delete': [[{ ref: 'has space' }, 'ref', /keychain entry name/]],
   'secrets.list': [[{ all: true }, '(input)', /Unrecognized key/]],
+  'responders.status': [[{ channel: 'telegram' }, '(input)', /Unrecognized key/]],
   'contactMethods.setSecret': [[{ id: 1, value: '' }, 'value', /must not be empty/], [{ id: 0, value: 'x' }, 'id', /must be positive/]],
   'channels.setSecret': [[{ kind: 'sms', value: 'x' }, 'kind', /must be one of email, twilio/], [{ kind: 'twilio', value: '' }, 'value', /must not be empty/]],
   'secrets.rotate': [[{ ref: 'twilio.authToken' }, 'ref', /must be "standby\.ackSigningKey", the one key secrets\.rotate makes anew \(an integration key: integrations\.rotate/], [{}, 'ref', /must be "standby\.ackSigningKey"/]],

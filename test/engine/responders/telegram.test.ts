@@ -97,6 +97,7 @@ const timeline = (e: Engine, id: number) => e.incidents.timeline(id).map((t) => 
 describe('Telegram: the person answers from the phone', () => {
   it('a tap on Acknowledge acknowledges, the call due 5 minutes later is not made, and the message shows the new state', async () => {
     const s = await setup();
+    expect((await s.engine.invoke('responders.status', {})).find((r) => r.channel === 'telegram')).toMatchObject({ state: 'listening', error: null });
     const inc = await trigger(s);
     telegram.tap(inc.messageId, `a:${inc.id}`);
     await expect.poll(() => status(s.engine, inc.id), { timeout: 20_000 }).toBe('acknowledged');
@@ -175,6 +176,23 @@ describe('Telegram: the person answers from the phone', () => {
     expect(entries.filter((m) => m === `Acknowledged from Telegram (chat ${CHAT})`)).toHaveLength(1);
     expect(entries.filter((m) => m === `Resolved from Telegram (chat ${CHAT})`)).toHaveLength(1);
     expect(entries.filter((m) => m.startsWith('Snoozed until'))).toHaveLength(1);
+  });
+});
+
+describe('the Telegram responder when Telegram cannot be reached', () => {
+  it('says it is failing and why (responders.status), without the token', async () => {
+    const s = await setup();
+    await telegram.close();
+    await expect
+      .poll(async () => {
+        await s.clock.advance(1000);
+        return (await s.engine.invoke('responders.status', {})).find((r) => r.channel === 'telegram')?.state;
+      }, { timeout: 20_000 })
+      .toBe('failing');
+    const failing = (await s.engine.invoke('responders.status', {})).find((r) => r.channel === 'telegram')!;
+    expect(failing.error).toMatch(/^Telegram getUpdates failed \(/);
+    expect(JSON.stringify(failing)).not.toContain(TOKEN.slice(10, 20));
+    expect(failing.lastOkAt).not.toBeNull();
   });
 });
 
