@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback } from '../../helpers/loopback-server.ts';
 
 /** NtfyMessage is one cached message. */
 export interface NtfyMessage {
@@ -40,7 +40,7 @@ export class FakeNtfy {
   readonly messages: NtfyMessage[] = [];
   url = '';
   private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private stopListening: () => Promise<void> = async () => undefined;
   private readonly subscribers = new Set<{ topic: string; res: ServerResponse }>();
 
   private readonly now: () => number;
@@ -87,18 +87,14 @@ export class FakeNtfy {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.handle({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }, res));
     });
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const listening = await listenLoopback(this.server);
+    this.url = listening.url;
+    this.stopListening = listening.close;
     return this;
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await this.stopListening();
   }
 
   private handle(r: NtfyRequest, res: ServerResponse): void {

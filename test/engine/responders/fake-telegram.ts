@@ -6,7 +6,7 @@
  * arrives), answerCallbackQuery and editMessageText. Every request is recorded; a wrong token is 401.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback } from '../../helpers/loopback-server.ts';
 
 /** Call is one Bot API request as the fake saw it. */
 export interface Call {
@@ -33,7 +33,7 @@ export class FakeTelegram {
   private confirmed = 0;
   private held: Held | undefined;
   private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private stopListening: () => Promise<void> = async () => undefined;
 
   constructor(token: string) {
     this.token = token;
@@ -41,19 +41,15 @@ export class FakeTelegram {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.serve(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const listening = await listenLoopback(this.server);
+    this.url = listening.url;
+    this.stopListening = listening.close;
     return this;
   }
 
   async close(): Promise<void> {
     if (this.held) clearTimeout(this.held.timer);
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.stopListening();
   }
 
   /** calls of one method. */

@@ -6,7 +6,7 @@
  * Page and PageToken. Every request must carry HTTP Basic Account SID:auth token.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback } from '../../helpers/loopback-server.ts';
 
 /** FakeMessage is one Message as the fake keeps it. */
 export interface FakeMessage {
@@ -38,7 +38,7 @@ export class FakeTwilio {
   readonly requests: FakeRequest[] = [];
   url = '';
   private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private stopListening: () => Promise<void> = async () => undefined;
   private seq = 0;
   private readonly sid: string;
   private readonly token: string;
@@ -100,12 +100,9 @@ export class FakeTwilio {
         return answer(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
       });
     });
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const listening = await listenLoopback(this.server);
+    this.url = listening.url;
+    this.stopListening = listening.close;
     return this;
   }
 
@@ -130,7 +127,6 @@ export class FakeTwilio {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await this.stopListening();
   }
 }
