@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/headless.ts';
+import { expectNoSecretIn } from '../../helpers/no-leak.ts';
 import { ATTEMPT_TIMEOUT_SECONDS, harness, INCIDENT } from './harness.ts';
 import { CASES, type VendorFake } from './vendor-fakes.ts';
 
@@ -114,17 +115,7 @@ for (const c of CASES) {
       await h.done();
       expect(seen.length).toBeGreaterThan(5);
       const text = seen.join('\n');
-      for (const secret of [...Object.values(c.secrets), ...(c.encoded ?? [])]) {
-        for (const form of [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')]) expect(text).not.toContain(form);
-      }
-      // Not a piece of it either ("SLAC…" once kept a token's first characters): no 4 characters in a row of any secret. The test
-      // secrets are random letters and digits, so no word of a message matches by chance; runs of digits alone (times, ids) are skipped.
-      for (const secret of Object.values(c.secrets)) {
-        for (let i = 0; i + 4 <= secret.length; i++) {
-          const piece = secret.slice(i, i + 4);
-          if (!/^\d+$/.test(piece)) expect(text, `a piece of the secret: "${piece}"`).not.toContain(piece);
-        }
-      }
+      expectNoSecretIn(text, Object.values(c.secrets), c.encoded ?? []);
     });
   });
 }

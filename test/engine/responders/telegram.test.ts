@@ -12,6 +12,7 @@ import { builtinChannels } from '../../../electron/engine/notify/registry.ts';
 import { parseCommand, parseData } from '../../../electron/engine/responders/telegram.ts';
 import { MemorySecretStore } from '../../../electron/engine/secrets/secret-store.ts';
 import { tempDir } from '../../helpers/headless.ts';
+import { expectNoSecretIn } from '../../helpers/no-leak.ts';
 import { FakeHttp } from '../notify/fake-http.ts';
 import { FakeTelegram } from './fake-telegram.ts';
 
@@ -191,7 +192,7 @@ describe('the Telegram responder when Telegram cannot be reached', () => {
       .toBe('failing');
     const failing = (await s.engine.invoke('responders.status', {})).find((r) => r.channel === 'telegram')!;
     expect(failing.error).toMatch(/^Telegram getUpdates failed \(/);
-    expect(JSON.stringify(failing)).not.toContain(TOKEN.slice(10, 20));
+    expectNoSecretIn(`${JSON.stringify(failing)}\n${logs.join('\n')}`, [TOKEN]);
     expect(failing.lastOkAt).not.toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import { builtinChannels } from '../../../electron/engine/notify/registry.ts';
 import { EnvSecretStore } from '../../../electron/engine/secrets/env-store.ts';
 import { MemorySecretStore, type SecretStore } from '../../../electron/engine/secrets/secret-store.ts';
 import { tempDir } from '../../helpers/headless.ts';
+import { expectNoSecretIn } from '../../helpers/no-leak.ts';
 import { FakeHttp } from '../notify/fake-http.ts';
 
 const ok = () => ({ status: 200, body: '{"ok":true}' });
@@ -56,9 +57,10 @@ async function restart(e: Engine, secrets: SecretStore, databasePath: string): P
 /** everything the attacker received, as one text. */
 const seenByAttacker = () => attacker.received.map((r) => `${r.method} ${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`).join('\n');
 
-const TOKEN = 'gw-Token-5f1c9a7e3b2d4680';
-const SIGNING = 'whsec-Signing-0a9b8c7d6e5f4321';
-const TWILIO = 'twilio-Auth-7c6b5a4f3e2d1c0b';
+/** Test secrets are random letters and digits, so the shared no-leak check can look for any piece of them. */
+const TOKEN = 'Gq7Zk3Vw-5f1c9a7e3b2d4680';
+const SIGNING = 'Wz4Qx8Lp-0a9b8c7d6e5f4321';
+const TWILIO = 'Tk9Rm2Yd-7c6b5a4f3e2d1c0b';
 const SID = `AC${'a'.repeat(32)}`;
 
 describe('a secret goes only where it was entered for: the API', () => {
@@ -77,6 +79,7 @@ describe('a secret goes only where it was entered for: the API', () => {
     expect(refused).toMatchObject({ ok: false, retryable: false });
     expect(refused.error).toContain(`was stored for ${owner.url}/sms, not for ${attacker.url}/sms`);
     expect(refused.error).toContain('enter the secret again');
+    expectNoSecretIn(JSON.stringify(refused), [TOKEN]);
     expect(attacker.received).toHaveLength(0);
     expect((await e.invoke('secrets.list', {})).find((u) => u.ref === withSecret.secretRef)).toMatchObject({ destination: `${attacker.url}/sms`, bound: false });
 
@@ -200,7 +203,8 @@ describe('URLs that carry credentials', () => {
     owner.queue('permanent');
     const failed = await e.invoke('contactMethods.test', { id: hook.id });
     expect(failed.ok).toBe(false);
-    for (const part of ['Pa55', 'Quer', 'user:']) expect(failed.error).not.toContain(part);
+    expectNoSecretIn(failed.error ?? '', ['Pa55word9x', 'QueryToken42abc']);
+    expect(failed.error).not.toContain('user:');
 
     // Updating the label keeps the URL in the keychain; moving the address elsewhere drops it.
     const renamed = await e.invoke('contactMethods.update', { id: hook.id, value: { type: 'webhook', label: 'Hook 2', address: hook.address, secretRef: null } });
