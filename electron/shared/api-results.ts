@@ -1,0 +1,117 @@
+/**
+ * The API's answers that are plain data (no schema): analytics, what a trigger or an import did, what an
+ * import would change, and where secrets go and whether answers from the phone are heard. Part of the
+ * one contract in api.ts, which re-exports all of them.
+ */
+import type { Incident } from './schemas.ts';
+
+/** MetricSummary: mean, median and p90 of a duration in seconds over `count` incidents (null when count is 0). */
+export interface MetricSummary {
+  count: number;
+  meanSeconds: number | null;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+/** AnalyticsWeek is one point of the weekly series: the week starting at `weekStart` (Monday 00:00 in the profile's zone). */
+export interface AnalyticsWeek {
+  weekStart: string;
+  incidents: number;
+  mta: MetricSummary;
+  mtr: MetricSummary;
+}
+
+/** AnalyticsSlice is MTA and MTR for one scope (all services, or one). */
+export interface AnalyticsSlice {
+  incidents: number;
+  neverAcknowledged: number;
+  autoResolved: number;
+  open: number;
+  mta: MetricSummary;
+  mtr: MetricSummary;
+  weekly: AnalyticsWeek[];
+}
+
+/** AnalyticsSummary answers `analytics.summary`: overall and per service. */
+export interface AnalyticsSummary {
+  from: string;
+  to: string;
+  overall: AnalyticsSlice;
+  services: Array<{ serviceId: number; serviceName: string } & AnalyticsSlice>;
+}
+
+/** TriggerResult says what a trigger did: opened an incident, added an alert to an open one, or was suppressed. */
+export type TriggerResult =
+  | { status: 'created' | 'deduplicated'; incident: Incident }
+  | { status: 'suppressed'; reason: string };
+
+/** ImportSummary counts what a configuration import replaced. */
+export interface ImportSummary {
+  contactMethods: number;
+  notificationRules: number;
+  escalationPolicies: number;
+  services: number;
+  monitors: number;
+}
+
+/** ConfigChangeKind is what an import would do to one entry: add it, update it, remove it, or keep it as it is. */
+export type ConfigChangeKind = 'add' | 'update' | 'remove' | 'keep';
+
+/** ConfigEntryChange is what importing a file would do to one entry of a section, named as the file names it. */
+export interface ConfigEntryChange {
+  name: string;
+  change: ConfigChangeKind;
+  /** fields are what an update changes, as the file names them ("address", "levels", "config.url"). */
+  fields?: string[];
+  /** note says why an entry is not what the file alone suggests: a removed service with incidents is disabled, and what it needs is kept. */
+  note?: string;
+}
+
+/** ConfigDestinationChange is a place Standby would send to that an import changes: a contact method's address, a channel's URL, host or account. */
+export interface ConfigDestinationChange {
+  section: 'contactMethods' | 'channels';
+  /** name is the contact method's label or the channel's kind (`sms`, `twilio`...). */
+  name: string;
+  field: string;
+  /** from and to are the old and new values; null is "not set" (a new entry, or the channel's default). */
+  from: string | null;
+  to: string | null;
+  /** note says what happens to a secret kept for the old destination. */
+  note: string;
+}
+
+/** ConfigPreviewSections are the sections a preview lists entry by entry, in the file's order. */
+export const ConfigPreviewSections = ['contactMethods', 'notificationRules', 'escalationPolicies', 'services', 'monitors', 'channels'] as const;
+export type ConfigPreviewSection = (typeof ConfigPreviewSections)[number];
+
+/** ConfigPreview answers `config.preview`: what `config.import` of the same file would change, section by section, and where it would send to anew. */
+export type ConfigPreview = { [S in ConfigPreviewSection]: ConfigEntryChange[] } & {
+  /** profile and monitoring are single settings: updated (with their fields) or kept. */
+  profile: ConfigEntryChange;
+  monitoring: ConfigEntryChange;
+  destinations: ConfigDestinationChange[];
+};
+
+/**
+ * ResponderStatus is one two-way channel's answer loop: `off` (not set up, or answers turned off),
+ * `listening` (its last round worked), or `failing` (with the reason, and since when).
+ */
+export interface ResponderStatus {
+  channel: string;
+  state: 'off' | 'listening' | 'failing';
+  error: string | null;
+  /** lastOkAt is when a round last worked (ISO 8601), null if none has yet. */
+  lastOkAt: string | null;
+}
+
+/**
+ * SecretUseView is one place the configuration names a secret: the keychain entry, who uses it, the
+ * destination it would be sent to, and whether it was entered for that destination (when not, it is
+ * not sent there until entered again: `contactMethods.setSecret`, `channels.setSecret`, `secrets.set`).
+ */
+export interface SecretUseView {
+  ref: string;
+  what: string;
+  destination: string;
+  bound: boolean;
+}
