@@ -32,6 +32,8 @@ export interface MonitorRunnerDeps {
   lifecycle: IncidentEngine;
   emit: (e: ApiEvent) => void;
   log: (line: string) => void;
+  /** woke is told when the computer woke from sleep or the network came back (the responders poll again at once). */
+  woke?: () => void;
 }
 
 /** MonitorRunner is the monitors' engine. */
@@ -320,6 +322,7 @@ export class MonitorRunner {
     if (!this.pause.paused) this.scheduleAll(this.o.wakeSettleMs);
     this.scheduler.rearm();
     this.emitStatus();
+    this.d.woke?.();
   }
 
   private scheduleAll(settleMs: number): void {
@@ -378,6 +381,7 @@ export class MonitorRunner {
   private onConnectivity(online: boolean): void {
     this.d.log(online ? 'online again: monitor failures count again' : 'offline: no reference target answers; monitor failures are unknown until the network is back');
     this.emitStatus();
+    if (online) this.d.woke?.();
   }
 
   private emitStatus(): void {

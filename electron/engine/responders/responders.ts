@@ -27,6 +27,8 @@ export interface Responder {
 
 /** IDLE_MS is how long a responder that is not set up waits before asking again. */
 export const IDLE_MS = 30_000;
+/** OFFLINE_RETRY_MS is how often a responder tries while this computer is offline (and at once when it is back). */
+export const OFFLINE_RETRY_MS = 60_000;
 /** MAX_BACKOFF_MS caps the wait after failures. */
 export const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -44,7 +46,14 @@ export interface RespondersDeps {
   incident: (id: number) => Incident | undefined;
   /** closable lists incidents acknowledged or resolved with pages still open (closed at start). */
   closable: () => number[];
+  /**
+   * offline tells whether this computer is known to be offline (the monitors' "is it me?" probe): a
+   * failing poll then pauses quietly instead of backing off, and wake() resumes it when the network is back.
+   */
+  offline?: () => boolean;
 }
+
+type ResponderState = 'off' | 'listening' | 'failing' | 'offline';
 
 /** Responders runs every responder's loop and closes pages. */
 export class Responders {
@@ -55,7 +64,8 @@ export class Responders {
   private readonly loops: Promise<void>[] = [];
   private readonly log: (line: string) => void;
   private closing: Promise<void> = Promise.resolve();
-  private readonly states = new Map<string, { state: 'off' | 'listening' | 'failing'; error: string | null; lastOkAt: number | null }>();
+  private readonly states = new Map<string, { state: ResponderState; error: string | null; lastOkAt: number | null }>();
+  private readonly failures = new Map<string, number>();
   private running = false;
 
   constructor(d: RespondersDeps, responders: Responder[]) {
@@ -70,14 +80,34 @@ export class Responders {
   }
 
   /** status says, per responder, whether it is off, listening, or failing and why (`responders.status`). */
-  status(): Array<{ channel: string; state: 'off' | 'listening' | 'failing'; error: string | null; lastOkAt: string | null }> {
+  status(): Array<{ channel: string; state: ResponderState; error: string | null; lastOkAt: string | null }> {
     return this.list.map((r) => {
       const s = this.states.get(r.name) ?? { state: 'off' as const, error: null, lastOkAt: null };
       return { channel: r.name, state: s.state, error: s.error, lastOkAt: s.lastOkAt === null ? null : new Date(s.lastOkAt).toISOString() };
     });
   }
 
-  private setState(name: string, state: 'off' | 'listening' | 'failing', error: string | null = null): void {
+  /** answerable tells whether a channel's answers are heard now (its responder is set up): its test sends then ask for one. */
+  answerable(channel: string): boolean {
+    const r = this.get(channel);
+    return this.running && r !== undefined && this.isActive(r);
+  }
+
+  /**
+   * wake ends every responder's wait (backoff included) so each polls at once: the network is back, or
+   * the computer woke from sleep. An hour offline is caught up within seconds, not after a 5-minute backoff.
+   */
+  wake(): void {
+    if (!this.running) return;
+    this.failures.clear();
+    for (const [handle, resume] of this.sleeping) {
+      this.d.clock.clearTimer(handle);
+      resume();
+    }
+    this.sleeping.clear();
+  }
+
+  private setState(name: string, state: ResponderState, error: string | null = null): void {
     const before = this.states.get(name);
     this.states.set(name, { state, error, lastOkAt: state === 'listening' ? this.d.clock.now() : (before?.lastOkAt ?? null) });
   }
@@ -126,28 +156,44 @@ export class Responders {
   }
 
   private async run(r: Responder): Promise<void> {
-    let failures = 0;
     while (this.running) {
       let wait: number;
       if (!this.isActive(r)) {
         this.setState(r.name, 'off');
         wait = IDLE_MS;
       } else {
+        const before = this.states.get(r.name)?.state;
         try {
-          if (this.states.get(r.name)?.state !== 'failing') this.setState(r.name, 'listening');
+          if (before !== 'failing' && before !== 'offline') this.setState(r.name, 'listening');
           wait = await r.poll(this.controller.signal);
           this.setState(r.name, 'listening');
-          if (failures > 0) this.d.log(`${r.name}: answers are read again`);
-          failures = 0;
+          if (before === 'failing' || before === 'offline') this.d.log(`${r.name}: answers are read again`);
+          this.failures.delete(r.name);
         } catch (err) {
           if (!this.running) return;
-          failures++;
-          wait = backoffMs(failures);
-          this.setState(r.name, 'failing', (err as Error).message);
-          this.log(`${r.name}: reading answers failed (trying again with backoff): ${(err as Error).message}`);
+          if (this.isOffline()) {
+            // Offline is a state, not a failure: no backoff growing for an hour, one log line, and wake() at the network's return.
+            wait = OFFLINE_RETRY_MS;
+            if (before !== 'offline') this.d.log(`${r.name}: paused while this computer is offline; answers sent meanwhile are read when it is back`);
+            this.setState(r.name, 'offline', (err as Error).message);
+          } else {
+            const failures = (this.failures.get(r.name) ?? 0) + 1;
+            this.failures.set(r.name, failures);
+            wait = backoffMs(failures);
+            this.setState(r.name, 'failing', (err as Error).message);
+            this.log(`${r.name}: reading answers failed (trying again with backoff): ${(err as Error).message}`);
+          }
         }
       }
       if (wait > 0 && this.running) await this.sleep(wait);
+    }
+  }
+
+  private isOffline(): boolean {
+    try {
+      return this.d.offline?.() === true;
+    } catch {
+      return false;
     }
   }
 
