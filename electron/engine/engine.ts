@@ -19,7 +19,7 @@ import { notifyHandlers } from './notify/api-handlers.ts';
 import { contactHandlers, moveStoredUrlCredentials } from './notify/contact-handlers.ts';
 import { allSecretUses } from './notify/secret-uses.ts';
 import { isStandbyRef } from './secrets/bindings.ts';
-import { applyAnswer } from './responders/answers.ts';
+import { applyAnswer, VIA } from './responders/answers.ts';
 import { builtinResponders } from './responders/builtin.ts';
 import type { ResponderContext } from './responders/context.ts';
 import { Responders, type Responder } from './responders/responders.ts';
@@ -141,14 +141,16 @@ export class Engine {
         receipts: this.lifecycle.delivery.receipts,
         log: this.log,
         incident: (id) => this.incidents.find(id),
+        offline: () => this.monitors.connectivity.state.online === false,
         closable: () => (this.store.prepare("SELECT DISTINCT r.incident_id AS id FROM page_receipts r JOIN incidents i ON i.id = r.incident_id WHERE r.closed_at IS NULL AND i.status != 'triggered'").all() as Array<{ id: number }>).map((r) => r.id),
       },
       (opts.responders ?? builtinResponders)(this.responderContext()),
     );
+    this.lifecycle.delivery.answerable = (type) => this.responders.answerable(type);
     this.on((e) => void (e.type === 'incident.changed' && this.responders.incidentChanged(e.data.incident)));
     this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
-    this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log }, opts.monitors);
+    this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log, woke: () => this.responders.wake() }, opts.monitors);
     this.handlers = this.buildHandlers();
   }
 
@@ -197,6 +199,18 @@ export class Engine {
       receipts: delivery.receipts,
       ackLinks: delivery.ack,
       answer: (a, also) => applyAnswer({ store: this.store, lifecycle: this.lifecycle, clock: this.clock, log: this.log }, a, also),
+      tests: delivery.tests,
+      answerTest: (t, via, also) =>
+        this.store.transaction(() => {
+          also?.();
+          const first = delivery.tests.answered(t.id, this.clock.now(), via);
+          if (first) this.log(`test answer received from ${via}`);
+          return first;
+        }),
+      answeredVia: (id) => {
+        const last = this.incidents.timeline(id).findLast((e) => e.type === 'acknowledge' || e.type === 'resolve');
+        return VIA.exec(last?.message ?? '')?.[1] ?? null;
+      },
       incidentByNumber: (n) => {
         const r = this.store.prepare('SELECT id FROM incidents WHERE number = ?').get(n) as { id: number } | undefined;
         return r ? this.incidents.find(r.id) : undefined;

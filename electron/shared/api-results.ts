@@ -94,11 +94,12 @@ export type ConfigPreview = { [S in ConfigPreviewSection]: ConfigEntryChange[] }
 
 /**
  * ResponderStatus is one two-way channel's answer loop: `off` (not set up, or answers turned off),
- * `listening` (its last round worked), or `failing` (with the reason, and since when).
+ * `listening` (its last round worked), `failing` (with the reason, and since when), or `offline` (this
+ * computer is offline: it tries again every minute and at once when the network is back).
  */
 export interface ResponderStatus {
   channel: string;
-  state: 'off' | 'listening' | 'failing';
+  state: 'off' | 'listening' | 'failing' | 'offline';
   error: string | null;
   /** lastOkAt is when a round last worked (ISO 8601), null if none has yet. */
   lastOkAt: string | null;
@@ -114,4 +115,19 @@ export interface SecretUseView {
   what: string;
   destination: string;
   bound: boolean;
+}
+
+/**
+ * AnswerTestStatus is where a test's answer stands (`contactMethods.testAnswer`): `waiting` for the
+ * person's answer on the phone, `received` (with where from and how many seconds after the send), or
+ * `expired` (no answer within 10 minutes).
+ */
+export interface AnswerTestStatus {
+  id: number;
+  channel: string;
+  status: 'waiting' | 'received' | 'expired';
+  sentAt: string;
+  answeredAt: string | null;
+  via: string | null;
+  seconds: number | null;
 }

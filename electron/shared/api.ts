@@ -13,7 +13,7 @@ import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './syst
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
-import type { AnalyticsSummary, ConfigPreview, ImportSummary, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
+import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
 export * from './api-results.ts';
 
 const none = z.strictObject({});
@@ -104,6 +104,7 @@ export const apiSchemas = {
   }),
 
   'contactMethods.test': byId,
+  'contactMethods.testAnswer': byId,
   'channels.get': z.strictObject({ kind: ChannelSettingsKind }),
   'channels.update': ChannelSettingsUpdate,
   'secrets.set': z.strictObject({ ref: UserSecretRef, value: SecretValue }),
@@ -260,6 +261,7 @@ export interface ApiOutputs {
   'integrations.delete': { deleted: true };
   'changeEvents.list': { changeEvents: ChangeEvent[]; total: number };
   'contactMethods.test': DeliveryOutcome;
+  'contactMethods.testAnswer': AnswerTestStatus;
   'channels.get': ChannelSettingsView;
   'channels.update': ChannelSettingsView;
   'secrets.set': { ref: string; stored: true; boundTo: SecretUseView[] };

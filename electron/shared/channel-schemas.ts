@@ -189,6 +189,11 @@ export interface DeliveryOutcome {
   detail: string | null;
   error: string | null;
   retryable: boolean | null;
+  /**
+   * answerTestId is set when the test asks the person to answer from the phone (a channel whose answers
+   * are on): `contactMethods.testAnswer` with it says when the answer arrived.
+   */
+  answerTestId?: number | null;
 }
 
 /** DeliveryBudget is today's SMS + voice budget in the profile's time zone. */

@@ -15,7 +15,7 @@ import type { DeliveryStage } from './delivery.ts';
 import { allSecretUses, channelSecretUses } from './secret-uses.ts';
 import { DEFAULT_TWILIO_TOKEN_REF } from './twilio-account.ts';
 
-type NotifyMethod = 'contactMethods.test' | 'channels.get' | 'channels.update' | 'channels.setSecret' | 'secrets.set' | 'secrets.delete' | 'secrets.list' | 'secrets.rotate' | 'delivery.budget';
+type NotifyMethod = 'contactMethods.test' | 'contactMethods.testAnswer' | 'channels.get' | 'channels.update' | 'channels.setSecret' | 'secrets.set' | 'secrets.delete' | 'secrets.list' | 'secrets.rotate' | 'delivery.budget';
 
 /** NotifyHandlers are this module's handlers, spread into the engine's. */
 export type NotifyHandlers = { [M in NotifyMethod]: (args: ApiArgs<M>) => Promise<ApiOutputs[M]> | ApiOutputs[M] };
@@ -88,6 +88,11 @@ export function notifyHandlers(d: NotifyHandlerDeps): NotifyHandlers {
   };
   return {
     'contactMethods.test': (a) => d.delivery.test(d.config.getContactMethod(a.id)),
+    'contactMethods.testAnswer': (a) => {
+      const status = d.delivery.tests.status(a.id, d.clock.now());
+      if (!status) throw new ApiError('not_found', `no test send ${a.id} (a test's answer is kept only for the test that asked for it)`);
+      return status;
+    },
     'channels.get': (a) => view(a.kind),
     'channels.update': (a) => {
       d.store.transaction(() => d.delivery.settings.set(a.kind, a.settings));

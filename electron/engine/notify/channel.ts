@@ -36,6 +36,11 @@ export interface NotificationMessage {
   repeat?: boolean | undefined;
   /** test marks a "send a test" message (no incident behind it). */
   test?: boolean;
+  /**
+   * answerTest is the token of a test that asks for an answer (responders/answer-tests.ts): the channel
+   * offers one answer (a button, "reply 4", Pushover's acknowledgement) that its responder hears.
+   */
+  answerTest?: string | undefined;
   /** text is a ready-made message for channels that send plain text. */
   text: string;
 }

@@ -11,6 +11,7 @@ import type { ContactMethod } from '../../shared/schemas.ts';
 import type { DeliveryBudget, DeliveryOutcome } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifyPayload } from '../incidents/lifecycle.ts';
+import { AnswerTestRepo } from '../responders/answer-tests.ts';
 import { ReceiptRepo } from '../responders/receipts.ts';
 import { SecretBindings } from '../secrets/bindings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -70,6 +71,10 @@ export class DeliveryStage {
   readonly bindings: SecretBindings;
   /** receipts are the pages a phone may answer (responders/). */
   readonly receipts: ReceiptRepo;
+  /** tests are the test sends waiting for the person's answer (responders/answer-tests.ts). */
+  readonly tests: AnswerTestRepo;
+  /** answerable tells whether a channel's answers are heard now (set by the engine from its responders): its tests then ask for one. */
+  answerable: (type: string) => boolean = () => false;
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
@@ -81,6 +86,7 @@ export class DeliveryStage {
     this.settings = new SettingsRepo(deps.store);
     this.bindings = new SecretBindings(deps.store);
     this.receipts = new ReceiptRepo(deps.store);
+    this.tests = new AnswerTestRepo(deps.store);
     this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack'), log: deps.log });
   }
 
@@ -188,10 +194,16 @@ export class DeliveryStage {
       }
     }
     const attemptId = this.d.store.transaction(() => this.repo.start({ jobId: null, incidentId: null, contactMethodId: contact.id, contactType: contact.type, attempt: 1, startedAt: now }));
-    const result = await this.attempt(contact, testMessage(now, this.d.config.getProfile().timeZone));
-    this.d.store.transaction(() => this.repo.finish(attemptId, result.ok ? 'delivered' : 'failed', this.d.clock.now(), charges(result)));
+    // A channel whose answers are heard asks the person to answer the test, and the form waits for it.
+    const test = this.answerable(contact.type) ? this.d.store.transaction(() => this.tests.add({ contactMethodId: contact.id, channel: contact.type, address: contact.address, sentAt: now })) : undefined;
+    const result = await this.attempt(contact, { ...testMessage(now, this.d.config.getProfile().timeZone), answerTest: test?.token });
+    this.d.store.transaction(() => {
+      this.repo.finish(attemptId, result.ok ? 'delivered' : 'failed', this.d.clock.now(), charges(result));
+      if (test && result.ok && result.receipt) this.tests.sent(test.id, result.receipt);
+    });
     this.d.log(`test send to ${who(contact, contact.id)}: ${result.ok ? 'delivered' : `failed (${result.error})`}`);
-    return result.ok ? { ok: true, detail: result.detail ?? 'delivered', error: null, retryable: null } : { ok: false, detail: null, error: result.error, retryable: result.retryable };
+    const answerTestId = test && result.ok ? test.id : null;
+    return result.ok ? { ok: true, detail: result.detail ?? 'delivered', error: null, retryable: null, answerTestId } : { ok: false, detail: null, error: result.error, retryable: result.retryable, answerTestId: null };
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { ContactMethod, Incident } from '../../shared/schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { AckLinks } from '../notify/ack-links.ts';
+import type { AnswerTest, AnswerTestRepo } from './answer-tests.ts';
 import type { Answer, AnswerOutcome } from './answers.ts';
 import type { ReceiptRepo } from './receipts.ts';
 
@@ -23,6 +24,12 @@ export interface ResponderContext {
   ackLinks: AckLinks;
   /** answer applies an answer; `also` (the cursor) is written in the same transaction. */
   answer: (a: Answer, also?: () => void) => AnswerOutcome;
+  /** tests are the test sends waiting for an answer ("Send test" in the contact method form). */
+  tests: AnswerTestRepo;
+  /** answerTest marks a test answered from `via`, with `also` (the cursor) in the same transaction; false if it was answered already. */
+  answerTest: (t: AnswerTest, via: string, also?: () => void) => boolean;
+  /** answeredVia is where an incident's latest acknowledgement or resolution came from ("SMS (+1…)"), null when from Standby itself or automatic. */
+  answeredVia: (incidentId: number) => string | null;
   /** incidentByNumber finds an incident by the number people see ("#12"). */
   incidentByNumber: (n: number) => Incident | undefined;
   /** timeZone is the profile's time zone, for times in replies. */

@@ -15,11 +15,14 @@ import { NtfySettings } from '../../shared/channel-schemas.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TimerHandle } from '../clock.ts';
 import type { AckCheck } from '../notify/ack-links.ts';
-import { NTFY_SERVER, NTFY_TOPIC_KEY } from '../notify/channels/ntfy.ts';
-import { redactUrl, shorten } from '../notify/http-client.ts';
+import { NTFY_MESSAGE_MAX, NTFY_SERVER, NTFY_TOPIC_KEY, ntfyTarget } from '../notify/channels/ntfy.ts';
+import { httpPost, jsonField, redactUrl, shorten } from '../notify/http-client.ts';
 import { credentialFreeUrl, urlDestination } from '../notify/secret-destinations.ts';
-import { joinUrl } from '../notify/settings.ts';
+import { joinUrl, truncate } from '../notify/settings.ts';
+import type { Incident } from '../../shared/schemas.ts';
+import { followUpText } from './answers.ts';
 import type { ResponderContext } from './context.ts';
+import type { PageReceipt } from './receipts.ts';
 import type { Responder } from './responders.ts';
 
 /** NTFY_CURSOR is the responder's cursor: the id of the last message it read (or, at first, a unix time). */
@@ -64,6 +67,17 @@ export function ntfyResponder(ctx: ResponderContext): Responder {
   const apply = async (id: string, body: string, via: string): Promise<void> => {
     const now = ctx.clock.now();
     const advance = () => ctx.receipts.setCursor(NTFY_CURSOR, id, now);
+    const testToken = /^test:([0-9a-f]{16})$/.exec(body.trim())?.[1];
+    if (testToken !== undefined) {
+      // The test round trip: the token is the authority (64 random bits, sent only in the test), within its 10 minutes.
+      const test = ctx.tests.byToken('ntfy', testToken);
+      if (test && ctx.tests.open(test, now)) ctx.answerTest(test, via, advance);
+      else {
+        advance();
+        ctx.log('ntfy: a test answer on the reply topic changed nothing (no test is waiting for it)');
+      }
+      return;
+    }
     // A keychain that fails throws here: the cursor stays, and the message is read again after the backoff.
     const check: AckCheck = await ctx.ackLinks.check(body.trim());
     if (!check.ok) {
@@ -85,8 +99,36 @@ export function ntfyResponder(ctx: ResponderContext): Responder {
     }
   };
 
+  /**
+   * followUp publishes one short message to the paged topic once the incident is answered anywhere but
+   * from this ntfy notification (whose button cleared it): ntfy cannot edit a sent notification, and the
+   * person should know the page is handled. One per incident and topic; low priority, so it does not ring.
+   */
+  const followUp = async (receipt: PageReceipt, incident: Incident, signal: AbortSignal): Promise<void> => {
+    const s = NtfySettings.safeParse(ctx.settings('ntfy') ?? {});
+    if (!s.success) return;
+    const newer = ctx.receipts.open(incident.id).some((r) => r.channel === 'ntfy' && r.address === receipt.address && r.id > receipt.id);
+    const via = ctx.answeredVia(incident.id);
+    if (newer || (via !== null && via.startsWith('ntfy'))) return;
+    const { server, topic } = ntfyTarget(receipt.address, s.data.server ?? NTFY_SERVER);
+    const headers: Record<string, string> = {};
+    const ref = ctx.contacts().find((c) => c.id === receipt.contactMethodId)?.secretRef ?? s.data.tokenRef;
+    if (ref) {
+      const token = await ctx.secret(ref, urlDestination(server));
+      if (!token) throw new Error(`the ntfy access token "${ref}" is not in the keychain`);
+      headers.authorization = `Bearer ${token}`;
+    }
+    const text = followUpText(incident, ctx.timeZone(), via);
+    // Priority 2 (low): no sound; a tag that ntfy shows as a check mark (https://docs.ntfy.sh/publish/#tags-emojis).
+    const body = { topic, title: truncate(`#${incident.number} ${incident.status === 'resolved' ? 'resolved' : 'acknowledged'}: ${incident.title}`, 250), message: truncate(text, NTFY_MESSAGE_MAX), priority: 2, tags: ['white_check_mark', 'standby'] };
+    const r = await httpPost({ vendor: 'ntfy', url: joinUrl(server, ''), json: body, headers, explain: (_s, b) => jsonField(b, 'error') }, { signal, timeoutMs: 30_000 });
+    if (!r.ok && r.retryable) throw new Error(r.error);
+    if (!r.ok) ctx.log(`ntfy: the follow-up to ${credentialFreeUrl(joinUrl(server, topic))} was not sent: ${r.error}`);
+  };
+
   return {
     name: 'ntfy',
+    close: followUp,
     active: () => {
       try {
         return config() !== undefined && ctx.ackLinks.config() !== undefined;

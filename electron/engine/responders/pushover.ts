@@ -15,6 +15,7 @@ import { DEFAULT_PUSHOVER_TOKEN_REF, PUSHOVER_API } from '../notify/channels/pus
 import { httpPost, redactUrl } from '../notify/http-client.ts';
 import { originDestination } from '../notify/secret-destinations.ts';
 import { joinUrl } from '../notify/settings.ts';
+import type { AnswerTest } from './answer-tests.ts';
 import type { ResponderContext } from './context.ts';
 import type { PageReceipt } from './receipts.ts';
 import type { Responder } from './responders.ts';
@@ -38,8 +39,6 @@ type ReceiptStatus = z.infer<typeof ReceiptStatus>;
 
 /** pushoverResponder builds the loop that learns acknowledgements from Pushover's receipts. */
 export function pushoverResponder(ctx: ResponderContext): Responder {
-  const lastPoll = new Map<number, number>();
-
   /** api is Pushover's base URL and the destination its token was entered for, as the channel reads them. */
   const api = (): { base: string; tokenRef: string; destination: string } => {
     const s = PushoverSettings.safeParse(ctx.settings('pushover') ?? {});
@@ -49,40 +48,65 @@ export function pushoverResponder(ctx: ResponderContext): Responder {
   };
 
   /** token is the application token that sent a page: its contact method's own, or the channel's (as channels/pushover.ts chose it). */
-  const token = async (receipt: PageReceipt): Promise<{ base: string; token: string }> => {
+  const token = async (sent: { contactMethodId: number | null }): Promise<{ base: string; token: string }> => {
     const a = api();
-    const contact = ctx.contacts().find((c) => c.id === receipt.contactMethodId);
+    const contact = ctx.contacts().find((c) => c.id === sent.contactMethodId);
     const ref = contact?.secretRef ?? a.tokenRef;
     const value = await ctx.secret(ref, a.destination);
     if (!value) throw new Error(`the Pushover application token "${ref}" is not in the keychain: enter it again`);
     return { base: a.base, token: value };
   };
 
-  /** check polls one receipt and applies what it says. */
-  const check = async (receipt: PageReceipt, signal: AbortSignal): Promise<void> => {
-    const t = await token(receipt);
-    const url = `${joinUrl(t.base, `1/receipts/${encodeURIComponent(receipt.receipt)}.json`)}?token=${encodeURIComponent(t.token)}`;
+  /** status polls one receipt: its status, or 'gone' when Pushover no longer knows it. */
+  const status = async (sent: { contactMethodId: number | null; receipt: string }, signal: AbortSignal): Promise<ReceiptStatus | 'gone'> => {
+    const t = await token(sent);
+    const url = `${joinUrl(t.base, `1/receipts/${encodeURIComponent(sent.receipt)}.json`)}?token=${encodeURIComponent(t.token)}`;
     const answer = await getJson(url, t.token, signal);
-    if (answer === 'gone') {
-      ctx.receipts.close(receipt.id, ctx.clock.now());
-      ctx.log(`pushover: Pushover no longer knows the receipt of a page (incident id ${receipt.incidentId}): it is not polled any more`);
-      return;
-    }
+    if (answer === 'gone') return 'gone';
     const s = ReceiptStatus.safeParse(answer);
     if (!s.success) throw new Error('Pushover answered a receipt status Standby does not understand');
-    apply(receipt, s.data);
+    return s.data;
   };
 
-  const apply = (receipt: PageReceipt, s: ReceiptStatus): void => {
-    if (s.acknowledged === 1) {
-      const who = (s.acknowledged_by_device || s.acknowledged_by)?.slice(0, 64);
-      ctx.answer({ incidentId: receipt.incidentId, action: { type: 'acknowledge' }, via: who ? `Pushover (${who})` : 'Pushover' }, () => ctx.receipts.close(receipt.id, ctx.clock.now()));
-      lastPoll.delete(receipt.id);
+  const who = (s: ReceiptStatus) => {
+    const by = (s.acknowledged_by_device || s.acknowledged_by)?.slice(0, 64);
+    return by ? `Pushover (${by})` : 'Pushover';
+  };
+
+  /** check polls one page's receipt and applies what it says. */
+  const check = async (receipt: PageReceipt, signal: AbortSignal): Promise<void> => {
+    const s = await status(receipt, signal);
+    if (s === 'gone') {
+      ctx.receipts.close(receipt.id, ctx.clock.now());
+      ctx.log(`pushover: Pushover no longer knows the receipt of a page (incident id ${receipt.incidentId}): it is not polled any more`);
+    } else if (s.acknowledged === 1) {
+      ctx.answer({ incidentId: receipt.incidentId, action: { type: 'acknowledge' }, via: who(s) }, () => ctx.receipts.close(receipt.id, ctx.clock.now()));
     } else if (s.expired === 1) {
       ctx.receipts.close(receipt.id, ctx.clock.now());
-      lastPoll.delete(receipt.id);
       ctx.log(`pushover: an emergency page (incident id ${receipt.incidentId}) expired unacknowledged on the phone`);
     }
+  };
+
+  /** checkTest polls a test's receipt: acknowledged in the app is the test's answer. */
+  const checkTest = async (test: AnswerTest, signal: AbortSignal): Promise<void> => {
+    if (test.receipt === null) return;
+    const s = await status({ contactMethodId: test.contactMethodId, receipt: test.receipt }, signal);
+    if (s !== 'gone' && s.acknowledged === 1) ctx.answerTest(test, who(s));
+  };
+
+  /**
+   * due tells whether a receipt may be polled now (Pushover's 5 s per receipt, kept in the database so a
+   * quick restart does not poll early) and records the poll; `next` learns when the earliest is due.
+   */
+  const due = (polledAt: number | null, record: (at: number) => void, next: { at: number }): boolean => {
+    const now = ctx.clock.now();
+    if (polledAt !== null && now - polledAt < RECEIPT_POLL_MS) {
+      next.at = Math.min(next.at, polledAt + RECEIPT_POLL_MS);
+      return false;
+    }
+    record(now);
+    next.at = Math.min(next.at, now + RECEIPT_POLL_MS);
+    return true;
   };
 
   return {
@@ -90,32 +114,33 @@ export function pushoverResponder(ctx: ResponderContext): Responder {
     // Set up when a contact method pages by Pushover, or a page still waits for its answer (only a configured token sends one).
     active: () => ctx.receipts.pending('pushover', 1).length > 0 || ctx.contacts().some((c) => c.type === 'pushover'),
     async poll(signal) {
-      const pending = ctx.receipts.pending('pushover');
-      const open = new Set(pending.map((r) => r.id));
-      for (const id of lastPoll.keys()) if (!open.has(id)) lastPoll.delete(id);
+      const next = { at: Number.POSITIVE_INFINITY };
       let failure: Error | undefined;
-      for (const receipt of pending) {
+      for (const receipt of ctx.receipts.pending('pushover')) {
         if (signal.aborted) break;
-        const now = ctx.clock.now();
-        if (now - receipt.createdAt > RECEIPT_KEPT_MS) {
-          ctx.receipts.close(receipt.id, now);
-          lastPoll.delete(receipt.id);
+        if (ctx.clock.now() - receipt.createdAt > RECEIPT_KEPT_MS) {
+          ctx.receipts.close(receipt.id, ctx.clock.now());
           continue;
         }
-        const last = lastPoll.get(receipt.id);
-        if (last !== undefined && now - last < RECEIPT_POLL_MS) continue;
-        lastPoll.set(receipt.id, now);
+        if (!due(receipt.polledAt, (at) => ctx.receipts.polled(receipt.id, at), next)) continue;
         try {
           await check(receipt, signal);
         } catch (err) {
           failure ??= err as Error;
         }
       }
+      for (const test of ctx.tests.waiting('pushover', ctx.clock.now())) {
+        if (signal.aborted) break;
+        if (!due(test.polledAt, (at) => ctx.tests.polled(test.id, at), next)) continue;
+        try {
+          await checkTest(test, signal);
+        } catch (err) {
+          failure ??= err as Error;
+        }
+      }
       if (failure) throw failure;
-      // A quick look in the database when nothing is open, so a new page is polled within 5 s of its send.
-      if (lastPoll.size === 0) return RECEIPT_POLL_MS;
-      const now = ctx.clock.now();
-      return Math.max(RECEIPT_POLL_MS, Math.min(...[...lastPoll.values()].map((at) => at + RECEIPT_POLL_MS - now)));
+      // Nothing open: a quick look in the database every 5 s, so a new page is polled within 5 s of its send.
+      return Number.isFinite(next.at) ? Math.max(RECEIPT_POLL_MS, next.at - ctx.clock.now()) : RECEIPT_POLL_MS;
     },
     async close(receipt, incident, signal) {
       const stored = ctx.receipts.byReceipt('pushover', receipt.receipt);

@@ -14,6 +14,8 @@ export interface PageReceipt {
   receipt: string;
   createdAt: number;
   closedAt: number | null;
+  /** polledAt is when the responder last asked the vendor about it (Pushover: once every 5 s at most). */
+  polledAt: number | null;
 }
 
 type Row = Record<string, unknown>;
@@ -26,6 +28,7 @@ const fromRow = (r: Row): PageReceipt => ({
   receipt: String(r.receipt),
   createdAt: Number(r.created_at),
   closedAt: r.closed_at === null ? null : Number(r.closed_at),
+  polledAt: r.polled_at === null || r.polled_at === undefined ? null : Number(r.polled_at),
 });
 
 /** ReceiptRepo reads and writes page receipts and responder cursors. */
@@ -37,7 +40,7 @@ export class ReceiptRepo {
   }
 
   /** add records a delivered page's receipt (in the caller's transaction). */
-  add(r: Omit<PageReceipt, 'id' | 'closedAt'>): void {
+  add(r: Omit<PageReceipt, 'id' | 'closedAt' | 'polledAt'>): void {
     this.store.prepare('INSERT INTO page_receipts (incident_id, contact_method_id, channel, address, receipt, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(r.incidentId, r.contactMethodId, r.channel, r.address, r.receipt, r.createdAt);
   }
 
@@ -61,6 +64,11 @@ export class ReceiptRepo {
   /** pending lists every page of a channel whose loop is not closed yet, oldest first (Pushover polls their receipts). */
   pending(channel: string, limit = 100): PageReceipt[] {
     return (this.store.prepare('SELECT * FROM page_receipts WHERE channel = ? AND closed_at IS NULL ORDER BY id LIMIT ?').all(channel, limit) as Row[]).map(fromRow);
+  }
+
+  /** polled records when a page's receipt was last asked about, so a restart keeps the vendor's pace. */
+  polled(id: number, at: number): void {
+    this.store.prepare('UPDATE page_receipts SET polled_at = ? WHERE id = ?').run(at, id);
   }
 
   /** close marks a page's loop closed. */

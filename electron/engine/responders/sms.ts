@@ -21,8 +21,10 @@ import { DEFAULT_TWILIO_TOKEN_REF, TWILIO_API, explainTwilio } from '../notify/t
 import { twilioDestination } from '../notify/secret-destinations.ts';
 import { joinUrl } from '../notify/settings.ts';
 import { SMS_ANSWER_HINT } from '../notify/channels/twilio-sms.ts';
-import { describe, type AnswerAction } from './answers.ts';
+import { describe, followUpText, type AnswerAction } from './answers.ts';
+import type { AnswerTest } from './answer-tests.ts';
 import type { ResponderContext } from './context.ts';
+import type { PageReceipt } from './receipts.ts';
 import { IDLE_MS, type Responder } from './responders.ts';
 
 /** SMS_POLL_MS is how often the message list is read: 15 s, 5,760 list requests a day (free: no message is sent). */
@@ -158,11 +160,19 @@ export function smsResponder(ctx: ResponderContext): Responder {
     if (!r.ok) ctx.log(`sms: the reply to ${to} was not sent: ${r.error}`);
   }
 
-  /** newestPage is the incident most recently paged by SMS to one of the person's numbers that match `from`. */
-  function newestPage(people: ContactMethod[]): number | undefined {
+  /** newestPage is the page most recently sent by SMS to one of the person's numbers that match `from`. */
+  function newestPage(people: ContactMethod[]): PageReceipt | undefined {
     const pages = people.map((c) => ctx.receipts.newestTo('sms', c.address)).filter((p) => p !== undefined);
     pages.sort((x, y) => y.createdAt - x.createdAt || y.id - x.id);
-    return pages[0]?.incidentId;
+    return pages[0];
+  }
+
+  /** waitingTest is a test that asked this number for a "4" after the newest page, still waiting for it. */
+  function waitingTest(people: ContactMethod[], page: PageReceipt | undefined): AnswerTest | undefined {
+    const tests = people.map((c) => ctx.tests.newestTo('sms', c.address)).filter((t): t is AnswerTest => t !== undefined && t.receipt !== null);
+    tests.sort((x, y) => y.sentAt - x.sentAt || y.id - x.id);
+    const t = tests[0];
+    return t && ctx.tests.open(t, ctx.clock.now()) && t.sentAt >= (page?.createdAt ?? 0) ? t : undefined;
   }
 
   /** handle answers one message and moves the cursor past it (in the answer's transaction). */
@@ -181,8 +191,15 @@ export function smsResponder(ctx: ResponderContext): Responder {
       if (command.kind === 'help') await reply(a, m.from, SMS_HELP, signal);
       return next;
     }
+    const page = command.number === undefined ? newestPage(people) : undefined;
+    const test = command.number === undefined && command.action.type === 'acknowledge' ? waitingTest(people, page) : undefined;
+    if (test) {
+      ctx.answerTest(test, `SMS (${m.from})`, write);
+      await reply(a, m.from, 'Standby: test answer received. Your SMS answers reach Standby.', signal);
+      return next;
+    }
     const incident = command.number !== undefined ? ctx.incidentByNumber(command.number) : undefined;
-    const incidentId = command.number !== undefined ? incident?.id : newestPage(people);
+    const incidentId = command.number !== undefined ? incident?.id : page?.incidentId;
     if (incidentId === undefined) {
       write();
       await reply(a, m.from, command.number !== undefined ? `Standby: there is no incident #${command.number}.` : `Standby: no page was sent to this number to answer. ${SMS_HELP.slice('Standby: '.length)}`, signal);
@@ -193,17 +210,22 @@ export function smsResponder(ctx: ResponderContext): Responder {
     return next;
   }
 
+  /** account reads the Twilio settings and auth token; undefined when answers are off or no token is stored. */
+  async function account(): Promise<Account | undefined> {
+    const s = settings();
+    if (!s) return undefined;
+    const base = s.baseUrl ?? TWILIO_API;
+    const token = await ctx.secret(s.authTokenRef ?? DEFAULT_TWILIO_TOKEN_REF, twilioDestination(base, s.accountSid));
+    return token ? { s, base, token } : undefined;
+  }
+
   return {
     name: 'sms',
     // Whether the auth token is there is known only asynchronously: poll() waits IDLE_MS without it.
     active: () => settings() !== undefined,
     async poll(signal) {
-      const s = settings();
-      if (!s) return IDLE_MS;
-      const base = s.baseUrl ?? TWILIO_API;
-      const token = await ctx.secret(s.authTokenRef ?? DEFAULT_TWILIO_TOKEN_REF, twilioDestination(base, s.accountSid));
-      if (!token) return IDLE_MS;
-      const a: Account = { s, base, token };
+      const a = await account();
+      if (!a) return IDLE_MS;
       const stored = readCursor(ctx.receipts.cursor('sms'));
       if (stored === undefined) {
         // First start: what is in the list already is old; answers count from now on.
@@ -222,6 +244,25 @@ export function smsResponder(ctx: ResponderContext): Responder {
         cursor = await handle(a, m, cursor, signal);
       }
       return SMS_POLL_MS;
+    },
+    /**
+     * close sends one short follow-up SMS when a paged incident was answered anywhere but by an SMS from
+     * that number (which had its reply already): an SMS cannot be edited, and the person should know the
+     * page is handled. One per incident and number: older pages to the same number close silently.
+     */
+    async close(receipt, incident, signal) {
+      const newer = ctx.receipts.open(incident.id).some((r) => r.channel === 'sms' && r.address === receipt.address && r.id > receipt.id);
+      const via = ctx.answeredVia(incident.id);
+      const answeredHere = via !== null && /^SMS \(/.test(via) && samePhone(via.slice(5, -1), receipt.address);
+      if (newer || answeredHere) return;
+      const a = await account();
+      if (!a) return; // answers are off, or Twilio is not set up any more: no follow-up
+      const r = await httpPost(
+        { vendor: 'Twilio', url: messagesUrl(a), form: { To: receipt.address, From: a.s.from, Body: `Standby: ${followUpText(incident, ctx.timeZone(), via)}`.slice(0, 320) }, basicAuth: { user: a.s.accountSid, password: a.token }, explain: explainTwilio },
+        { signal, timeoutMs: REQUEST_TIMEOUT_MS },
+      );
+      if (!r.ok && r.retryable) throw new Error(r.error);
+      if (!r.ok) ctx.log(`sms: the follow-up to ${receipt.address} was not sent: ${r.error}`);
     },
   };
 }

@@ -116,6 +116,20 @@ export function telegramResponder(ctx: ResponderContext): Responder {
   const handle = async (u: Update, signal: AbortSignal): Promise<void> => {
     const cursor = () => ctx.receipts.setCursor('telegram', String(u.update_id + 1), ctx.clock.now());
     const q = u.callback_query;
+    const testToken = /^t:([0-9a-f]{16})$/.exec(q?.data ?? '')?.[1];
+    if (q && testToken) {
+      // The test round trip: only on the test message itself, in one of the person's chats, within its 10 minutes.
+      const chat = q.message?.chat;
+      const test = ctx.tests.byToken('telegram', testToken);
+      const mine = test !== undefined && chat !== undefined && allowed(chat) && test.receipt === `${chat.id}:${q.message?.message_id}` && ctx.tests.open(test, ctx.clock.now());
+      if (mine) ctx.answerTest(test, `Telegram (chat ${chat.id})`, cursor);
+      else {
+        cursor();
+        ctx.log(`telegram: ignored a test answer from chat ${chat?.id ?? '?'} (not a test Standby is waiting for in one of your chats)`);
+      }
+      await tell('answerCallbackQuery', { callback_query_id: q.id, text: mine ? 'Answer received: Telegram answers reach Standby.' : 'Standby is not waiting for this test.' }, signal);
+      return;
+    }
     if (q) {
       const chat = q.message?.chat;
       const page = q.message && chat ? ctx.receipts.byReceipt('telegram', `${chat.id}:${q.message.message_id}`) : undefined;

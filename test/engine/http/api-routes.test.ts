@@ -103,6 +103,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'integrations.delete': [[{ id: 0 }, 'id', /must be positive/]],
   'changeEvents.list': [[{ limit: 0 }, 'limit', /1 to 500/]],
   'contactMethods.test': [[{ id: 0 }, 'id', /must be positive/]],
+  'contactMethods.testAnswer': [[{ id: 'x' }, 'id', /number/]],
   'channels.get': [[{ kind: 'fax' }, 'kind', /Invalid option/]],
   'channels.update': [
     [{ kind: 'sms', settings: { provider: 'webhook', url: 'ftp://gateway' } }, 'settings.url', /http\(s\) URL/],

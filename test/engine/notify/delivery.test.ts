@@ -98,11 +98,11 @@ describe('test sends', () => {
   it('answer the channel\'s real outcome once and never retry', async () => {
     const sms = scripted('sms', TRANSIENT, { ok: true, detail: 'HTTP 201' });
     const h = await harness({ channels: [sms], contact: SMS, settings: {}, secrets: {} });
-    expect(await h.engine.invoke('contactMethods.test', { id: h.contactId })).toEqual({ ok: false, detail: null, error: 'vendor answered HTTP 503', retryable: true });
+    expect(await h.engine.invoke('contactMethods.test', { id: h.contactId })).toEqual({ ok: false, detail: null, error: 'vendor answered HTTP 503', retryable: true, answerTestId: null });
     await h.advance(10 * 60 * S);
     expect(sms.sent).toHaveLength(1);
     expect(sms.sent[0]!.test).toBe(true);
-    expect(await h.engine.invoke('contactMethods.test', { id: h.contactId })).toEqual({ ok: true, detail: 'HTTP 201', error: null, retryable: null });
+    expect(await h.engine.invoke('contactMethods.test', { id: h.contactId })).toEqual({ ok: true, detail: 'HTTP 201', error: null, retryable: null, answerTestId: null });
     await expect(h.engine.invoke('contactMethods.test', { id: 999 })).rejects.toThrow('contact method 999 does not exist');
     await h.stop();
   });

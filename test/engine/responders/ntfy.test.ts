@@ -256,3 +256,37 @@ describe('the reply topic stream', () => {
     expect(replyTopic(engine)).toBeUndefined();
   });
 });
+
+describe('the ntfy test round trip and follow-ups', () => {
+  it('"Send test" carries an answer button; its tap is the test answer, a made-up test token is not', async () => {
+    const engine = await boot(new MemorySecretStore());
+    const topic = (await configure(engine)) as string;
+    const phone = (await engine.invoke('contactMethods.list', {})).find((c) => c.type === 'ntfy')!;
+    const sent = await engine.invoke('contactMethods.test', { id: phone.id });
+    expect(sent).toMatchObject({ ok: true, answerTestId: expect.any(Number) });
+    const [button, ...others] = (fake.published(PAGE_TOPIC).at(-1)!.actions ?? []) as Action[];
+    expect(others).toEqual([]);
+    expect(button).toEqual({ action: 'http', label: 'Answer this test', url: `${fake.url}/${topic}`, method: 'POST', body: expect.stringMatching(/^test:[0-9a-f]{16}$/), clear: true });
+
+    await read(engine, await tap({ ...button!, body: 'test:0123456789abcdef' }));
+    expect((await engine.invoke('contactMethods.testAnswer', { id: sent.answerTestId! })).status).toBe('waiting');
+    await clock.advance(3000);
+    await read(engine, await tap(button!));
+    expect(await engine.invoke('contactMethods.testAnswer', { id: sent.answerTestId! })).toMatchObject({ status: 'received', via: `ntfy (${fake.url})`, seconds: 3 });
+    expect((await engine.invoke('incidents.list', {})).total).toBe(0);
+  });
+
+  it('a page acknowledged elsewhere gets one quiet follow-up on the paged topic', async () => {
+    const engine = await boot(new MemorySecretStore());
+    await configure(engine);
+    const id = await trigger(engine);
+    await engine.invoke('incidents.acknowledge', { id });
+    await waitFor(() => fake.published(PAGE_TOPIC).length === 2, 'the follow-up');
+    expect(fake.published(PAGE_TOPIC)[1]).toMatchObject({ title: '#1 acknowledged: Disk full on db-1', message: 'Acknowledged at 12:00 in Standby: #1 Disk full on db-1 (Default service)', priority: 2, tags: ['white_check_mark', 'standby'] });
+    await waitFor(() => engine.lifecycle.delivery.receipts.open(id).length === 0, 'the page closed');
+    await engine.invoke('incidents.resolve', { id });
+    await clock.advance(1000);
+    await engine.lifecycle.idle();
+    expect(fake.published(PAGE_TOPIC)).toHaveLength(2);
+  });
+});

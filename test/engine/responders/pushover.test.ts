@@ -252,4 +252,43 @@ describe('Pushover responder', () => {
     await s.step(30_000);
     expect(pushover.gets(receipt!)).toHaveLength(1);
   });
+  it('"Send test" is an emergency the person acknowledges in the app: that is the test answer, and no incident changes', async () => {
+    const s = await start();
+    const phone = (await s.engine.invoke('contactMethods.list', {})).find((c) => c.type === 'pushover')!;
+    const sent = await s.engine.invoke('contactMethods.test', { id: phone.id });
+    expect(sent).toMatchObject({ ok: true, answerTestId: expect.any(Number) });
+    const [receipt] = pushover.receipts();
+    expect(receipt).toBeDefined();
+    const id = sent.answerTestId!;
+    await s.step(10_000);
+    expect((await s.engine.invoke('contactMethods.testAnswer', { id })).status).toBe('waiting');
+    expect(pushover.gets(receipt!).length).toBeGreaterThan(0);
+    pushover.acknowledge(receipt!, 'iphone');
+    await s.step(5_000);
+    expect(await s.engine.invoke('contactMethods.testAnswer', { id })).toMatchObject({ status: 'received', via: 'Pushover (iphone)' });
+    const polls = pushover.gets(receipt!).length;
+    await s.step(30_000);
+    expect(pushover.gets(receipt!).length).toBe(polls); // answered: never polled again
+    expect((await s.engine.invoke('incidents.list', {})).total).toBe(0);
+    expect(pushover.unexpected).toEqual([]);
+  });
+
+  it('keeps the 5 s rule across a quick restart: the last poll time is stored', async () => {
+    const dir = tempDir('standby-pushover-');
+    const databasePath = join(dir, 'standby.db');
+    const secrets = new MemorySecretStore();
+    const first = await start({ databasePath, secrets });
+    await first.trigger();
+    const [receipt] = pushover.receipts();
+    for (let i = 0; i < 6 && pushover.gets(receipt!).length === 0; i++) await first.step(1_000);
+    expect(pushover.gets(receipt!)).toHaveLength(1);
+    await stopped(first);
+    // Started again one second later (a crash and a service manager's restart).
+    const second = await start({ databasePath, secrets, clock: new FakeClock(first.clock.now() + 1_000), setUp: false });
+    await second.step(20_000);
+    const at = pushover.gets(receipt!).map((g) => g.at);
+    expect(at.length).toBeGreaterThanOrEqual(4);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(5000);
+    expect(pushover.unexpected).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { Engine } from '../../../electron/engine/engine.ts';
-import { SMS_ANSWER_HINT } from '../../../electron/engine/notify/channels/twilio-sms.ts';
+import { SMS_ANSWER_HINT, SMS_TEST_HINT } from '../../../electron/engine/notify/channels/twilio-sms.ts';
 import { builtinChannels } from '../../../electron/engine/notify/registry.ts';
 import { builtinResponders } from '../../../electron/engine/responders/builtin.ts';
 import type { Responder } from '../../../electron/engine/responders/responders.ts';
@@ -261,5 +261,59 @@ describe('answering a page SMS through Twilio', () => {
     await w.round();
     expect(twilio.lists().slice(before + 2)).toHaveLength(1);
     expect(twilio.sent(STRANGER)).toEqual([]);
+  });
+});
+
+describe('the SMS test round trip and follow-ups', () => {
+  it('"Send test" asks for a 4; the reply from the person is the test answer, touches no incident, and a stranger\'s 4 is not', async () => {
+    clock = new FakeClock(START);
+    const w = await world();
+    const sms = (await w.engine.invoke('contactMethods.list', {})).find((c) => c.type === 'sms')!;
+    const sent = await w.engine.invoke('contactMethods.test', { id: sms.id });
+    expect(sent).toMatchObject({ ok: true, answerTestId: expect.any(Number) });
+    expect(twilio.sent(PHONE)[0]!.endsWith(`\n${SMS_TEST_HINT}`)).toBe(true);
+    const id = sent.answerTestId!;
+    expect(await w.engine.invoke('contactMethods.testAnswer', { id })).toMatchObject({ status: 'waiting', channel: 'sms', via: null, seconds: null });
+
+    twilio.inbound(STRANGER, TWILIO_NUMBER, '4', clock.now() + 1000);
+    await w.round();
+    expect((await w.engine.invoke('contactMethods.testAnswer', { id })).status).toBe('waiting');
+
+    twilio.inbound(PHONE, TWILIO_NUMBER, '4', clock.now());
+    await w.round();
+    expect(await w.engine.invoke('contactMethods.testAnswer', { id })).toMatchObject({ status: 'received', via: `SMS (${PHONE})`, seconds: 30 });
+    expect(twilio.sent(PHONE).slice(1)).toEqual(['Standby: test answer received. Your SMS answers reach Standby.']);
+    expect((await w.engine.invoke('incidents.list', {})).total).toBe(0);
+
+    // A page after the test: a "4" answers the page now, not the old test.
+    const { id: incidentId } = await w.trigger('Disk full');
+    twilio.inbound(PHONE, TWILIO_NUMBER, '4', clock.now());
+    await w.round();
+    expect(status(w.engine, incidentId)).toBe('acknowledged');
+
+    // Unanswered, a test expires after 10 minutes.
+    const late = (await w.engine.invoke('contactMethods.test', { id: sms.id })).answerTestId!;
+    await clock.advance(11 * 60_000);
+    expect((await w.engine.invoke('contactMethods.testAnswer', { id: late })).status).toBe('expired');
+  });
+
+  it('a page acknowledged elsewhere gets one follow-up SMS; answered by SMS, it gets only the reply', async () => {
+    clock = new FakeClock(START);
+    const w = await world();
+    const first = await w.trigger('Disk full');
+    await w.engine.invoke('incidents.acknowledge', { id: first.id });
+    await w.round();
+    expect(twilio.sent(PHONE).slice(1)).toEqual([`Standby: Acknowledged at 19:00 in Standby: #${first.number} Disk full (Default service)`]);
+    // Resolved later: the page's loop is closed already, nothing more is sent.
+    await w.engine.invoke('incidents.resolve', { id: first.id });
+    await w.round();
+    expect(twilio.sent(PHONE)).toHaveLength(2);
+
+    const second = await w.trigger('Blog is down');
+    twilio.inbound(PHONE, TWILIO_NUMBER, '6', clock.now());
+    await w.round();
+    expect(status(w.engine, second.id)).toBe('resolved');
+    expect(twilio.sent(PHONE).slice(3)).toEqual([`Standby: #${second.number} Blog is down resolved`]);
+    expect(w.engine.lifecycle.delivery.receipts.open(second.id)).toEqual([]);
   });
 });

@@ -209,3 +209,31 @@ describe('what a Telegram answer may say', () => {
     expect(parseCommand('/ack twelve')).toBeUndefined();
   });
 });
+
+describe('the Telegram test round trip', () => {
+  it('"Send test" carries an answer button; a tap in the person\'s chat is the answer, a stranger\'s tap is not', async () => {
+    const s = await setup();
+    const phone = (await s.engine.invoke('contactMethods.list', {})).find((c) => c.type === 'telegram')!;
+    const sent = await s.engine.invoke('contactMethods.test', { id: phone.id });
+    expect(sent).toMatchObject({ ok: true, answerTestId: expect.any(Number) });
+    const id = sent.answerTestId!;
+    const messageId = [...telegram.sent.keys()].at(-1)!;
+    const markup = telegram.of('sendMessage').at(-1)!.body.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+    expect(markup.inline_keyboard).toHaveLength(1);
+    expect(markup.inline_keyboard[0]![0]!.text).toBe('Answer this test');
+    const data = markup.inline_keyboard[0]![0]!.callback_data;
+    expect(data).toMatch(/^t:[0-9a-f]{16}$/);
+
+    telegram.tap(messageId, data, { chatId: '9999' });
+    await expect.poll(() => telegram.of('answerCallbackQuery').length, { timeout: 20_000 }).toBe(1);
+    expect(telegram.of('answerCallbackQuery')[0]!.body.text).toBe('Standby is not waiting for this test.');
+    expect((await s.engine.invoke('contactMethods.testAnswer', { id })).status).toBe('waiting');
+
+    await s.clock.advance(4000);
+    telegram.tap(messageId, data);
+    await expect.poll(() => s.engine.invoke('contactMethods.testAnswer', { id }), { timeout: 20_000 }).toMatchObject({ status: 'received', via: `Telegram (chat ${CHAT})`, seconds: 4 });
+    await expect.poll(() => telegram.of('answerCallbackQuery').length, { timeout: 20_000 }).toBe(2);
+    expect(telegram.of('answerCallbackQuery')[1]!.body.text).toBe('Answer received: Telegram answers reach Standby.');
+    expect((await s.engine.invoke('incidents.list', {})).total).toBe(0);
+  });
+});

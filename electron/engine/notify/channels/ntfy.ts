@@ -48,7 +48,11 @@ export function ntfyBody(topic: string, m: NotificationMessage, priority: number
     // Tags that match an emoji short code show as that emoji (https://docs.ntfy.sh/publish/#tags-emojis).
     tags: [m.urgency === 'high' ? 'rotating_light' : 'warning', 'standby'],
   };
-  if (m.ackLinks && replyUrl) {
+  if (m.test && m.answerTest && replyUrl) {
+    // The test round trip: this button publishes the test's token to the reply topic, where the responder hears it.
+    body.message = truncate('ntfy notifications work. Tap "Answer this test": Standby shows when your answer arrives.', NTFY_MESSAGE_MAX);
+    body.actions = [{ action: 'http', label: 'Answer this test', url: replyUrl, method: 'POST', body: `test:${m.answerTest}`, clear: true }];
+  } else if (m.ackLinks && replyUrl) {
     body.actions = [
       { action: 'http', label: 'Acknowledge', url: replyUrl, method: 'POST', body: ackToken(m.ackLinks.acknowledge), clear: true },
       { action: 'http', label: 'Resolve', url: replyUrl, method: 'POST', body: ackToken(m.ackLinks.resolve), clear: true },
@@ -83,6 +87,20 @@ export const ntfyChannel: Channel = {
     }
     // Priorities: 5 = max/urgent, 3 = default (https://docs.ntfy.sh/publish/#message-priority).
     const priority = m.urgency === 'high' ? (cfg.highPriority ?? 5) : (cfg.lowPriority ?? 3);
-    return httpPost({ vendor: 'ntfy', url: joinUrl(server, ''), json: ntfyBody(topic, m, priority, replyUrl), headers, explain: (_s, b) => jsonField(b, 'error') }, ctx);
+    return httpPost(
+      {
+        vendor: 'ntfy',
+        url: joinUrl(server, ''),
+        json: ntfyBody(topic, m, priority, replyUrl),
+        headers,
+        explain: (_s, b) => jsonField(b, 'error'),
+        // The published message's id (https://docs.ntfy.sh/subscribe/api/#json-message-format): the page's receipt, so its follow-up is sent once.
+        receipt: (b) => {
+          const id = jsonField(b, 'id');
+          return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+        },
+      },
+      ctx,
+    );
   },
 };

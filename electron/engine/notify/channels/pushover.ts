@@ -29,19 +29,22 @@ export const pushoverChannel: Channel = {
     const cfg: { tokenRef?: string; baseUrl?: string; highPriority?: number; lowPriority?: number; retrySeconds?: number; expireSeconds?: number; sound?: string } = s.value;
     const token = await requireSecret(ctx, contact.secretRef ?? cfg.tokenRef ?? DEFAULT_PUSHOVER_TOKEN_REF, 'the Pushover application token', originDestination(cfg.baseUrl ?? PUSHOVER_API));
     if (!token.ok) return token.result;
-    const priority = m.test ? 0 : m.urgency === 'high' ? (cfg.highPriority ?? 2) : (cfg.lowPriority ?? 0);
+    // A test that asks for an answer is an emergency, as a high-urgency page is: the person acknowledges it in the app.
+    const answerTest = m.test === true && m.answerTest !== undefined;
+    const priority = answerTest ? 2 : m.test ? 0 : m.urgency === 'high' ? (cfg.highPriority ?? 2) : (cfg.lowPriority ?? 0);
     const form: Record<string, string> = {
       token: token.value,
       user: contact.address,
       title: truncate(m.test ? 'Standby: test notification' : headline(m), PUSHOVER_LIMITS.title),
-      message: truncate(m.test ? 'Pushover notifications work.' : [`Service: ${m.serviceName} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines].join('\n'), PUSHOVER_LIMITS.message),
+      message: truncate(answerTest ? 'Pushover notifications work. Acknowledge this test: Standby shows when your answer arrives.' : m.test ? 'Pushover notifications work.' : [`Service: ${m.serviceName} · ${m.urgency} urgency`, `Triggered: ${m.triggeredLocal ?? m.triggeredAt}`, ...m.detailLines].join('\n'), PUSHOVER_LIMITS.message),
       priority: String(priority),
       timestamp: String(Math.floor(Date.parse(m.triggeredAt) / 1000)),
     };
     if (priority === 2) {
       // https://pushover.net/api#priority: emergency needs retry (at least 30 s) and expire (at most 10800 s).
       form.retry = String(cfg.retrySeconds ?? 60);
-      form.expire = String(cfg.expireSeconds ?? 3600);
+      // A test rings for at most the 10 minutes its answer is waited for.
+      form.expire = String(answerTest ? Math.min(600, cfg.expireSeconds ?? 600) : (cfg.expireSeconds ?? 3600));
     }
     if (cfg.sound) form.sound = cfg.sound;
     if (m.ackLinks && m.ackLinks.acknowledge.length <= PUSHOVER_LIMITS.url) {

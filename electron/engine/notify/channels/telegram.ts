@@ -48,7 +48,11 @@ export const telegramChannel: Channel = {
       // No previews: a previewer must not fetch Standby's links (https://core.telegram.org/bots/api#linkpreviewoptions).
       link_preview_options: { is_disabled: true },
     };
-    if (!m.test && telegramAnswersOn(cfg)) {
+    if (m.test && m.answerTest && telegramAnswersOn(cfg)) {
+      // The test round trip: the responder hears this tap and the contact method form shows it arrived.
+      body.reply_markup = { inline_keyboard: [[{ text: 'Answer this test', callback_data: `t:${m.answerTest}` }]] };
+      body.text = truncate(`${m.text}\n\nTap the button: Standby shows when your answer arrives.`, TELEGRAM_TEXT_MAX);
+    } else if (!m.test && telegramAnswersOn(cfg)) {
       // Buttons the bot hears back through getUpdates (responders/telegram.ts): no public URL needed.
       body.reply_markup = { inline_keyboard: answerButtons(m.incidentId) };
       body.text = truncate(`${m.text}\n\nTap a button, or send /ack ${m.number} or /resolve ${m.number}.`, TELEGRAM_TEXT_MAX);

@@ -1,6 +1,6 @@
 /** The SMS channel through Twilio's Messages API: `channels.sms: {provider: twilio}` plus `channels.twilio`. */
 import { SmsSettings } from '../../../shared/channel-schemas.ts';
-import { shortText, type Channel } from '../channel.ts';
+import { shortText, type Channel, type NotificationMessage } from '../channel.ts';
 import { httpPost, jsonField } from '../http-client.ts';
 import { truncate } from '../settings.ts';
 import { explainTwilio, twilioAccount } from '../twilio-account.ts';
@@ -10,6 +10,15 @@ export const TWILIO_BODY_MAX = 1600;
 
 /** SMS_ANSWER_HINT ends a page SMS when answers are on (`channels.twilio.answers`, responders/sms.ts reads the replies); PagerDuty's reply codes. */
 export const SMS_ANSWER_HINT = 'Reply 4 to acknowledge, 6 to resolve';
+
+/** SMS_TEST_HINT ends a test SMS that asks for an answer: the SMS responder hears the "4" and the form shows it arrived. */
+export const SMS_TEST_HINT = 'Reply 4 to check that your answers reach Standby';
+
+/** body is the SMS text: a page ends with the reply codes when answers are on, a test with its own. */
+function body(m: NotificationMessage, answers: boolean): string {
+  if (m.test) return m.answerTest && answers ? `${shortText(m)}\n${SMS_TEST_HINT}` : shortText(m);
+  return answers ? `${shortText(m)}\n${SMS_ANSWER_HINT}` : shortText(m);
+}
 
 /** twilioMessageSid reads the Message's sid ("SM" or "MM" and 32 hex digits) from Twilio's answer to a create: the page's receipt. */
 export function twilioMessageSid(body: string): string | undefined {
@@ -34,7 +43,7 @@ export const twilioSmsChannel: Channel = {
       {
         vendor: 'Twilio',
         url: a.resource('Messages.json'),
-        form: { To: contact.address, From: a.settings.from, Body: truncate(m.test || a.settings.answers === false ? shortText(m) : `${shortText(m)}\n${SMS_ANSWER_HINT}`, TWILIO_BODY_MAX) },
+        form: { To: contact.address, From: a.settings.from, Body: truncate(body(m, a.settings.answers !== false), TWILIO_BODY_MAX) },
         basicAuth: { user: a.settings.accountSid, password: a.authToken },
         explain: explainTwilio,
         receipt: twilioMessageSid,
