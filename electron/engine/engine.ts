@@ -19,7 +19,7 @@ import { notifyHandlers } from './notify/api-handlers.ts';
 import { contactHandlers, moveStoredUrlCredentials } from './notify/contact-handlers.ts';
 import { allSecretUses } from './notify/secret-uses.ts';
 import { isStandbyRef } from './secrets/bindings.ts';
-import { applyAnswer, VIA } from './responders/answers.ts';
+import { applyAnswer, VIA, type Answer, type AnswerOutcome } from './responders/answers.ts';
 import { builtinResponders } from './responders/builtin.ts';
 import type { ResponderContext } from './responders/context.ts';
 import { Responders, type Responder } from './responders/responders.ts';
@@ -198,7 +198,7 @@ export class Engine {
       contacts: () => this.config.listContactMethods(),
       receipts: delivery.receipts,
       ackLinks: delivery.ack,
-      answer: (a, also) => applyAnswer({ store: this.store, lifecycle: this.lifecycle, clock: this.clock, log: this.log }, a, also),
+      answer: (a, also) => this.answerFromPhone(a, also),
       tests: delivery.tests,
       answerTest: (t, via, also) =>
         this.store.transaction(() => {
@@ -217,6 +217,11 @@ export class Engine {
       },
       timeZone: () => this.config.getProfile().timeZone,
     };
+  }
+
+  /** answerFromPhone applies an answer from the phone (a button, a reply, a key pressed in a call), with `also` in its transaction. */
+  answerFromPhone(a: Answer, also?: () => void): AnswerOutcome {
+    return applyAnswer({ store: this.store, lifecycle: this.lifecycle, clock: this.clock, log: this.log }, a, also);
   }
 
   /** importConfig makes the configuration equal to a file (URL credentials moved to the keychain), all or nothing; the caller announces it. */

@@ -19,6 +19,7 @@ import { mountInboundRoutes } from '../inbound/routes.ts';
 import { mountBackupRoutes } from './backup-routes.ts';
 import { mountHeartbeatRoutes } from '../monitors/heartbeat-routes.ts';
 import { mountAckRoutes } from '../notify/ack-routes.ts';
+import { mountVoiceAnswerRoutes } from '../notify/voice-answers.ts';
 import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
@@ -97,6 +98,8 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     if (c.res.status === 400 || c.res.status === 403) guard.fail(c, 'ack', c.req.param('token') ?? '');
   });
   mountAckRoutes(app, engine);
+  // A key pressed during a page call (Twilio <Gather>), authorized by Twilio's signature and the key's signed token.
+  mountVoiceAnswerRoutes(app, engine);
   // Heartbeat pings from cron jobs (/ping/<key>), authorized by the key in the URL, not the API token.
   mountHeartbeatRoutes(app, engine.monitors, () => engine.clock.now());
 
