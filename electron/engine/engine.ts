@@ -66,6 +66,9 @@ export interface EngineOptions {
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
 
+/** WAKES_RESPONDERS are the API methods after which the responders look again at once (a two-way channel may have just been set up). */
+const WAKES_RESPONDERS = new Set<string>(['channels.update', 'channels.setSecret', 'secrets.set', 'contactMethods.create', 'contactMethods.update', 'contactMethods.setSecret', 'config.import']);
+
 /** Engine serves the API contract over one database. */
 export class Engine {
   readonly store: Store;
@@ -251,7 +254,10 @@ export class Engine {
     if (!parsed.success) throw invalidInput(parsed.error);
     const handler = this.handlers[method] as (args: unknown) => unknown;
     try {
-      return await handler(parsed.data);
+      const result = await handler(parsed.data);
+      // A channel just set up (its settings, its secret, a contact method) is listened to at once, not after the responders' idle wait.
+      if (WAKES_RESPONDERS.has(method)) this.responders.wake();
+      return result;
     } catch (err) {
       // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug"; a full disk or a
       // damaged page answers with SQLite's reason and the file's name, and fails /healthz.

@@ -258,8 +258,7 @@ export class DeliveryStage {
           settings,
           settingsOf: (kind) => this.settings.get(kind),
           secret: async (ref, destination) => {
-            this.bindings.check(ref, destination);
-            const v = await this.d.secrets.get(ref);
+            const v = await this.boundSecret(ref, destination);
             if (v) used.add(v);
             return v;
           },
@@ -281,8 +280,13 @@ export class DeliveryStage {
     return { ...result, error: redact(result.error, used) };
   }
 
-  /** boundSecret reads a secret for one destination, as a channel does (a responder polling with the channel's token). */
+  /**
+   * boundSecret reads a secret for one destination, for a channel or a responder: null when it is not
+   * stored at all (the caller says "not in the keychain"), SecretNotBoundError when it is stored but was
+   * entered for another destination.
+   */
   async boundSecret(ref: string, destination: string): Promise<string | null> {
+    if (!this.bindings.allows(ref, destination) && (await this.d.secrets.get(ref)) === null) return null;
     this.bindings.check(ref, destination);
     return this.d.secrets.get(ref);
   }
