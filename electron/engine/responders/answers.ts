@@ -74,14 +74,15 @@ function act(d: AnswerDeps, a: Answer): Incident {
 }
 
 /**
- * followUpText is the short message a channel without an edit (SMS, ntfy) sends once a paged incident is
- * answered elsewhere, so the person knows the page is handled: "Acknowledged at 03:12 from Telegram
- * (chat 42): #12 Disk full (db)".
+ * followUpText says how a paged incident was answered, where and when: the text a Telegram page is
+ * edited to (its buttons gone), and the short message a channel without an edit (SMS, ntfy) sends so
+ * the person knows the page is handled: "Acknowledged at 03:12 from Telegram (chat 42): #12 Disk full
+ * (db)", or "… in Standby" when answered in the tray, the window or the API.
  */
 export function followUpText(incident: Incident, timeZone: string, via: string | null): string {
   const at = incident.status === 'resolved' ? incident.resolvedAt : incident.acknowledgedAt;
   const time = at ? new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(at)) : '';
-  const state = incident.status === 'resolved' ? 'Resolved' : 'Acknowledged';
+  const state = incident.status === 'resolved' ? 'Resolved' : incident.snoozedUntil ? 'Acknowledged and snoozed' : 'Acknowledged';
   return `${state}${time ? ` at ${time}` : ''}${via ? ` from ${via}` : ' in Standby'}: #${incident.number} ${incident.title} (${incident.serviceName})`;
 }
 

@@ -19,7 +19,7 @@ import type { Incident } from '../../shared/schemas.ts';
 import { DEFAULT_TELEGRAM_TOKEN_REF, TELEGRAM_API, telegramAnswersOn } from '../notify/channels/telegram.ts';
 import { joinUrl } from '../notify/settings.ts';
 import { originDestination } from '../notify/secret-destinations.ts';
-import type { AnswerAction } from './answers.ts';
+import { followUpText, type AnswerAction } from './answers.ts';
 import type { ResponderContext } from './context.ts';
 import type { PageReceipt } from './receipts.ts';
 import type { Responder } from './responders.ts';
@@ -58,14 +58,6 @@ export function parseCommand(text: string | undefined): { number: number; action
   if (verb !== 'snooze') return { number, action: { type: 'acknowledge' } };
   const n = m[3] === undefined ? 60 : Number(m[3]) * (m[4]?.toLowerCase() === 'h' ? 60 : 1);
   return n >= 1 && n <= 1440 ? { number, action: { type: 'snooze', minutes: n } } : undefined;
-}
-
-/** stateText is what a page says once its incident is answered (the buttons are gone). */
-export function stateText(incident: Incident, timeZone: string): string {
-  const at = incident.status === 'resolved' ? incident.resolvedAt : incident.acknowledgedAt;
-  const time = at ? new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(at)) : '';
-  const state = incident.status === 'resolved' ? 'Resolved' : incident.snoozedUntil ? 'Acknowledged and snoozed' : 'Acknowledged';
-  return `${state}${time ? ` at ${time}` : ''}: #${incident.number} ${incident.title} (${incident.serviceName})`;
 }
 
 /** telegramResponder reads the person's taps and commands with getUpdates. */
@@ -183,7 +175,7 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     async close(receipt: PageReceipt, incident: Incident, signal: AbortSignal) {
       const [chatId, messageId] = receipt.receipt.split(':');
       try {
-        await call('editMessageText', { chat_id: chatId, message_id: Number(messageId), text: stateText(incident, ctx.timeZone()) }, signal);
+        await call('editMessageText', { chat_id: chatId, message_id: Number(messageId), text: followUpText(incident, ctx.timeZone(), ctx.answeredVia(incident.id)) }, signal);
       } catch (err) {
         // Telegram refuses an edit that changes nothing (another close got there first): the page says the state already.
         if (!/message is not modified/.test((err as Error).message)) throw err;

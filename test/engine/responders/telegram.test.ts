@@ -106,7 +106,7 @@ describe('Telegram: the person answers from the phone', () => {
     await expect.poll(() => telegram.of('answerCallbackQuery').length, { timeout: 20_000 }).toBe(1);
     expect(telegram.of('answerCallbackQuery')[0]!.body.text).toBe(`#${inc.number} acknowledged`);
     const hhmm = new Date(s.clock.now()).toISOString().slice(11, 16);
-    await expect.poll(() => telegram.sent.get(inc.messageId)?.text, { timeout: 20_000 }).toBe(`Acknowledged at ${hhmm}: #${inc.number} Disk full on db-1 (Default service)`);
+    await expect.poll(() => telegram.sent.get(inc.messageId)?.text, { timeout: 20_000 }).toBe(`Acknowledged at ${hhmm} from Telegram (chat ${CHAT}): #${inc.number} Disk full on db-1 (Default service)`);
     expect(telegram.sent.get(inc.messageId)?.replyMarkup).toBeUndefined();
 
     await s.clock.advance(6 * 60_000);
@@ -131,7 +131,7 @@ describe('Telegram: the person answers from the phone', () => {
 
     const third = await trigger(s);
     await s.engine.invoke('incidents.acknowledge', { id: third.id });
-    await expect.poll(() => telegram.sent.get(third.messageId)?.text, { timeout: 20_000 }).toBe(`Acknowledged at ${new Date(s.clock.now()).toISOString().slice(11, 16)}: #3 Disk full on db-1 (Default service)`);
+    await expect.poll(() => telegram.sent.get(third.messageId)?.text, { timeout: 20_000 }).toBe(`Acknowledged at ${new Date(s.clock.now()).toISOString().slice(11, 16)} in Standby: #3 Disk full on db-1 (Default service)`);
   });
 
   it('answers from strangers change nothing: another chat, a message Standby did not send, a button naming another incident', async () => {
