@@ -12,7 +12,7 @@ import { DEFAULT_PORT } from '../http/listen.ts';
 import { InstanceLockedError } from '../instance-lock.ts';
 import { DatabaseDamagedError } from '../store/open-database.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
-import { defaultSecretStore } from '../secrets/default-store.ts';
+import { chooseSecretStore } from '../secrets/choose-store.ts';
 import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
 import { startHeadless } from './server.ts';
@@ -75,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());
   const offset = Number(process.env.STANDBY_CLOCK_OFFSET_MS ?? 0);
   try {
+    // Before the server starts: a box without a keychain keeps its secrets in a 0600 file (choose-store.ts).
+    const secrets = await chooseSecretStore({ dataDir });
     const server = await startHeadless({
       dataDir,
       port,
@@ -86,10 +88,11 @@ export async function main(argv: string[]): Promise<number> {
       token: process.env.STANDBY_TOKEN || undefined,
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
-      secrets: defaultSecretStore(),
+      secrets: secrets.store,
       keepBackups,
     });
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
+    console.log(secrets.line);
     for (const line of net.startLines(server.tls)) console.log(line);
     console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     try {
@@ -109,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`${signal}: shutting down`);
       void stopWithin(() => server.close()).then((outcome) => {
         if (!outcome.ok) console.error(`${outcome.reason}; exiting anyway`);
-        exitProcess(outcome.ok ? 0 : 1, { stuck: server.engine.secrets.busy, signal, log });
+        exitProcess(outcome.ok ? 0 : 1, { stuck: server.engine.secrets.busy || secrets.probing(), signal, log });
       });
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
