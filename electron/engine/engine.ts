@@ -23,6 +23,7 @@ import { applyAnswer, VIA, type Answer, type AnswerOutcome } from './responders/
 import { builtinResponders } from './responders/builtin.ts';
 import type { ResponderContext } from './responders/context.ts';
 import { Responders, type Responder } from './responders/responders.ts';
+import { Pairing } from './pairing/pairing.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
 import { InboundAddress } from './http/inbound-address.ts';
@@ -93,6 +94,8 @@ export class Engine {
   readonly desktopRelay: DesktopRelay | undefined;
   /** responders read the person's answers from the phone (responders/). */
   readonly responders: Responders;
+  /** pairing pairs devices (a desktop app, a browser) with this Standby, for an always-on box (pairing/). */
+  readonly pairing: Pairing;
   /** storage keeps the `storage` health problem in step with the disk (full, read-only, damaged). */
   readonly storage: StorageHealth;
   /** backups takes the daily backup of a database file (undefined for an in-memory database). */
@@ -151,6 +154,7 @@ export class Engine {
     );
     this.lifecycle.delivery.answerable = (type) => this.responders.answerable(type);
     this.on((e) => void (e.type === 'incident.changed' && this.responders.incidentChanged(e.data.incident)));
+    this.pairing = new Pairing(this.store, () => this.clock.now());
     this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
     this.store.transaction(() => seedDefaults(this.config));
     this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log, woke: () => this.responders.wake() }, opts.monitors);
@@ -270,6 +274,11 @@ export class Engine {
     return (await this.call(method, input)) as ApiOutputs[M];
   }
 
+  /** serverInfoNow is where the HTTP server listens and its certificate, as `system.server` says. */
+  serverInfoNow(): ServerInfo {
+    return this.serverInfo;
+  }
+
   /** setServerInfo records where the HTTP server listens (`system.server`). */
   setServerInfo(info: ServerInfo): void {
     this.serverInfo = info;
@@ -377,6 +386,9 @@ export class Engine {
 
       'system.health': () => this.health.status(),
       'responders.status': () => this.responders.status(),
+      'pairing.start': () => ({ ...this.pairing.start(), fingerprint256: this.serverInfo.tls?.fingerprint256 ?? null, url: this.serverInfo.url }),
+      'devices.list': () => this.pairing.list(),
+      'devices.revoke': (a) => this.pairing.revoke(a.id),
       'system.server': () => this.serverInfo,
       ...this.inboundAddress.handlers(),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),

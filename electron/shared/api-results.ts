@@ -131,3 +131,25 @@ export interface AnswerTestStatus {
   via: string | null;
   seconds: number | null;
 }
+
+/** PairedDevice is a device paired with this Standby (`devices.list`): the desktop app or a browser. */
+export interface PairedDevice {
+  id: number;
+  name: string;
+  kind: 'desktop' | 'browser';
+  pairedAt: string;
+  lastSeenAt: string | null;
+  /** revokedAt is when it was unpaired; its token no longer works. */
+  revokedAt: string | null;
+}
+
+/** PairingCode is a one-time code a device pairs with (`pairing.start`), and what the device should check. */
+export interface PairingCode {
+  /** code is 8 characters ("7KQM-3XPA"), valid until expiresAt (10 minutes), for one device. */
+  code: string;
+  expiresAt: string;
+  /** fingerprint256 is the SHA-256 fingerprint of the box's TLS certificate, to compare on the device (null without TLS). */
+  fingerprint256: string | null;
+  /** url is where the box listens (null before it listens). */
+  url: string | null;
+}

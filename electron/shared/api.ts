@@ -13,7 +13,7 @@ import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './syst
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
-import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
+import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, PairedDevice, PairingCode, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
 export * from './api-results.ts';
 
 const none = z.strictObject({});
@@ -111,6 +111,9 @@ export const apiSchemas = {
   'secrets.delete': z.strictObject({ ref: UserSecretRef }),
   'secrets.list': none,
   'responders.status': none,
+  'pairing.start': none,
+  'devices.list': none,
+  'devices.revoke': byId,
   'contactMethods.setSecret': z.strictObject({ id: Id, value: SecretValue }),
   'channels.setSecret': z.strictObject({ kind: ChannelWithSecret, value: SecretValue }),
   'secrets.rotate': z.strictObject({ ref: RotatableKey }),
@@ -268,6 +271,9 @@ export interface ApiOutputs {
   'secrets.delete': { ref: string; deleted: true };
   'secrets.list': SecretUseView[];
   'responders.status': ResponderStatus[];
+  'pairing.start': PairingCode;
+  'devices.list': PairedDevice[];
+  'devices.revoke': PairedDevice;
   'contactMethods.setSecret': ContactMethod;
   'channels.setSecret': ChannelSettingsView;
   'secrets.rotate': { ref: string; rotated: true };

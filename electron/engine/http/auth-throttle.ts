@@ -16,7 +16,7 @@ import { isIPv6 } from 'node:net';
 import type { Clock } from '../clock.ts';
 
 /** AuthRealm is a kind of secret with its own failure count: the API token, integration keys, ack links. */
-export type AuthRealm = 'api' | 'integration' | 'ack';
+export type AuthRealm = 'api' | 'integration' | 'ack' | 'pair';
 
 /** AUTH_FAILURE_LIMIT is how many different wrong secrets one address may present per window. */
 export const AUTH_FAILURE_LIMIT = 20;

@@ -20,6 +20,7 @@ import { mountBackupRoutes } from './backup-routes.ts';
 import { mountHeartbeatRoutes } from '../monitors/heartbeat-routes.ts';
 import { mountAckRoutes } from '../notify/ack-routes.ts';
 import { mountVoiceAnswerRoutes } from '../notify/voice-answers.ts';
+import { deviceAuth, mountPairRoutes } from '../pairing/pair-routes.ts';
 import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
@@ -100,6 +101,8 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
   mountAckRoutes(app, engine);
   // A key pressed during a page call (Twilio <Gather>), authorized by Twilio's signature and the key's signed token.
   mountVoiceAnswerRoutes(app, engine);
+  // Pairing a device with a one-time code shown on the box (no API token: the code is the authority).
+  mountPairRoutes(app, engine, guard);
   // Heartbeat pings from cron jobs (/ping/<key>), authorized by the key in the URL, not the API token.
   mountHeartbeatRoutes(app, engine.monitors, () => engine.clock.now());
 
@@ -114,8 +117,11 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     const header = c.req.header('authorization');
     const presented = (header?.startsWith('Bearer ') ? header.slice(7) : undefined) ?? (allowQuery ? c.req.query('token') : undefined);
     if (tokenMatches(presented, opts.token)) return undefined;
+    // A paired device (pairing/): its own token, or a browser's cookie. A revoked one is told so, to go back to pairing.
+    const device = deviceAuth(c, engine, presented);
+    if (device?.ok) return undefined;
     guard.fail(c, 'api', presented ?? '');
-    return errorResponse(c, unauthorized);
+    return errorResponse(c, device?.reason === 'revoked' ? new ApiError('unauthorized', `${device.message}`) : unauthorized);
   };
 
   app.get('/api/events', (c) => {
