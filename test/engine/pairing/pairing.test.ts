@@ -31,6 +31,7 @@ afterAll(() => s?.close());
 
 interface Answer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON answer, read field by field in the tests
   body: any;
   headers: Record<string, string | string[] | undefined>;
   fingerprint256: string;
