@@ -15,6 +15,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { ServerInfo } from '../../shared/api.ts';
 import type { Engine } from '../engine.ts';
 import { hostAllowed, MISDIRECTED_BODY, publicName, type PublicName } from './host-check.ts';
+import { EventLog } from './event-log.ts';
 import { createHttpApp, type HttpOptions } from './server.ts';
 
 /** DEFAULT_PORT is where Standby listens (headless or in the app) unless told otherwise. */
@@ -102,7 +103,10 @@ function tlsFront(https: Server): NetServer & { dropWaiting(): void } {
 
 /** listenHttp starts listening on host:port (0 picks a free port) and resolves once it does; it rejects on EADDRINUSE and the like. */
 export async function listenHttp(engine: Engine, host: string, port: number, opts: ListenOptions): Promise<HttpListener> {
-  const app = createHttpApp(engine, opts);
+  // The event stream's memory hears every engine event while the server runs, connected clients or not.
+  const events = new EventLog();
+  const stopLogging = engine.on((e) => void events.add(e));
+  const app = createHttpApp(engine, { ...opts, events });
   const names = (opts.publicUrls ?? []).map(publicName).filter((n): n is PublicName => n !== undefined);
   const tls = opts.tls !== undefined;
   const listener = hostGate(engine, names, tls, getRequestListener(app.fetch));
@@ -127,6 +131,7 @@ export async function listenHttp(engine: Engine, host: string, port: number, opt
     url,
     port: actual,
     close: async () => {
+      stopLogging();
       engine.clearServerInfo(info);
       front?.dropWaiting();
       server.closeAllConnections();

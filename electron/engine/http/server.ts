@@ -11,7 +11,6 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import type { ApiEvent } from '../../shared/api.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
@@ -22,6 +21,7 @@ import { mountAckRoutes } from '../notify/ack-routes.ts';
 import { mountVoiceAnswerRoutes } from '../notify/voice-answers.ts';
 import { deviceAuth, mountPairRoutes } from '../pairing/pair-routes.ts';
 import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
+import { EventLog, type LoggedEvent } from './event-log.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
 export const API_BODY_LIMIT = 6 * 1024 * 1024;
@@ -34,6 +34,8 @@ export interface HttpOptions {
   uiDir?: string | undefined;
   /** ready tells /healthz whether the engine has finished starting. */
   ready?: () => boolean;
+  /** events numbers and keeps the engine's events for the event stream (the listener feeds it from the engine). */
+  events?: EventLog;
 }
 
 const STATUS: Record<ApiError['code'], 400 | 401 | 404 | 409 | 500 | 503> = { invalid_input: 400, unauthorized: 401, not_found: 404, conflict: 409, unavailable: 503, internal: 500 };
@@ -59,6 +61,13 @@ export function clientAddress(c: Context): string | undefined {
 export interface AuthGuard {
   retryAfterMs(c: Context, realm: AuthRealm): number;
   fail(c: Context, realm: AuthRealm, presented: string): void;
+}
+
+/** ownEventLog is an event log fed by the engine for an app made without one (the caller did not make the listener). */
+function ownEventLog(engine: Engine): EventLog {
+  const log = new EventLog();
+  engine.on((e) => void log.add(e));
+  return log;
 }
 
 /** createHttpApp builds the Hono app around an engine. */
@@ -124,16 +133,24 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     return errorResponse(c, device?.reason === 'revoked' ? new ApiError('unauthorized', `${device.message}`) : unauthorized);
   };
 
+  // Every event is numbered and the newest kept, so a client that reconnects with Last-Event-ID catches up (event-log.ts).
+  const events = opts.events ?? ownEventLog(engine);
+
   app.get('/api/events', (c) => {
     const denied = refuse(c, true);
     if (denied) return denied;
+    const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
     return streamSSE(c, async (stream) => {
-      const queue: ApiEvent[] = [];
+      const queue: LoggedEvent[] = [];
       let wake: (() => void) | undefined;
-      const off = engine.on((e) => {
+      const listener = (e: LoggedEvent) => {
         queue.push(e);
         wake?.();
-      });
+      };
+      const off = events.subscribe(listener);
+      // What the client missed since its last event comes first; or, when some of it is lost, a word to reload.
+      const missed = events.since(lastEventId);
+      const seen = missed.events.at(-1)?.n ?? 0;
       // Headless, an open event stream is a desktop that can show (and confirm) notifications.
       const detach = engine.desktopRelay?.attach();
       stream.onAbort(() => {
@@ -142,10 +159,12 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         wake?.();
       });
       await stream.writeSSE({ event: 'ready', data: '{}' });
+      if (!missed.complete) await stream.writeSSE({ event: 'resync', data: JSON.stringify({ reason: 'some events since your last one are no longer kept (or the server restarted): load everything again' }) });
+      for (const m of missed.events) await stream.writeSSE({ id: m.id, event: m.event.type, data: JSON.stringify(m.event.data) });
       while (!stream.aborted) {
         const e = queue.shift();
         if (e) {
-          await stream.writeSSE({ event: e.type, data: JSON.stringify(e.data) });
+          if (e.n > seen) await stream.writeSSE({ id: e.id, event: e.event.type, data: JSON.stringify(e.event.data) });
           continue;
         }
         await new Promise<void>((resolve) => {

@@ -1,0 +1,115 @@
+/**
+ * The event stream catches a client up: events carry ids, a client that reconnects with
+ * Last-Event-ID (as EventSource does by itself) first gets what happened while it was away, and one
+ * whose id is from another run of the server, or too old, is told to reload (`resync`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../electron/engine/clock.ts';
+import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
+import { EventLog } from '../../../electron/engine/http/event-log.ts';
+import { tempDir, waitFor } from '../../helpers/headless.ts';
+
+const TOKEN = 'event-stream-test-token-0123456789-ABCDEFGH';
+
+interface SseMessage {
+  id?: string;
+  event: string;
+  data: string;
+}
+
+/** Stream is an open /api/events connection whose messages are parsed as they arrive. */
+interface Stream {
+  messages: SseMessage[];
+  close(): void;
+}
+
+async function open(s: HeadlessServer, lastEventId?: string): Promise<Stream> {
+  const controller = new AbortController();
+  const res = await fetch(`${s.url}/api/events`, { headers: { authorization: `Bearer ${TOKEN}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  const messages: SseMessage[] = [];
+  void (async () => {
+    let buffered = '';
+    try {
+      for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+        buffered += chunk;
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const m: SseMessage = { event: 'message', data: '' };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('id: ')) m.id = line.slice(4);
+            else if (line.startsWith('event: ')) m.event = line.slice(7);
+            else if (line.startsWith('data: ')) m.data += line.slice(6);
+          }
+          if (!block.startsWith(':')) messages.push(m);
+        }
+      }
+    } catch {
+      // closed by the test
+    }
+  })();
+  await waitFor(() => messages.some((m) => m.event === 'ready'), 'the stream to open');
+  return { messages, close: () => controller.abort() };
+}
+
+let s: HeadlessServer;
+let serviceId: number;
+beforeAll(async () => {
+  s = await startHeadless({ dataDir: tempDir('standby-events-'), port: 0, host: '127.0.0.1', token: TOKEN, clock: new FakeClock('2026-03-02T12:00:00Z'), log: () => {} });
+  serviceId = (await s.engine.invoke('services.list', {}))[0]!.id;
+});
+afterAll(() => s?.close());
+
+const trigger = async (title: string) => {
+  const r = await s.engine.invoke('incidents.trigger', { serviceId, title });
+  if (r.status === 'suppressed') throw new Error(r.reason);
+  return r.incident.id;
+};
+const titles = (messages: SseMessage[]) => messages.filter((m) => m.event === 'incident.changed').map((m) => (JSON.parse(m.data) as { incident: { title: string } }).incident.title);
+
+describe('the event stream', () => {
+  it('numbers events, and a client that reconnects with Last-Event-ID gets what it missed, once, then the live ones', async () => {
+    const first = await open(s);
+    await trigger('Before the cut');
+    await waitFor(() => titles(first.messages).includes('Before the cut'), 'the live event');
+    const lastId = first.messages.filter((m) => m.id).at(-1)!.id!;
+    expect(lastId).toMatch(/^[0-9a-f]{8}-\d+$/);
+    first.close();
+
+    await trigger('During the cut 1');
+    await trigger('During the cut 2');
+    const again = await open(s, lastId);
+    await waitFor(() => titles(again.messages).includes('During the cut 2'), 'the missed events');
+    expect(titles(again.messages)).not.toContain('Before the cut');
+    await trigger('After the cut');
+    await waitFor(() => titles(again.messages).includes('After the cut'), 'the live event after the catch-up');
+    expect(titles(again.messages).filter((t) => t === 'During the cut 1')).toHaveLength(1);
+    expect(again.messages.some((m) => m.event === 'resync')).toBe(false);
+    // Ids only grow.
+    const ns = again.messages.filter((m) => m.id).map((m) => Number(m.id!.split('-')[1]));
+    expect(ns).toEqual([...ns].sort((a, b) => a - b));
+    again.close();
+  });
+
+  it('tells a client whose last id is from another run of the server to reload', async () => {
+    const stale = await open(s, '00000000-12');
+    await waitFor(() => stale.messages.some((m) => m.event === 'resync'), 'the resync event');
+    expect(JSON.parse(stale.messages.find((m) => m.event === 'resync')!.data).reason).toMatch(/load everything again/);
+    stale.close();
+  });
+});
+
+describe('the event log', () => {
+  it('keeps the newest events and says when a client asks for more than it kept', () => {
+    const log = new EventLog(3);
+    const ids = [1, 2, 3, 4, 5].map(() => log.add({ type: 'health.changed', data: {} as never }).id);
+    expect(log.since(ids[1]).events.map((e) => e.n)).toEqual([3, 4, 5]);
+    expect(log.since(ids[4])).toEqual({ events: [], complete: true });
+    expect(log.since(ids[0]).complete).toBe(false);
+    expect(log.since(`${log.boot}-99`).complete).toBe(false);
+    expect(log.since('not-an-id').complete).toBe(false);
+    expect(log.since(undefined)).toEqual({ events: [], complete: true });
+  });
+});
