@@ -388,7 +388,11 @@ export class Engine {
       'responders.status': () => this.responders.status(),
       'pairing.start': () => ({ ...this.pairing.start(), fingerprint256: this.serverInfo.tls?.fingerprint256 ?? null, url: this.serverInfo.url }),
       'devices.list': () => this.pairing.list(),
-      'devices.revoke': (a) => this.pairing.revoke(a.id),
+      'devices.revoke': (a) => {
+        const device = this.pairing.revoke(a.id);
+        this.emit({ type: 'devices.changed', data: { deviceId: device.id, revoked: true } });
+        return device;
+      },
       'system.server': () => this.serverInfo,
       ...this.inboundAddress.handlers(),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),

@@ -313,6 +313,8 @@ export interface ApiEvents {
   'incident.changed': { incident: Incident };
   /** Profile, contact methods, rules, policies or services changed. */
   'config.changed': { entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all' };
+  /** devices.changed: a device was paired or unpaired (revoked); an unpaired device's event stream ends. */
+  'devices.changed': { deviceId: number; revoked: boolean };
   /**
    * A desktop notification to show (the Electron shell shows it; headless, the web UI does). Headless,
    * it carries a deliveryId: the UI that shows it calls `notifications.confirm`, and only then does the

@@ -140,6 +140,10 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     const denied = refuse(c, true);
     if (denied) return denied;
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    // A paired device's stream ends when the device is unpaired (it is told why, and goes back to pairing).
+    const header = c.req.header('authorization');
+    const device = deviceAuth(c, engine, (header?.startsWith('Bearer ') ? header.slice(7) : undefined) ?? c.req.query('token'));
+    const deviceId = device?.ok ? device.device.id : undefined;
     return streamSSE(c, async (stream) => {
       const queue: LoggedEvent[] = [];
       let wake: (() => void) | undefined;
@@ -164,6 +168,10 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       while (!stream.aborted) {
         const e = queue.shift();
         if (e) {
+          if (e.event.type === 'devices.changed' && e.event.data.revoked && e.event.data.deviceId === deviceId) {
+            await stream.writeSSE({ event: 'revoked', data: JSON.stringify({ message: 'this device was unpaired on the box; pair it again with a new code' }) });
+            break;
+          }
           if (e.n > seen) await stream.writeSSE({ id: e.id, event: e.event.type, data: JSON.stringify(e.event.data) });
           continue;
         }
