@@ -14,6 +14,8 @@ export interface NetNs {
   peerAddress: string;
   /** run runs a command inside the namespace and resolves with its stdout (it rejects with stderr on failure); async, so a server in this process keeps answering. */
   run(command: string, args: string[], input?: string): Promise<string>;
+  /** link takes the host side of the veth pair down (a cut cable) or up again. */
+  link(up: boolean): void;
   remove(): void;
 }
 
@@ -70,6 +72,9 @@ export function makeNetNs(): NetNs {
         });
         child.stdin.end(input ?? '');
       });
+    },
+    link(up) {
+      ip('link', 'set', hostIf, up ? 'up' : 'down');
     },
     remove() {
       spawnSync('ip', ['netns', 'del', name]);
