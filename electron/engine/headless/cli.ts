@@ -12,6 +12,7 @@ import { DEFAULT_PORT } from '../http/listen.ts';
 import { InstanceLockedError } from '../instance-lock.ts';
 import { DatabaseDamagedError } from '../store/open-database.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
+import { pairCommand } from './pair-cli.ts';
 import { chooseSecretStore } from '../secrets/choose-store.ts';
 import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
@@ -24,6 +25,7 @@ const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--
                      [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-url URL]... [--token-file FILE]
        standby backup [FILE] [--data-dir DIR]     (standby backup --help)
        standby restore [FILE] [--data-dir DIR]    (standby restore --help)
+       standby pair [--data-dir DIR]              a one-time code to pair a device with this Standby
   --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})
   --port N         HTTP port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
 ${SERVE_FLAGS_USAGE}
@@ -37,6 +39,7 @@ live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backup') return backupCommand(argv.slice(1));
   if (argv[0] === 'restore') return restoreCommand(argv.slice(1));
+  if (argv[0] === 'pair') return pairCommand(argv.slice(1));
   let values;
   try {
     ({ values } = parseArgs({

@@ -45,6 +45,9 @@ export function normalizeCode(text: string): string {
   return text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
+/** PairingStore is what pairing needs of the database: the engine's Store, or a bare connection (`standby pair` beside a running server). */
+export type PairingStore = Pick<Store, 'prepare' | 'transaction'>;
+
 type Row = Record<string, unknown>;
 const fromRow = (r: Row): Device => ({
   id: Number(r.id),
@@ -57,11 +60,11 @@ const fromRow = (r: Row): Device => ({
 
 /** Pairing issues codes, pairs devices and checks their tokens. */
 export class Pairing {
-  private readonly store: Store;
+  private readonly store: PairingStore;
   private readonly now: () => number;
   private readonly seen = new Map<number, number>();
 
-  constructor(store: Store, now: () => number) {
+  constructor(store: PairingStore, now: () => number) {
     this.store = store;
     this.now = now;
   }
