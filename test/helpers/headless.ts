@@ -1,6 +1,6 @@
 /** Helpers to run the headless server, in this process or as a child process, and to call its API. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
@@ -100,4 +100,30 @@ export async function waitFor<T>(check: () => Promise<T> | T, what: string, time
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * phoneConfig writes a configuration file for a child server that pages one contact method (labelled
+ * "Phone", given as a YAML flow mapping) at once for the high-urgency service "Blog", with the given
+ * `channels:` lines; it answers the file's path.
+ */
+export function phoneConfig(dir: string, contact: string, channels: string): string {
+  const path = join(dir, 'standby.yaml');
+  writeFileSync(
+    path,
+    `version: 1
+profile: { name: Ada, email: ada@example.com, phone: "", timeZone: UTC }
+contactMethods:
+  - ${contact}
+notificationRules:
+  - { urgency: high, startDelayMinutes: 0, contactMethod: Phone }
+escalationPolicies:
+  - { name: Me, repeatCount: 0, levels: [ { delayMinutes: 30, targets: [ { kind: me } ] } ] }
+services:
+  - { name: Blog, escalationPolicy: Me, urgencyRule: { type: constant, urgency: high }, ackTimeoutMinutes: 0, autoResolveMinutes: 0 }
+channels:
+${channels}
+`,
+  );
+  return path;
 }

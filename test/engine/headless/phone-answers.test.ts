@@ -5,10 +5,9 @@
  * loopback fake that follows its documented API; the server is configured by a file and its secrets
  * are entered through the API, as a person would.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, CHILD_TEST_MS, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
+import { api, CHILD_TEST_MS, phoneConfig, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 import { FakeNtfy } from '../responders/fake-ntfy.ts';
 import { FakePushover, TOKEN as PUSHOVER_TOKEN, USER as PUSHOVER_USER } from '../responders/pushover-fake.ts';
 import { FakeTwilio } from '../responders/fake-twilio.ts';
@@ -31,24 +30,8 @@ afterEach(async () => {
 
 /** serve starts a real server in its own process with one high-urgency contact method, configured by a file. */
 async function serve(contact: string, channels: string): Promise<{ server: ChildServer; serviceId: number }> {
-  const dir = tempDir('standby-answers-');
-  const config = join(dir, 'standby.yaml');
-  writeFileSync(
-    config,
-    `version: 1
-profile: { name: Ada, email: ada@example.com, phone: "", timeZone: UTC }
-contactMethods:
-  - ${contact}
-notificationRules:
-  - { urgency: high, startDelayMinutes: 0, contactMethod: Phone }
-escalationPolicies:
-  - { name: Me, repeatCount: 0, levels: [ { delayMinutes: 30, targets: [ { kind: me } ] } ] }
-services:
-  - { name: Blog, escalationPolicy: Me, urgencyRule: { type: constant, urgency: high }, ackTimeoutMinutes: 0, autoResolveMinutes: 0 }
-channels:
-${channels}
-`,
-  );
+  const config = phoneConfig(tempDir('standby-answers-'), contact, channels);
+  const dir = dirname(config);
   const server = await startChild(['--data-dir', dir, '--config', config], { STANDBY_TOKEN: TOKEN });
   children.push(server);
   const blog = (await api(server.url, TOKEN, 'services.list')).body.find((s: { name: string }) => s.name === 'Blog');

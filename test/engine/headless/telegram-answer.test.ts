@@ -4,10 +4,8 @@
  * and the incident is acknowledged; killed with SIGKILL and started again, it does not apply the tap
  * twice, and the message shows the new state.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, CHILD_TEST_MS, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
+import { api, CHILD_TEST_MS, phoneConfig, startChild, tempDir, waitFor, type ChildServer } from '../../helpers/headless.ts';
 import { FakeTelegram } from '../responders/fake-telegram.ts';
 
 const TOKEN = 'telegram-answer-test-token-0123456789-ABCDEFGH';
@@ -27,23 +25,7 @@ describe('a Telegram answer to a real server', () => {
     async () => {
       telegram = await new FakeTelegram(BOT).start();
       const dir = tempDir('standby-telegram-');
-      const config = join(dir, 'standby.yaml');
-      writeFileSync(
-        config,
-        `version: 1
-profile: { name: Ada, email: ada@example.com, phone: "", timeZone: UTC }
-contactMethods:
-  - { label: Telegram, type: telegram, address: "4242" }
-notificationRules:
-  - { urgency: high, startDelayMinutes: 0, contactMethod: Telegram }
-escalationPolicies:
-  - { name: Me, repeatCount: 0, levels: [ { delayMinutes: 30, targets: [ { kind: me } ] } ] }
-services:
-  - { name: Blog, escalationPolicy: Me, urgencyRule: { type: constant, urgency: high }, ackTimeoutMinutes: 0, autoResolveMinutes: 0 }
-channels:
-  telegram: { baseUrl: "${telegram.url}" }
-`,
-      );
+      const config = phoneConfig(dir, '{ label: Phone, type: telegram, address: "4242" }', `  telegram: { baseUrl: "${telegram.url}" }`);
       const env = { STANDBY_TOKEN: TOKEN };
       const first = await startChild(['--data-dir', dir, '--config', config], env);
       children.push(first);
