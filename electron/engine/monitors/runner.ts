@@ -13,7 +13,7 @@ import { Connectivity } from './connectivity.ts';
 import { applyIncidentEffects } from './incident-effects.ts';
 import { regraceHeartbeats } from './heartbeats.ts';
 import { judge, judgementSettings, restartedJudgement } from './judgement.ts';
-import { monitorView, nextOnGrid, runCheck, sameJudgement, spreadOffset, type Live } from './live.ts';
+import { monitorView, nextOnGrid, runCheck, sameJudgement, shownState, spreadOffset, type Live } from './live.ts';
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
 import { errorText } from './monitor-type.ts';
 import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
@@ -148,7 +148,7 @@ export class MonitorRunner {
       return undefined;
     }
     const old = this.live.get(rec.id);
-    const live: Live = { rec, type, config: parsed.data, confirming: false, lastCheck: old?.lastCheck ?? null };
+    const live: Live = { rec, type, config: parsed.data, confirming: false, lastCheck: old?.lastCheck ?? null, needsNetwork: type.needsNetwork(parsed.data) };
     this.live.set(rec.id, live);
     if (schedule) this.scheduleOne(live, 0);
     this.armMaintenance();
@@ -285,13 +285,14 @@ export class MonitorRunner {
     if (epoch !== this.epoch || !this.started || this.live.get(id) !== live) return null;
     const regular = Math.min(nextOnGrid(dueAt, rec.intervalSeconds * 1000, this.d.clock.now()), outcome.nextCheckAt ?? Infinity);
     if (outcome.pending) return regular;
-    const { verdict, message } = live.type.needsNetwork(live.config) ? await this.connectivity.gate(outcome.status, outcome.message) : { verdict: outcome.status, message: outcome.message };
+    const { verdict, message } = live.needsNetwork ? await this.connectivity.gate(outcome.status, outcome.message) : { verdict: outcome.status, message: outcome.message };
     if (epoch !== this.epoch || !this.started) return null;
     const at = this.d.clock.now();
     const result: PendingResult = { monitorId: id, at, status: verdict, latencyMs: outcome.latencyMs ?? null, phases: outcome.phases ?? null, message, details: outcome.details ?? null };
     this.writer.add(result);
 
-    const before = this.view(live);
+    // Compared as a short string, not two full views: most checks change nothing a person sees.
+    const before = shownState(live, this.pause.paused);
     const judged = judge(rec.judgement, verdict, at, judgementSettings(rec, live.type.confirmsFailures));
     if (!sameJudgement(rec.judgement, judged.state)) this.writer.changed(id);
     rec.judgement = judged.state;
@@ -302,10 +303,7 @@ export class MonitorRunner {
       this.writer.changed(id);
       this.writer.tryFlush();
     }
-    const after = this.view(live);
-    if (before.status !== after.status || before.confirming !== after.confirming || before.isFlapping !== after.isFlapping) {
-      this.emitMonitor(after);
-    }
+    if (shownState(live, this.pause.paused) !== before) this.emitMonitor(this.view(live));
     return judged.confirming ? Math.min(at + rec.retryIntervalSeconds * 1000, regular) : regular;
   }
 
