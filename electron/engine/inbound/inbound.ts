@@ -13,7 +13,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import { ChangeEventsRepo } from './change-events.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import { IntegrationsRepo, type IntegrationRow } from './integrations-repo.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { generateRoutingKey, hashRoutingKey, secretRefFor } from './routing-key.ts';

@@ -16,6 +16,7 @@ import { SecretBindings } from '../secrets/bindings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
 import { withDeadline } from './deadline.ts';
@@ -73,11 +74,14 @@ export class DeliveryStage {
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
+  /** commits batches the outcome records of sends that end together into one commit (one fsync), as inbound events are. */
+  private readonly commits: GroupCommit;
   private stopping = false;
 
   constructor(deps: DeliveryDeps) {
     this.d = deps;
     this.repo = new DeliveryRepo(deps.store);
+    this.commits = new GroupCommit(deps.store);
     this.settings = new SettingsRepo(deps.store);
     this.bindings = new SecretBindings(deps.store);
     this.receipts = new ReceiptRepo(deps.store);
@@ -135,6 +139,14 @@ export class DeliveryStage {
     return claimed;
   }
 
+  /**
+   * claimAll claims several due jobs (see claim) in one commit: every claim is on disk before any of
+   * their sends starts, at the cost of one fsync for the lot instead of one each.
+   */
+  claimAll(jobs: JobRow[], now: number): Array<ClaimedDelivery | undefined> {
+    return this.d.store.transaction(() => jobs.map((job) => this.claim(job, now)));
+  }
+
   /** channelOf names the channel a notify job goes through (its contact method's type), for per-channel concurrency. */
   channelOf(job: JobRow): string {
     const p = job.payload as unknown as NotifyPayload;
@@ -173,7 +185,7 @@ export class DeliveryStage {
       result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }
     if (this.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
-    this.record(c, p, contact, result, linkWarning, repeat);
+    await this.record(c, p, contact, result, linkWarning, repeat);
     this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
   }
 
@@ -287,12 +299,17 @@ export class DeliveryStage {
     return channel.send({ ...contact, address: url.value }, message, ctx);
   }
 
-  private record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): void {
+  /**
+   * record stores a send's outcome through the group commit: sends that end in the same turn of the
+   * event loop share one commit. It resolves once the outcome is on disk and rejects when it is not
+   * (then the job stays running and is sent again: at-least-once, as after a crash).
+   */
+  private async record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): Promise<void> {
     const now = this.d.clock.now();
     const name = who(contact, p.contactMethodId);
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
     let line: string;
-    this.d.store.transaction(() => {
+    await this.commits.run(() => {
       if (result.ok) {
         this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
         this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
