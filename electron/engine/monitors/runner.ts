@@ -93,7 +93,7 @@ export class MonitorRunner {
     this.pause = this.repo.globalPause();
     if (this.pause.paused && this.pause.until !== null && this.pause.until <= this.d.clock.now()) this.setPause(false, null);
     if (this.pause.paused) this.armPauseTimer();
-    else this.scheduleAll(0);
+    else this.scheduleAll(0, this.results.lastCheckTimes());
     this.scheduler.start();
     this.armMaintenance();
   }
@@ -195,16 +195,23 @@ export class MonitorRunner {
     return { online: c.online, offlineSince: iso(c.offlineSince), checkedAt: iso(c.checkedAt), paused: p.paused, pausedUntil: iso(p.until), monitors: this.live.size, lastWakeAt: iso(this.lastWakeAt) };
   }
 
-  /** scheduleOne plans a monitor's next check `settleMs` from now plus its spread, or at the end of its pause. */
-  scheduleOne(live: Live, settleMs: number): void {
+  /**
+   * scheduleOne plans a monitor's next check `settleMs` from now plus its spread, or at the end of its
+   * pause. Given when it was last checked (a start), a check less than an interval old keeps its place:
+   * the next one is due an interval after it, so a restart checks nothing early and nothing twice.
+   */
+  scheduleOne(live: Live, settleMs: number, lastCheckAt?: number): void {
     const { rec } = live;
     const now = this.d.clock.now();
+    const intervalMs = rec.intervalSeconds * 1000;
     if (!rec.enabled || this.pause.paused || (rec.paused && rec.pausedUntil === null)) {
       this.scheduler.unschedule(rec.id);
     } else if (rec.paused) {
       this.scheduler.schedule(rec.id, rec.pausedUntil!);
+    } else if (lastCheckAt !== undefined && lastCheckAt <= now && lastCheckAt + intervalMs > now + settleMs) {
+      this.scheduler.schedule(rec.id, lastCheckAt + intervalMs);
     } else {
-      this.scheduler.schedule(rec.id, now + settleMs + spreadOffset(rec.id, rec.intervalSeconds * 1000));
+      this.scheduler.schedule(rec.id, now + settleMs + spreadOffset(rec.id, intervalMs));
     }
   }
 
@@ -320,10 +327,10 @@ export class MonitorRunner {
     this.emitStatus();
   }
 
-  private scheduleAll(settleMs: number): void {
+  private scheduleAll(settleMs: number, lastCheckAt?: Map<number, number>): void {
     for (const live of this.live.values()) {
       this.restartJudgement(live);
-      this.scheduleOne(live, settleMs);
+      this.scheduleOne(live, settleMs, lastCheckAt?.get(live.rec.id));
     }
   }
 
