@@ -165,11 +165,13 @@ async function main(): Promise<void> {
       rows.push(`| ${name} | ${c} | ${r.events} | ${Math.round(r.events / r.seconds)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
     let n = 0;
     const drains: string[] = [];
+    const rateAt16: Record<string, number> = {};
     let paged = 0;
     for (const [name, key] of [['new incidents, low urgency (no page)', keys.quiet], ['new incidents, paging the desktop', keys.paging]] as const) {
       for (const [c, count] of [[1, 1_000], [16, 10_000], [64, 10_000]] as const) {
         const r = await run(server.url, c, count, (i) => event(key, `bench-${n}-${i}`, i));
         report(name, c, r);
+        if (c === 16) rateAt16[key === keys.paging ? 'paging' : 'quiet'] = r.events / r.seconds;
         n++;
         if (key !== keys.paging) continue;
         // Each page is delivered once the connected UI confirms it: wait for the backlog, so the next run starts quiet.
@@ -187,6 +189,8 @@ async function main(): Promise<void> {
     console.log(`\nDedup storm: ${stormRun.events} triggers answered 202 -> ${stormIncidents.total} incident(s) with ${stormIncidents.incidents[0]?.alertCount ?? 0} alerts.`);
     console.log('\nDesktop pages, from the first trigger to the last confirmation by the connected UI:\n');
     console.log(['| concurrency | pages | seconds | pages delivered/s | all confirmed |', '|---:|---:|---:|---:|---|', ...drains].join('\n'));
+    const ratio = rateAt16.paging! / rateAt16.quiet!;
+    console.log(`\nIngest at concurrency 16, every event paging the desktop: ${Math.round(rateAt16.paging!)} events/s against ${Math.round(rateAt16.quiet!)} without paging, ${(ratio * 100).toFixed(0)} % (goal: at least 70 %).`);
     console.log(`Machine: ${process.platform} ${process.arch}, Node ${process.version}; database in ${tmpdir()} (synchronous=FULL, WAL).`);
   } finally {
     desktop.close();

@@ -41,6 +41,8 @@ export interface DeliveryDeps {
   secrets: SecretStore;
   emit: (e: ApiEvent) => void;
   log: (line: string) => void;
+  /** commits batches the outcome records of sends that end together (shared with inbound events); default: one of its own. */
+  commits?: GroupCommit;
 }
 
 /** ACK_LINKS_DEADLINE_MS bounds reading the ack links' signing key: past it (a keychain that hangs) the page goes out without links. */
@@ -74,14 +76,14 @@ export class DeliveryStage {
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
-  /** commits batches the outcome records of sends that end together into one commit (one fsync), as inbound events are. */
+  /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
   private readonly commits: GroupCommit;
   private stopping = false;
 
   constructor(deps: DeliveryDeps) {
     this.d = deps;
     this.repo = new DeliveryRepo(deps.store);
-    this.commits = new GroupCommit(deps.store);
+    this.commits = deps.commits ?? new GroupCommit(deps.store);
     this.settings = new SettingsRepo(deps.store);
     this.bindings = new SecretBindings(deps.store);
     this.receipts = new ReceiptRepo(deps.store);
