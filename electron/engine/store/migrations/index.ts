@@ -11,6 +11,7 @@ import { m005Installation } from './005-installation.ts';
 import { m006AppSettings } from './006-app-settings.ts';
 import { m007SecretBindings } from './007-secret-bindings.ts';
 import { m008Responders } from './008-responders.ts';
+import { m009DueTimers } from './009-due-timers.ts';
 
 /** Migration is one numbered schema change. */
 export interface Migration {
@@ -21,7 +22,7 @@ export interface Migration {
 }
 
 /** migrations lists every migration, oldest first. */
-export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders];
+export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009DueTimers];
 
 for (const [i, m] of migrations.entries()) {
   if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
