@@ -182,16 +182,30 @@ async function loadInChild(who: LoadRow['who'], url: string, n: number, flags: s
 async function versusCurl(url: string) {
   const { httpMonitor } = await import('../electron/engine/monitors/types/http.ts');
   const run = promisify(execFile);
+  const { Agent, request } = await import('node:http');
+  const agent = new Agent({ keepAlive: false });
+  /** bare times one bare http.request from its call to the response's end, as Standby's check does. */
+  const bare = () => new Promise<number>((resolve, reject) => {
+    const t0 = performance.now();
+    request(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - t0));
+    }).on('error', reject).end();
+  });
   const standby: number[] = [];
   const curl: number[] = [];
+  const node: number[] = [];
+  const config = httpMonitor.schema.parse({ url });
   for (let i = 0; i < CURL_PAIRS; i++) {
-    const r = await httpMonitor.check(httpMonitor.schema.parse({ url }), { signal: AbortSignal.timeout(5000), timeoutMs: 5000, now: Date.now, heartbeat: () => undefined });
+    const r = await httpMonitor.check(config, { signal: AbortSignal.timeout(5000), timeoutMs: 5000, now: Date.now, heartbeat: () => undefined });
     standby.push(r.phases!.total!);
     const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
     curl.push(Number(stdout) * 1000);
+    node.push(await bare());
   }
+  agent.destroy();
   const diffs = standby.map((s, i) => s - curl[i]!);
-  return { standby: median(standby), curl: median(curl), diff: median(diffs) };
+  return { standby: median(standby), curl: median(curl), node: median(node), diff: median(diffs) };
 }
 
 /** procStat reads a process's CPU time (ms) and RSS (bytes) from /proc. */
@@ -300,6 +314,7 @@ try {
     console.log('|---|---:|');
     console.log(`| Standby (the check's reported total: got's request events, timed with performance.now()) | ${curl.standby.toFixed(3)} ms |`);
     console.log(`| curl time_total | ${curl.curl.toFixed(3)} ms |`);
+    console.log(`| bare http.request, from the call to the response's end (Node's own floor) | ${curl.node.toFixed(3)} ms |`);
     console.log(`| median difference (Standby - curl), ${CURL_PAIRS} pairs (goal: within 1 ms) | ${curl.diff.toFixed(3)} ms |`);
 
     if (process.platform === 'linux') {

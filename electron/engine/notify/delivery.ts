@@ -1,7 +1,8 @@
 /**
  * The delivery stage around the channels (Alertmanager's RetryStage, for one person): a due notify job
- * is claimed with a durable "sending" attempt row in one commit, right before its send; sent through
- * its channel with a timeout; and recorded in another commit. A retryable failure puts the same job
+ * is claimed with a durable "sending" attempt row in one commit, right before its send (pages due
+ * together share that commit); sent through its channel with a timeout; and recorded in another, through
+ * the group commit inbound events use (outcomes that arrive together share one fsync). A retryable failure puts the same job
  * row back to pending with backoff; each attempt and the final outcome are timeline entries. SMS and
  * calls count against a daily budget. Pages are at-least-once: a job a crash (or a stop) left
  * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
