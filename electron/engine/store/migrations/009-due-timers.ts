@@ -10,6 +10,6 @@ export const m009DueTimers: Migration = {
   version: 9,
   name: '009-due-timers',
   up(db) {
-    db.exec("CREATE INDEX jobs_due_timers ON jobs (due_at, id) WHERE state = 'pending' AND kind != 'notify'");
+    db.exec("CREATE INDEX IF NOT EXISTS jobs_due_timers ON jobs (due_at, id) WHERE state = 'pending' AND kind != 'notify'");
   },
 };
