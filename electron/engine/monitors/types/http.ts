@@ -99,34 +99,43 @@ function leanRequest(url: URL, options: RequestOptions, callback?: (res: Incomin
 }
 
 /**
- * requestDefaults are a monitor's got options, normalized once (got's Options validates and merges
- * every key, the largest part of a request's setup) and reused for each of its checks; a check adds
- * only its URL and abort signal. Keyed by the parsed settings, which the runner keeps per monitor.
+ * requestDefaults are got options normalized once (got's Options validates and merges every key, the
+ * largest part of a request's setup) and reused for each check; a check adds only its URL and abort
+ * signal. Monitors whose settings differ only in their URL share one (most use the defaults), found
+ * through `byConfig` once per monitor's parsed settings, which the runner keeps.
  */
-const requestDefaults = new WeakMap<HttpConfig, { timeoutMs: number; options: Options }>();
+const requestDefaults = new Map<string, Options>();
+const byConfig = new WeakMap<HttpConfig, { timeoutMs: number; options: Options }>();
 
 /** gotWith is got called as it is defined, (url, options, defaults); its overloads type the defaults only as (undefined, undefined, defaults). */
 const gotWith = got as unknown as (url: string, options: { signal: AbortSignal }, defaults: Options) => RequestPromise<Response<string>>;
 
 function optionsFor(c: HttpConfig, timeoutMs: number): Options {
-  const cached = requestDefaults.get(c);
+  const cached = byConfig.get(c);
   if (cached?.timeoutMs === timeoutMs) return cached.options;
-  const options = new Options(undefined, {
-    method: c.method,
-    headers: { 'user-agent': 'Standby monitor', ...c.headers },
-    ...(c.body !== undefined ? { body: c.body } : {}),
-    throwHttpErrors: false,
-    followRedirect: c.followRedirects,
-    maxRedirects: c.maxRedirects,
-    retry: { limit: 0 },
-    timeout: { request: timeoutMs },
-    https: { rejectUnauthorized: !c.ignoreTlsErrors },
-    agent,
-    request: leanRequest,
-    responseType: 'text',
-    cache: false,
-  }, got.defaults.options);
-  requestDefaults.set(c, { timeoutMs, options });
+  const key = JSON.stringify({ ...c, url: undefined, timeoutMs });
+  let options = requestDefaults.get(key);
+  if (!options) {
+    // Settings edited many times leave old entries behind: bounded, and rebuilt on demand.
+    if (requestDefaults.size >= 1000) requestDefaults.clear();
+    options = new Options(undefined, {
+      method: c.method,
+      headers: { 'user-agent': 'Standby monitor', ...c.headers },
+      ...(c.body !== undefined ? { body: c.body } : {}),
+      throwHttpErrors: false,
+      followRedirect: c.followRedirects,
+      maxRedirects: c.maxRedirects,
+      retry: { limit: 0 },
+      timeout: { request: timeoutMs },
+      https: { rejectUnauthorized: !c.ignoreTlsErrors },
+      agent,
+      request: leanRequest,
+      responseType: 'text',
+      cache: false,
+    }, got.defaults.options);
+    requestDefaults.set(key, options);
+  }
+  byConfig.set(c, { timeoutMs, options });
   return options;
 }
 
