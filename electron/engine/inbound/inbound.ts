@@ -13,7 +13,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import { ChangeEventsRepo } from './change-events.ts';
-import { GroupCommit } from './group-commit.ts';
+import type { GroupCommit } from '../store/group-commit.ts';
 import { IntegrationsRepo, type IntegrationRow } from './integrations-repo.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { generateRoutingKey, hashRoutingKey, secretRefFor } from './routing-key.ts';
@@ -52,7 +52,8 @@ export class Inbound {
     this.integrations = new IntegrationsRepo(deps.store);
     this.changeEvents = new ChangeEventsRepo(deps.store);
     this.limiter = new RateLimiter(deps.clock);
-    this.commits = new GroupCommit(deps.store);
+    // Shared with the delivery stage: events and the outcomes of their pages commit together.
+    this.commits = deps.lifecycle.commits;
   }
 
   /** authenticate finds the integration a presented key belongs to (by its hash), if any. */

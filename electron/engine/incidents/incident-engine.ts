@@ -12,6 +12,7 @@ import type { ChannelRegistry } from '../notify/registry.ts';
 import { MemorySecretStore, type SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { activeMaintenance, urgencyFor } from './calendar.ts';
 import { JobRunner } from './job-runner.ts';
@@ -38,12 +39,18 @@ export class IncidentEngine {
   readonly delivery: DeliveryStage;
   /** jobs runs the durable jobs when due (see JobRunner). */
   readonly jobs: JobRunner;
+  /**
+   * commits is the group commit the writes that come in bursts share (inbound events, the outcomes of
+   * pages): what arrives in one turn of the event loop is made durable by one fsync.
+   */
+  readonly commits: GroupCommit;
 
   private readonly d: IncidentEngineDeps;
 
   constructor(deps: IncidentEngineDeps) {
     this.d = deps;
-    this.delivery = new DeliveryStage({ ...deps, secrets: deps.secrets ?? new MemorySecretStore() });
+    this.commits = new GroupCommit(deps.store);
+    this.delivery = new DeliveryStage({ ...deps, commits: this.commits, secrets: deps.secrets ?? new MemorySecretStore() });
     this.jobs = new JobRunner({ clock: deps.clock, incidents: deps.incidents, delivery: this.delivery, runTimer: (job, now) => this.runTimer(job, now), log: deps.log, ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}) });
   }
 

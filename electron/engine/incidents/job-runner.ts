@@ -190,20 +190,29 @@ export class JobRunner {
       let progressed = timers.length > 0;
       let ti = 0;
       let ni = 0;
+      // Pages to claim, in due order: claimed together in one commit before a timer runs or the look ends.
+      const toClaim: Array<{ job: JobRow; channel: string }> = [];
+      const claimPending = () => {
+        if (toClaim.length === 0) return;
+        const claimed = this.d.delivery.claimAll(toClaim.map((t) => t.job), this.d.clock.now());
+        claimed.forEach((c, i) => c && this.track(c, toClaim[i]!.channel));
+        toClaim.length = 0;
+      };
       while (!this.stopped && (ti < timers.length || ni < notifies.length)) {
         const timerFirst = ni >= notifies.length || (ti < timers.length && timers[ti]!.dueAt <= notifies[ni]!.dueAt);
         if (timerFirst) {
+          claimPending();
           this.d.runTimer(timers[ti++]!, now);
           continue;
         }
         const job = notifies[ni++]!;
         const channel = this.d.delivery.channelOf(job);
-        if (this.busy(channel) >= slotsOf(channel)) continue; // it waits, pending, for a free slot
+        if (this.busy(channel) + toClaim.filter((t) => t.channel === channel).length >= slotsOf(channel)) continue; // it waits, pending, for a free slot
         progressed = true;
-        const claimed = this.d.delivery.claim(job, this.d.clock.now());
-        if (claimed) this.track(claimed, channel);
+        toClaim.push({ job, channel });
       }
       if (this.stopped) return;
+      claimPending();
       if (progressed) continue; // what ran may have planned more work that is due now
       if (this.inflight.size === 0) return;
       await this.waitForWork();

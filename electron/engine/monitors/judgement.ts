@@ -76,6 +76,10 @@ export function initialJudgement(): JudgementState {
 
 /** judge applies one check (its verdict, or 'unknown') at time `at`. */
 export function judge(prev: JudgementState, verdict: Verdict | 'unknown', at: number, s: JudgementSettings): Judged {
+  // The common case, a healthy monitor checked healthy again, changes nothing: no copy of the state.
+  if (verdict === prev.status && verdict !== 'down' && prev.failStreak === 0 && prev.okStreak === 0 && prev.unknownSince === null && !prev.flapping && prev.changes.length === 0) {
+    return { state: prev, effects: [], confirming: false };
+  }
   if (verdict === 'unknown') {
     return { state: { ...prev, unknownSince: prev.unknownSince ?? at }, effects: [], confirming: false };
   }

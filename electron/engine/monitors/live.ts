@@ -14,6 +14,8 @@ export interface Live {
   config: unknown;
   confirming: boolean;
   lastCheck: CheckResult | null;
+  /** needsNetwork is the type's answer for these settings, asked once rather than on every check. */
+  needsNetwork: boolean;
 }
 
 /** spreadOffset places a monitor's first check within its interval (golden-ratio steps by id, so starts spread evenly). */
@@ -31,6 +33,11 @@ export function nextOnGrid(dueAt: number, intervalMs: number, now: number): numb
 export function sameJudgement(a: JudgementState, b: JudgementState): boolean {
   return a.status === b.status && a.since === b.since && a.failStreak === b.failStreak && a.okStreak === b.okStreak && a.flapping === b.flapping
     && a.incidentOpen === b.incidentOpen && a.unknownSince === b.unknownSince && a.changes.length === b.changes.length;
+}
+
+/** shownState is what a person sees change in a monitor after a check: its status, whether it is confirming, whether it flaps. */
+export function shownState(live: Live, paused: boolean): string {
+  return `${displayStatus(live.rec.judgement, paused || live.rec.paused)} ${live.confirming} ${live.rec.judgement.flapping}`;
 }
 
 /** monitorView is a monitor as the API shows it; "pause monitoring" shows every monitor paused. */

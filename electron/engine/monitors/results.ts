@@ -144,6 +144,12 @@ export class ResultStore {
     });
   }
 
+  /** lastCheckTimes is each monitor's newest stored check time (one index lookup per monitor). */
+  lastCheckTimes(): Map<number, number> {
+    const rows = this.store.db.prepare('SELECT monitor_id AS id, MAX(at) AS at FROM monitor_results GROUP BY monitor_id').all() as Array<{ id: number; at: number }>;
+    return new Map(rows.map((r) => [r.id, r.at]));
+  }
+
   /** recent lists a monitor's newest raw results, newest first, before a time if given. */
   recent(monitorId: number, limit: number, before?: number): CheckResult[] {
     const rows = this.store.db

@@ -13,7 +13,7 @@ import { Connectivity } from './connectivity.ts';
 import { applyIncidentEffects } from './incident-effects.ts';
 import { regraceHeartbeats } from './heartbeats.ts';
 import { judge, judgementSettings, restartedJudgement } from './judgement.ts';
-import { monitorView, nextOnGrid, runCheck, sameJudgement, spreadOffset, type Live } from './live.ts';
+import { monitorView, nextOnGrid, runCheck, sameJudgement, shownState, spreadOffset, type Live } from './live.ts';
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
 import { errorText } from './monitor-type.ts';
 import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
@@ -95,7 +95,7 @@ export class MonitorRunner {
     this.pause = this.repo.globalPause();
     if (this.pause.paused && this.pause.until !== null && this.pause.until <= this.d.clock.now()) this.setPause(false, null);
     if (this.pause.paused) this.armPauseTimer();
-    else this.scheduleAll(0);
+    else this.scheduleAll(0, this.results.lastCheckTimes());
     this.scheduler.start();
     this.armMaintenance();
   }
@@ -150,7 +150,7 @@ export class MonitorRunner {
       return undefined;
     }
     const old = this.live.get(rec.id);
-    const live: Live = { rec, type, config: parsed.data, confirming: false, lastCheck: old?.lastCheck ?? null };
+    const live: Live = { rec, type, config: parsed.data, confirming: false, lastCheck: old?.lastCheck ?? null, needsNetwork: type.needsNetwork(parsed.data) };
     this.live.set(rec.id, live);
     if (schedule) this.scheduleOne(live, 0);
     this.armMaintenance();
@@ -197,16 +197,23 @@ export class MonitorRunner {
     return { online: c.online, offlineSince: iso(c.offlineSince), checkedAt: iso(c.checkedAt), paused: p.paused, pausedUntil: iso(p.until), monitors: this.live.size, lastWakeAt: iso(this.lastWakeAt) };
   }
 
-  /** scheduleOne plans a monitor's next check `settleMs` from now plus its spread, or at the end of its pause. */
-  scheduleOne(live: Live, settleMs: number): void {
+  /**
+   * scheduleOne plans a monitor's next check `settleMs` from now plus its spread, or at the end of its
+   * pause. Given when it was last checked (a start), a check less than an interval old keeps its place:
+   * the next one is due an interval after it, so a restart checks nothing early and nothing twice.
+   */
+  scheduleOne(live: Live, settleMs: number, lastCheckAt?: number): void {
     const { rec } = live;
     const now = this.d.clock.now();
+    const intervalMs = rec.intervalSeconds * 1000;
     if (!rec.enabled || this.pause.paused || (rec.paused && rec.pausedUntil === null)) {
       this.scheduler.unschedule(rec.id);
     } else if (rec.paused) {
       this.scheduler.schedule(rec.id, rec.pausedUntil!);
+    } else if (lastCheckAt !== undefined && lastCheckAt <= now && lastCheckAt + intervalMs > now + settleMs) {
+      this.scheduler.schedule(rec.id, lastCheckAt + intervalMs);
     } else {
-      this.scheduler.schedule(rec.id, now + settleMs + spreadOffset(rec.id, rec.intervalSeconds * 1000));
+      this.scheduler.schedule(rec.id, now + settleMs + spreadOffset(rec.id, intervalMs));
     }
   }
 
@@ -287,13 +294,14 @@ export class MonitorRunner {
     if (epoch !== this.epoch || !this.started || this.live.get(id) !== live) return null;
     const regular = Math.min(nextOnGrid(dueAt, rec.intervalSeconds * 1000, this.d.clock.now()), outcome.nextCheckAt ?? Infinity);
     if (outcome.pending) return regular;
-    const { verdict, message } = live.type.needsNetwork(live.config) ? await this.connectivity.gate(outcome.status, outcome.message) : { verdict: outcome.status, message: outcome.message };
+    const { verdict, message } = live.needsNetwork ? await this.connectivity.gate(outcome.status, outcome.message) : { verdict: outcome.status, message: outcome.message };
     if (epoch !== this.epoch || !this.started) return null;
     const at = this.d.clock.now();
     const result: PendingResult = { monitorId: id, at, status: verdict, latencyMs: outcome.latencyMs ?? null, phases: outcome.phases ?? null, message, details: outcome.details ?? null };
     this.writer.add(result);
 
-    const before = this.view(live);
+    // Compared as a short string, not two full views: most checks change nothing a person sees.
+    const before = shownState(live, this.pause.paused);
     const judged = judge(rec.judgement, verdict, at, judgementSettings(rec, live.type.confirmsFailures));
     if (!sameJudgement(rec.judgement, judged.state)) this.writer.changed(id);
     rec.judgement = judged.state;
@@ -304,10 +312,7 @@ export class MonitorRunner {
       this.writer.changed(id);
       this.writer.tryFlush();
     }
-    const after = this.view(live);
-    if (before.status !== after.status || before.confirming !== after.confirming || before.isFlapping !== after.isFlapping) {
-      this.emitMonitor(after);
-    }
+    if (shownState(live, this.pause.paused) !== before) this.emitMonitor(this.view(live));
     return judged.confirming ? Math.min(at + rec.retryIntervalSeconds * 1000, regular) : regular;
   }
 
@@ -325,10 +330,10 @@ export class MonitorRunner {
     this.d.woke?.();
   }
 
-  private scheduleAll(settleMs: number): void {
+  private scheduleAll(settleMs: number, lastCheckAt?: Map<number, number>): void {
     for (const live of this.live.values()) {
       this.restartJudgement(live);
-      this.scheduleOne(live, settleMs);
+      this.scheduleOne(live, settleMs, lastCheckAt?.get(live.rec.id));
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The delivery stage around the channels (Alertmanager's RetryStage, for one person): a due notify job
- * is claimed with a durable "sending" attempt row in one commit, right before its send; sent through
- * its channel with a timeout; and recorded in another commit. A retryable failure puts the same job
+ * is claimed with a durable "sending" attempt row in one commit, right before its send (pages due
+ * together share that commit); sent through its channel with a timeout; and recorded in another, through
+ * the group commit inbound events use (outcomes that arrive together share one fsync). A retryable failure puts the same job
  * row back to pending with backoff; each attempt and the final outcome are timeline entries. SMS and
  * calls count against a daily budget. Pages are at-least-once: a job a crash (or a stop) left
  * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
@@ -17,6 +18,7 @@ import { SecretBindings } from '../secrets/bindings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
 import { withDeadline } from './deadline.ts';
@@ -41,6 +43,8 @@ export interface DeliveryDeps {
   secrets: SecretStore;
   emit: (e: ApiEvent) => void;
   log: (line: string) => void;
+  /** commits batches the outcome records of sends that end together (shared with inbound events); default: one of its own. */
+  commits?: GroupCommit;
 }
 
 /** ACK_LINKS_DEADLINE_MS bounds reading the ack links' signing key: past it (a keychain that hangs) the page goes out without links. */
@@ -78,11 +82,14 @@ export class DeliveryStage {
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
+  /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
+  private readonly commits: GroupCommit;
   private stopping = false;
 
   constructor(deps: DeliveryDeps) {
     this.d = deps;
     this.repo = new DeliveryRepo(deps.store);
+    this.commits = deps.commits ?? new GroupCommit(deps.store);
     this.settings = new SettingsRepo(deps.store);
     this.bindings = new SecretBindings(deps.store);
     this.receipts = new ReceiptRepo(deps.store);
@@ -141,6 +148,14 @@ export class DeliveryStage {
     return claimed;
   }
 
+  /**
+   * claimAll claims several due jobs (see claim) in one commit: every claim is on disk before any of
+   * their sends starts, at the cost of one fsync for the lot instead of one each.
+   */
+  claimAll(jobs: JobRow[], now: number): Array<ClaimedDelivery | undefined> {
+    return this.d.store.transaction(() => jobs.map((job) => this.claim(job, now)));
+  }
+
   /** channelOf names the channel a notify job goes through (its contact method's type), for per-channel concurrency. */
   channelOf(job: JobRow): string {
     const p = job.payload as unknown as NotifyPayload;
@@ -179,7 +194,7 @@ export class DeliveryStage {
       result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }
     if (this.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
-    this.record(c, p, contact, result, linkWarning, repeat);
+    await this.record(c, p, contact, result, linkWarning, repeat);
     this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
   }
 
@@ -303,12 +318,17 @@ export class DeliveryStage {
     return channel.send({ ...contact, address: url.value }, message, ctx);
   }
 
-  private record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): void {
+  /**
+   * record stores a send's outcome through the group commit: sends that end in the same turn of the
+   * event loop share one commit. It resolves once the outcome is on disk and rejects when it is not
+   * (then the job stays running and is sent again: at-least-once, as after a crash).
+   */
+  private async record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): Promise<void> {
     const now = this.d.clock.now();
     const name = who(contact, p.contactMethodId);
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
     let line: string;
-    this.d.store.transaction(() => {
+    await this.commits.run(() => {
       if (result.ok) {
         this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
         this.d.incidents.setJobState(c.job.id, 'running', 'done', now);

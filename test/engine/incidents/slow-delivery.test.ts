@@ -54,6 +54,8 @@ describe('a hanging channel', () => {
     await waitFor(() => sent.length === 1, 'the desktop page while the webhook still hangs');
     expect(sentAt - now).toBeGreaterThanOrEqual(200);
     expect(sent).toEqual(['desktop while the webhook hangs']);
+    // Its outcome is recorded through the group commit, in the turn after the send returned.
+    await waitFor(() => engine.incidents.timeline(r.incident.id).some((e) => e.type === 'notify'), 'the desktop page recorded');
     expect(engine.incidents.timeline(r.incident.id).filter((e) => e.type === 'notify').map((e) => e.data.contactType)).toEqual(['desktop']);
 
     release!({ ok: true });

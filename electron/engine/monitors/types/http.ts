@@ -3,10 +3,10 @@
  * got per check, on a fresh connection (so the DNS, TCP and TLS phases are measured every time),
  * never retried by got itself: retries are the judgement's job.
  */
-import { Agent as HttpAgent, type ClientRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { RequestError } from 'got';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import got, { Options, RequestError, type RequestPromise, type Response } from 'got';
 import { z } from 'zod';
 import type { CheckPhases } from '../../../shared/monitor-schemas.ts';
 import { defineMonitorType, errorText, isLoopbackHost, round, type CheckOutcome } from '../monitor-type.ts';
@@ -83,6 +83,61 @@ export type HttpConfig = z.infer<typeof HttpConfig>;
 
 // A fresh connection per check: keep-alive would hide the DNS, TCP and TLS phases after the first.
 const agent = { http: new HttpAgent({ keepAlive: false }), https: new HttpsAgent({ keepAlive: false }) };
+
+/**
+ * leanRequest is got's `request` option: Node's http(s).request with the options got built, minus the
+ * dozens of TLS and DNS keys left undefined. Node's agent copies the options object three times per
+ * request (addRequest, createSocket, the socket), so a small one is most of what a check allocates.
+ */
+function leanRequest(url: URL, options: RequestOptions, callback?: (res: IncomingMessage) => void): ClientRequest {
+  const lean: Record<string, unknown> = {};
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) lean[key] = value;
+  }
+  return (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, lean, callback);
+}
+
+/**
+ * requestDefaults are got options normalized once (got's Options validates and merges every key, the
+ * largest part of a request's setup) and reused for each check; a check adds only its URL and abort
+ * signal. Monitors whose settings differ only in their URL share one (most use the defaults), found
+ * through `byConfig` once per monitor's parsed settings, which the runner keeps.
+ */
+const requestDefaults = new Map<string, Options>();
+const byConfig = new WeakMap<HttpConfig, { timeoutMs: number; options: Options }>();
+
+/** gotWith is got called as it is defined, (url, options, defaults); its overloads type the defaults only as (undefined, undefined, defaults). */
+const gotWith = got as unknown as (url: string, options: { signal: AbortSignal }, defaults: Options) => RequestPromise<Response<string>>;
+
+function optionsFor(c: HttpConfig, timeoutMs: number): Options {
+  const cached = byConfig.get(c);
+  if (cached?.timeoutMs === timeoutMs) return cached.options;
+  const key = JSON.stringify({ ...c, url: undefined, timeoutMs });
+  let options = requestDefaults.get(key);
+  if (!options) {
+    // Settings edited many times leave old entries behind: bounded, and rebuilt on demand.
+    if (requestDefaults.size >= 1000) requestDefaults.clear();
+    options = new Options(undefined, {
+      method: c.method,
+      headers: { 'user-agent': 'Standby monitor', ...c.headers },
+      ...(c.body !== undefined ? { body: c.body } : {}),
+      throwHttpErrors: false,
+      followRedirect: c.followRedirects,
+      maxRedirects: c.maxRedirects,
+      retry: { limit: 0 },
+      timeout: { request: timeoutMs },
+      https: { rejectUnauthorized: !c.ignoreTlsErrors },
+      agent,
+      request: leanRequest,
+      responseType: 'text',
+      cache: false,
+    }, got.defaults.options);
+    requestDefaults.set(key, options);
+  }
+  byConfig.set(c, { timeoutMs, options });
+  return options;
+}
 
 /** statusMatches tells whether a status code is in one of the expected codes or ranges. */
 export function statusMatches(code: number, expected: string[]): boolean {
@@ -196,21 +251,7 @@ export const httpMonitor = defineMonitorType({
     ctx.signal.addEventListener('abort', abort, { once: true });
     let tooLarge = false;
     try {
-      const request = got(c.url, {
-        method: c.method,
-        headers: { 'user-agent': 'Standby monitor', ...c.headers },
-        ...(c.body !== undefined ? { body: c.body } : {}),
-        throwHttpErrors: false,
-        followRedirect: c.followRedirects,
-        maxRedirects: c.maxRedirects,
-        retry: { limit: 0 },
-        timeout: { request: ctx.timeoutMs },
-        signal: controller.signal,
-        https: { rejectUnauthorized: !c.ignoreTlsErrors },
-        agent,
-        responseType: 'text',
-        cache: false,
-      });
+      const request = gotWith(c.url, { signal: controller.signal }, optionsFor(c, ctx.timeoutMs));
       let times: RequestTimes | undefined;
       // One 'request' per request made: after a redirect the times are the final request's, as got's are.
       request.on('request', (req) => void (times = timeRequest(req)));

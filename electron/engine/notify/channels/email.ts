@@ -3,7 +3,6 @@
  * the password's keychain entry, from). SMTP's own classes decide retry: a 4xx reply is transient,
  * a 5xx reply (and a refused login) is permanent, a connection failure or timeout is retryable.
  */
-import nodemailer from 'nodemailer';
 import { EmailSettings } from '../../../shared/channel-schemas.ts';
 import type { Channel, DeliveryResult } from '../channel.ts';
 import { shorten } from '../http-client.ts';
@@ -45,6 +44,8 @@ export const emailChannel: Channel = {
       auth = { user: cfg.user, pass: pass.value };
     }
     const where = `SMTP server ${cfg.host}:${port}`;
+    // Loaded on the first email, not at start: nodemailer is about 20 MB of memory an engine without email never needs.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: cfg.host,
       port,

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/headless.ts';
-import { GroupCommit, MAX_BATCH } from '../../../electron/engine/inbound/group-commit.ts';
+import { GroupCommit, MAX_BATCH } from '../../../electron/engine/store/group-commit.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
 
 function store() {

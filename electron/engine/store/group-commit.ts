@@ -1,12 +1,12 @@
 /**
- * GroupCommit runs the inbound requests that arrive together in one database transaction, so one
- * fsync makes a whole batch durable instead of one fsync per event (the store commits with
- * synchronous=FULL). Each request's work runs in its own SAVEPOINT: a request that fails rolls back
+ * GroupCommit runs the writes that arrive together in one database transaction, so one fsync makes a
+ * whole batch durable instead of one fsync per write (the store commits with synchronous=FULL): the
+ * inbound requests (Events API, webhooks), and the delivery stage's records of each page's outcome. Each request's work runs in its own SAVEPOINT: a request that fails rolls back
  * alone, the others still commit. Every promise settles only after COMMIT has returned, so an
  * answer (a 202) is never sent for work that is not on disk. Engine events such as incident.changed
  * wait for the COMMIT too (Store.onCommit): a failed operation's, or a failed batch's, are never sent.
  */
-import type { Store } from '../store/database.ts';
+import type { Store } from './database.ts';
 
 /** MAX_BATCH bounds one transaction, so a flood cannot hold the event loop for long. */
 export const MAX_BATCH = 256;
@@ -58,9 +58,9 @@ export class GroupCommit {
       setImmediate(() => this.flush());
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const savepoint = this.store.prepare('SAVEPOINT inbound_event');
-    const release = this.store.prepare('RELEASE inbound_event');
-    const rollback = this.store.prepare('ROLLBACK TO inbound_event');
+    const savepoint = this.store.prepare('SAVEPOINT grouped_op');
+    const release = this.store.prepare('RELEASE grouped_op');
+    const rollback = this.store.prepare('ROLLBACK TO grouped_op');
     try {
       this.store.transaction(() => {
         for (const p of batch) {

@@ -1,0 +1,97 @@
+/**
+ * What batching the delivery records guarantees, read through a second connection to the database
+ * file (what a process started after a kill -9 would see): pages claimed together are all on disk
+ * before any of them is sent; outcomes of sends that end together share one commit, and each is on
+ * disk before its job is let go; events and outcomes share that commit.
+ */
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../electron/engine/clock.ts';
+import type { Channel } from '../../../electron/engine/notify/channel.ts';
+import { tempDir } from '../../helpers/headless.ts';
+import { harness, type Harness } from './harness.ts';
+
+const DESKTOP = { type: 'desktop' as const, label: 'Second screen', address: 'desktop', secretRef: null };
+
+let h: Harness | undefined;
+let reader: DatabaseSync | undefined;
+afterEach(async () => {
+  reader?.close();
+  reader = undefined;
+  await h?.stop();
+  h = undefined;
+});
+
+/** onDisk counts rows as a second connection sees them: only what is committed. */
+const onDisk = (db: DatabaseSync, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+
+describe('delivery records in group commits', () => {
+  it('claims due together commit before any send starts, and each outcome is on disk before its job is let go', async () => {
+    const databasePath = join(tempDir(), 'standby.db');
+    const seenAtSend: number[] = [];
+    const release: Array<() => void> = [];
+    const channel: Channel = {
+      type: 'desktop',
+      async send() {
+        // At the first instant of the send: how many attempts of all the pages are durably "sending".
+        seenAtSend.push(onDisk(reader!, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'sending'"));
+        await new Promise<void>((r) => release.push(r));
+        return { ok: true };
+      },
+    };
+    h = await harness({ channels: [channel], contact: DESKTOP, settings: {}, secrets: {}, clock: new FakeClock('2026-03-02T12:00:00Z'), databasePath });
+    reader = new DatabaseSync(databasePath, { readOnly: true });
+    const serviceId = (await h.engine.invoke('services.list', {}))[0]!.id;
+    // Five incidents open in one transaction, so their five pages fall due together.
+    h.engine.store.transaction(() => {
+      for (let i = 0; i < 5; i++) h!.engine.lifecycle.trigger({ serviceId, title: `Incident ${i}`, severity: 'critical', details: {} }, 'api');
+    });
+    // Not awaited: the job run it starts ends only when its sends do.
+    const running = h.clock.advance(0);
+    while (release.length < 5) await new Promise((r) => setTimeout(r, 5));
+    expect(seenAtSend).toEqual([5, 5, 5, 5, 5]);
+
+    // Three sends end in the same turn: their outcomes share one commit, on disk when the runner lets the jobs go.
+    const batches = h.engine.lifecycle.commits.stats().batches;
+    for (const r of release.splice(0, 3)) r();
+    while (h.engine.lifecycle.jobs.inFlight().get('desktop') !== 2) await new Promise((r) => setTimeout(r, 5));
+    expect(h.engine.lifecycle.commits.stats().batches).toBe(batches + 1);
+    expect(onDisk(reader, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'delivered'")).toBe(3);
+    expect(onDisk(reader, "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'notify' AND state = 'done'")).toBe(3);
+    expect(h.engine.lifecycle.jobs.inFlight().get('desktop')).toBe(2);
+
+    for (const r of release.splice(0)) r();
+    await running;
+    await h.engine.lifecycle.idle();
+    expect(onDisk(reader, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'delivered'")).toBe(5);
+    const notes = (await h.engine.invoke('incidents.list', {})).incidents.map((i) => h!.notifies(i.id).map((e) => e.data.outcome));
+    expect(notes).toEqual([['delivered'], ['delivered'], ['delivered'], ['delivered'], ['delivered']]);
+  });
+
+  it('a record the disk refuses is not taken for done: the job stays running and the page is sent again', async () => {
+    const databasePath = join(tempDir(), 'standby.db');
+    let sends = 0;
+    let refuse = true;
+    const channel: Channel = {
+      type: 'desktop',
+      async send() {
+        sends++;
+        // The outcome's commit fails: a trigger that aborts every write to delivery_attempts stands in for a full disk.
+        if (refuse) h!.engine.store.db.exec("CREATE TRIGGER refuse BEFORE UPDATE ON delivery_attempts BEGIN SELECT RAISE(ABORT, 'disk refused the record'); END");
+        return { ok: true };
+      },
+    };
+    h = await harness({ channels: [channel], contact: DESKTOP, settings: {}, secrets: {}, clock: new FakeClock('2026-03-02T12:00:00Z'), databasePath });
+    reader = new DatabaseSync(databasePath, { readOnly: true });
+    const { id } = await h.trigger();
+    expect(sends).toBe(1);
+    expect(onDisk(reader, "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'notify' AND state = 'running'")).toBe(1);
+    expect(h.logs.some((l) => l.includes('recording a delivery failed: disk refused the record'))).toBe(true);
+    refuse = false;
+    h.engine.store.db.exec('DROP TRIGGER refuse');
+    await h.advance(10_000);
+    expect(sends).toBe(2);
+    expect(h.notifies(id).map((e) => e.data.outcome)).toEqual(['interrupted', 'delivered']);
+  });
+});
