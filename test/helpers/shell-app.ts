@@ -16,6 +16,8 @@ import { DATABASE_FILE } from '../../electron/engine/data-dir.ts';
 import { Engine } from '../../electron/engine/engine.ts';
 import { EnvSecretStore } from '../../electron/engine/secrets/env-store.ts';
 import { ChannelRegistry } from '../../electron/engine/notify/registry.ts';
+import { IPC_INVOKE_CHANNEL, type BridgeResult } from '../../electron/shared/bridge.ts';
+import type { ApiInput, ApiMethod, ApiOutputs } from '../../electron/shared/api.ts';
 import type * as ElectronDouble from './electron-double/index.ts';
 import { waitFor } from './electron-double/world.ts';
 
@@ -35,6 +37,8 @@ export interface ShellApp {
   incident(number: number): { id: number; status: string; snoozed_until: number | null; urgency: string };
   /** trigger sends an Events API v2 trigger to the shell's HTTP listener and answers its status. */
   trigger(summary: string, o?: { severity?: 'critical' | 'error' | 'warning' | 'info'; dedupKey?: string }): Promise<number>;
+  /** call calls an API method over the shell's IPC handler, as the dashboard window's page does (the window must be open). */
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]>;
   /** quit quits the app as the person would (Quit Standby), and waits until the quit went through. */
   quit(): Promise<void>;
 }
@@ -140,6 +144,13 @@ export async function launchShell(o: LaunchOptions = {}): Promise<ShellApp> {
       });
       await res.body?.cancel();
       return res.status;
+    },
+    async call(method, input) {
+      const win = electron.allWindows.find((w) => !w.isDestroyed() && w.options.title === 'Standby');
+      if (!win) throw new Error('the dashboard window is not open');
+      const r = (await electron.ipcMain.invoke(IPC_INVOKE_CHANNEL, { sender: win.webContents, frameUrl: win.url }, method, input)) as BridgeResult;
+      if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+      return r.value as ApiOutputs[typeof method];
     },
     async quit() {
       if (!electron.world.quit) electron.app.quit();
