@@ -19,6 +19,7 @@ import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
+import { incidentActions, type IncidentActions } from './incident-actions.ts';
 import { serveIpc } from './ipc.ts';
 import { refusalMessage, refusedSwitches } from './launch-guard.ts';
 import { OsNotifications } from './notifications.ts';
@@ -46,6 +47,7 @@ interface Running {
   engine: Engine;
   tray: StandbyTray;
   notifications: OsNotifications;
+  actions: IncidentActions;
   http?: InboundListener | undefined;
   stop: Array<() => void>;
   release: () => void;
@@ -70,28 +72,26 @@ async function start(): Promise<void> {
   }
   let engine: Engine | undefined;
   try {
-    const act = (method: 'incidents.acknowledge' | 'incidents.resolve') => (id: number) => {
-      engine?.invoke(method, { id }).catch((err: unknown) => log(`${method} ${id} failed: ${(err as Error).message}`));
-    };
+    const act = incidentActions(() => engine, log);
     const openIncident = (id: number) => window.show(incidentRoute(id));
-    const notifications = new OsNotifications({ acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), open: openIncident }, log);
+    const notifications = new OsNotifications({ acknowledge: act.acknowledge, resolve: act.resolve, open: openIncident }, log);
     engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), secrets: defaultSecretStore(), log });
     const tray = new StandbyTray(
       engine,
-      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
+      { ...act, openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
       log,
     );
     const stop = [
       serveIpc(engine, window, loc, log),
       watchPower(engine, log),
       engine.on((e) => {
-        if (e.type === 'inbound.changed') tray.refreshSoon();
+        if (e.type === 'inbound.changed' || e.type === 'monitoring.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
         if (e.data.incident.status !== 'triggered') notifications.dismiss(e.data.incident.id);
       }),
     ];
-    running = { engine, tray, notifications, stop, release };
+    running = { engine, tray, notifications, actions: act, stop, release };
     await engine.start();
     running.http = await listenForAlerts(engine);
     await tray.refresh();
@@ -141,6 +141,8 @@ async function shutdown(): Promise<boolean> {
   r.tray.destroy();
   const outcome = await stopWithin(async () => {
     await r.http?.close().catch(() => {});
+    // An Acknowledge clicked just before Quit is written before the engine stops.
+    await r.actions.settled();
     await r.engine.stop();
   });
   if (!outcome.ok) log(outcome.reason);

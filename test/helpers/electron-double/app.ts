@@ -142,8 +142,12 @@ export function shellDouble(world: ElectronWorld): Pick<Shell, 'openExternal'> {
   };
 }
 
-/** PowerEvent names the `powerMonitor` events the test may emit, checked against Electron's own `on` overloads. */
-export type PowerEvent = Extract<Parameters<PowerMonitor['on']>[0], 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'shutdown'>;
+/** PowerEvent names the `powerMonitor` events the test may emit. */
+export type PowerEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'shutdown';
+/** Each PowerEvent is one of Electron's own: typechecked, never called. */
+export const _powerEventsExist = (pm: PowerMonitor): void => {
+  pm.on('suspend', () => {}).on('resume', () => {}).on('lock-screen', () => {}).on('unlock-screen', () => {}).on('shutdown', () => {});
+};
 
 /** PowerMonitorDouble is `powerMonitor`; the test emits `suspend`, `resume` and `lock-screen`/`unlock-screen` as the OS would. */
 export class PowerMonitorDouble extends EventEmitter {

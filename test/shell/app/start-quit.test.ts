@@ -36,7 +36,7 @@ describe('starting the desktop app', () => {
     const t = tray();
     expect(t.image.is(calmIcon)).toBe(true);
     expect(t.tooltip).toBe('Standby: no open incidents');
-    expect(t.menu!.labels()).toEqual(['No open incidents', '—', `Alerts: ${s.url}`, 'Open dashboard', '—', 'Quit Standby']);
+    expect(t.menu!.labels()).toEqual(['No open incidents', '—', `Alerts: ${s.url}`, 'Pause monitoring for 1 hour', 'Open dashboard', '—', 'Quit Standby']);
 
     const health = await fetch(`${s.url}/healthz`);
     expect(health.status).toBe(200);
