@@ -38,6 +38,7 @@ import { secretStoreApiError } from './secrets/api-error.ts';
 import { GuardedSecretStore } from './secrets/guarded-store.ts';
 import { InstallationSecretStore } from './secrets/installation-store.ts';
 import { migrateKeychain } from './keychain-migration.ts';
+import { desktopSettingsHandlers } from './desktop-settings.ts';
 import { readInstallation } from './store/installation-repo.ts';
 import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
@@ -354,6 +355,7 @@ export class Engine {
       'responders.status': () => this.responders.status(),
       'system.server': () => this.serverInfo,
       ...this.inboundAddress.handlers(),
+      ...desktopSettingsHandlers(this.store, (e) => this.emit(e)),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
       ...backupHandlers(this.backups),
 

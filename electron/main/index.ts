@@ -19,7 +19,9 @@ import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
+import { APP_ID } from './app-identity.ts';
 import { incidentActions, type IncidentActions } from './incident-actions.ts';
+import { applyLoginItem, loginItemPlan, startsHidden } from './login-item.ts';
 import { serveIpc } from './ipc.ts';
 import { refusalMessage, refusedSwitches } from './launch-guard.ts';
 import { OsNotifications } from './notifications.ts';
@@ -34,6 +36,8 @@ const log = (line: string) => console.log(`${new Date().toISOString()} standby: 
 // too (engine/data-dir.ts), whatever the package name says; STANDBY_DATA_DIR moves it, as it does
 // for `standby serve`.
 app.setName(APP_NAME);
+// Windows shows notifications only for the AppUserModelID of the installer's Start-menu shortcut.
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '));
 app.setPath('userData', process.env.STANDBY_DATA_DIR ? resolve(process.env.STANDBY_DATA_DIR) : join(app.getPath('appData'), APP_NAME));
 
@@ -85,6 +89,7 @@ async function start(): Promise<void> {
       serveIpc(engine, window, loc, log),
       watchPower(engine, log),
       engine.on((e) => {
+        if (e.type === 'desktop.changed') applyStartAtLogin(e.data.startAtLogin);
         if (e.type === 'inbound.changed' || e.type === 'monitoring.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
@@ -95,7 +100,8 @@ async function start(): Promise<void> {
     await engine.start();
     running.http = await listenForAlerts(engine);
     await tray.refresh();
-    if (!process.argv.includes('--hidden')) window.show();
+    applyStartAtLogin((await engine.invoke('desktop.settings', {})).startAtLogin);
+    if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) window.show();
     log(`started with data in ${dataDir}`);
   } catch (err) {
     log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);
@@ -129,6 +135,25 @@ async function listenForAlerts(engine: Engine): Promise<InboundListener> {
   });
   await http.start(choice.port);
   return http;
+}
+
+/**
+ * applyStartAtLogin makes the OS start Standby at login, hidden in the tray, or not (login-item.ts):
+ * the XDG autostart file on Linux, Electron's login item on macOS and Windows. Only a packaged app
+ * registers itself: an unpackaged one would register the development Electron binary.
+ */
+function applyStartAtLogin(on: boolean): void {
+  if (!app.isPackaged) {
+    log(`start at login is ${on ? 'on' : 'off'}; only a packaged Standby registers itself with the OS`);
+    return;
+  }
+  try {
+    const plan = loginItemPlan(on, { platform: process.platform, execPath: process.env.APPIMAGE ?? process.execPath }, process.env);
+    applyLoginItem(plan, { setLoginItemSettings: (s) => app.setLoginItemSettings(s) });
+    log(`start at login ${on ? 'on' : 'off'}${plan.kind === 'xdg' ? ` (${plan.file})` : ''}`);
+  } catch (err) {
+    log(`could not turn start at login ${on ? 'on' : 'off'}: ${(err as Error).message}`);
+  }
 }
 
 /** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */

@@ -153,6 +153,8 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'system.server': [[{ tls: true }, '(input)', /Unrecognized key/]],
   'system.info': [[{ port: 1 }, '(input)', /Unrecognized key/]],
   'system.setInboundPort': [[{ port: 80 }, 'port', /1024 to 65535 \(lower ports need administrator rights\)/], [{ port: 8730.5 }, 'port', /whole number/], [{ port: '8730' }, 'port', /whole number/], [{}, 'port', /whole number/]],
+  'desktop.settings': [[{ startAtLogin: true }, '(input)', /Unrecognized key/]],
+  'desktop.updateSettings': [[{ startAtLogin: 'yes' }, 'startAtLogin', /must be true or false/], [{ openAtLogin: true }, '(input)', /Unrecognized key/]],
   'notifications.confirm': [[{ deliveryId: 'x' }, 'deliveryId', /must be the deliveryId of a notification.desktop event/], [{}, 'deliveryId', /must be the deliveryId/]],
   'backups.list': [[{ all: true }, '(input)', /Unrecognized key/]],
   'backups.create': [[{ file: '/tmp/x.db' }, '(input)', /Unrecognized key/]],

@@ -4,7 +4,7 @@
  * that the shell would feel fails the typecheck here too.
  */
 import { EventEmitter } from 'node:events';
-import type { App, CommandLine, Dialog, IpcMain, IpcMainInvokeEvent, PowerMonitor, Settings, Shell } from 'electron';
+import type { App, CommandLine, Dialog, IpcMain, IpcMainInvokeEvent, LoginItemSettings, LoginItemSettingsOptions, PowerMonitor, Settings, Shell } from 'electron';
 import { DoubleEvent, type ElectronWorld } from './world.ts';
 
 /** AppUsed names the members of Electron's `app` the shell uses. */
@@ -21,6 +21,7 @@ export type AppUsed =
   | 'quit'
   | 'exit'
   | 'setLoginItemSettings'
+  | 'getLoginItemSettings'
   | 'setAppUserModelId'
   | 'isPackaged';
 
@@ -110,6 +111,16 @@ export class AppDouble extends EventEmitter implements Pick<App, AppUsed> {
   setLoginItemSettings(settings: Settings): void {
     this.world.record('app.setLoginItemSettings', settings);
     this.world.loginItemSettings.push(settings);
+  }
+  getLoginItemSettings(_options?: LoginItemSettingsOptions): LoginItemSettings {
+    const last = this.world.loginItemSettings.at(-1);
+    return {
+      openAtLogin: last?.openAtLogin ?? false,
+      wasOpenedAtLogin: this.world.openedAtLogin,
+      status: last?.openAtLogin ? 'enabled' : 'not-registered',
+      executableWillLaunchAtLogin: last?.openAtLogin ?? false,
+      launchItems: [],
+    };
   }
   setAppUserModelId(id: string): void {
     this.world.record('app.setAppUserModelId', id);

@@ -22,6 +22,8 @@ export class ElectronWorld {
   readonly opened: string[] = [];
   /** loginItemSettings are the `app.setLoginItemSettings` calls, in order. */
   readonly loginItemSettings: Settings[] = [];
+  /** openedAtLogin is what `getLoginItemSettings().wasOpenedAtLogin` answers (macOS: started as a login item). */
+  openedAtLogin = false;
   /** appUserModelId is the last `app.setAppUserModelId` (Windows). */
   appUserModelId: string | undefined;
   /** lockHeldElsewhere makes `requestSingleInstanceLock` answer false, as when another Standby already runs. */
