@@ -19,7 +19,9 @@ import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
+import { AlertWindows } from './alert-window.ts';
 import { APP_ID } from './app-identity.ts';
+import { desktopPager } from './desktop-pager.ts';
 import { incidentActions, type IncidentActions } from './incident-actions.ts';
 import { applyLoginItem, loginItemPlan, startsHidden } from './login-item.ts';
 import { serveIpc } from './ipc.ts';
@@ -51,6 +53,7 @@ interface Running {
   engine: Engine;
   tray: StandbyTray;
   notifications: OsNotifications;
+  alerts: AlertWindows;
   actions: IncidentActions;
   http?: InboundListener | undefined;
   stop: Array<() => void>;
@@ -79,24 +82,28 @@ async function start(): Promise<void> {
     const act = incidentActions(() => engine, log);
     const openIncident = (id: number) => window.show(incidentRoute(id));
     const notifications = new OsNotifications({ acknowledge: act.acknowledge, resolve: act.resolve, open: openIncident }, log);
-    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), secrets: defaultSecretStore(), log });
+    const alerts = new AlertWindows(loc, log);
+    const pager = desktopPager(notifications, alerts, log);
+    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(pager), secrets: defaultSecretStore(), log });
     const tray = new StandbyTray(
       engine,
       { ...act, openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
       log,
     );
     const stop = [
-      serveIpc(engine, window, loc, log),
+      serveIpc(engine, window, loc, log, (contents) => alerts.owns(contents)),
       watchPower(engine, log),
       engine.on((e) => {
         if (e.type === 'desktop.changed') applyStartAtLogin(e.data.startAtLogin);
         if (e.type === 'inbound.changed' || e.type === 'monitoring.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
-        if (e.data.incident.status !== 'triggered') notifications.dismiss(e.data.incident.id);
+        if (e.data.incident.status === 'triggered') return;
+        notifications.dismiss(e.data.incident.id);
+        alerts.answered(e.data.incident.id, e.data.incident.status);
       }),
     ];
-    running = { engine, tray, notifications, actions: act, stop, release };
+    running = { engine, tray, notifications, alerts, actions: act, stop, release };
     await engine.start();
     running.http = await listenForAlerts(engine);
     await tray.refresh();
@@ -163,6 +170,7 @@ async function shutdown(): Promise<boolean> {
   if (!r) return false;
   for (const stop of r.stop) stop();
   r.notifications.dismissAll();
+  r.alerts.closeAll();
   r.tray.destroy();
   const outcome = await stopWithin(async () => {
     await r.http?.close().catch(() => {});

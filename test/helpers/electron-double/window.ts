@@ -10,8 +10,15 @@ import type { AppDouble } from './app.ts';
 import { DoubleEvent, type ElectronWorld } from './world.ts';
 
 /** WebContentsDouble is a window's page: what was sent to it, and the handlers the shell set on it. */
-export class WebContentsDouble extends EventEmitter implements Pick<WebContents, 'send' | 'isDestroyed' | 'setWindowOpenHandler'> {
+export class WebContentsDouble extends EventEmitter implements Pick<WebContents, 'send' | 'isDestroyed' | 'setWindowOpenHandler' | 'setAudioMuted' | 'isAudioMuted'> {
   readonly sent: Array<{ channel: string; args: unknown[] }> = [];
+  muted = false;
+  setAudioMuted(muted: boolean): void {
+    this.muted = muted;
+  }
+  isAudioMuted(): boolean {
+    return this.muted;
+  }
   url = '';
   destroyed = false;
   windowOpenHandler: Parameters<WebContents['setWindowOpenHandler']>[0] | undefined;

@@ -77,7 +77,7 @@ describe('the tray menu', () => {
     const s = await launchShell({ argv: ['--hidden'] });
     await twoIncidents(s);
     s.electron.tray().clickMenu(['#1 Disk full on db1', 'Open']);
-    const win = s.electron.allWindows[0]!;
+    const win = s.electron.allWindows.find((w) => w.options.title === 'Standby')!;
     expect(win).toMatchObject({ visible: true, focused: true });
     const id = s.incident(1).id;
     expect(win.url).toBe(`app://standby/index.html#/incidents/${id}`);
@@ -96,6 +96,6 @@ describe("the notification's actions", () => {
     api.press('Acknowledge');
     await waitFor(() => s.incident(2).status === 'acknowledged', '#2 acknowledged by its notification');
     api.click();
-    expect(s.electron.allWindows[0]!.url).toBe(`app://standby/index.html#/incidents/${s.incident(2).id}`);
+    expect(s.electron.allWindows.find((w) => w.options.title === 'Standby')!.url).toBe(`app://standby/index.html#/incidents/${s.incident(2).id}`);
   });
 });

@@ -97,8 +97,9 @@ describe('quitting', () => {
     timers = trackTimers();
     const s = await launchShell();
     expect(await s.trigger('Disk full on db1')).toBe(202);
-    await s.electron.waitFor(() => s.electron.allNotifications.length === 1, 'the notification');
-    const win = s.electron.allWindows[0]!;
+    await s.electron.waitFor(() => s.electron.allNotifications.length === 1 && s.electron.allWindows.length === 2, 'the notification and the alert window');
+    const win = s.electron.allWindows.find((w) => w.options.title === 'Standby')!;
+    const alert = s.electron.allWindows.find((w) => w.options.title === 'Standby alert')!;
     // Before the quit: the engine's timers run, the database is open (its WAL file exists), the lock is held.
     expect(timers.pending().length).toBeGreaterThan(0);
     expect(existsSync(join(s.dataDir, `${DATABASE_FILE}-wal`))).toBe(true);
@@ -110,6 +111,7 @@ describe('quitting', () => {
     expect(s.electron.tray().isDestroyed()).toBe(true);
     expect(s.electron.allNotifications[0]!.closed).toBe(true);
     expect(win.isDestroyed()).toBe(true);
+    expect(alert.isDestroyed()).toBe(true);
     // The HTTP listener is closed.
     await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
     // The engine closed its database: SQLite removes the WAL file when the last connection closes.
