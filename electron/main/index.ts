@@ -210,7 +210,13 @@ if (refused.length > 0) {
       else app.quit();
     });
   });
-  process.on('SIGTERM', () => app.quit());
-  process.on('SIGINT', () => app.quit());
+  const onSignal = () => app.quit();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // Once quit, nothing of Standby's stays on the process (the shell's tests start it many times in one process).
+  app.once('quit', () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  });
   void start();
 }

@@ -95,6 +95,7 @@ describe('a second instance', () => {
 describe('quitting', () => {
   it('stops the engine, closes the database, releases the lock, destroys the tray and leaves no timer or listener', async () => {
     timers = trackTimers();
+    const signalListeners = process.listenerCount('SIGTERM');
     const s = await launchShell();
     expect(await s.trigger('Disk full on db1')).toBe(202);
     await s.electron.waitFor(() => s.electron.allNotifications.length === 1 && s.electron.allWindows.length === 2, 'the notification and the alert window');
@@ -121,6 +122,7 @@ describe('quitting', () => {
     release();
     expect(s.electron.ipcMain.handlers.size).toBe(0);
     expect(s.electron.powerMonitor.eventNames()).toEqual([]);
+    expect(process.listenerCount('SIGTERM')).toBe(signalListeners);
     expect(timers.pending()).toEqual([]);
     expect(s.logs.some((l) => /could not|failed/.test(l))).toBe(false);
   });
