@@ -124,4 +124,31 @@ describe.skipIf(!hasChromium)(uiSuiteName('the alert window in Chromium'), () =>
     },
     UI_TEST_MS,
   );
+
+  it(
+    'plays at the volume set in Settings, and stays silent in quiet hours (the window still shows)',
+    async () => {
+      await server.engine.invoke('desktop.updateSettings', { alarm: { sound: true, volume: 30, quietHours: null } });
+      const a = await trigger('Low volume');
+      await openAlert(a);
+      expect(await page.evaluate(() => document.querySelector('audio')!.volume)).toBeCloseTo(0.3, 5);
+
+      // Quiet hours around the browser's local time now (the same time zone as this process).
+      const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      const now = Date.now();
+      await server.engine.invoke('desktop.updateSettings', { alarm: { sound: true, volume: 80, quietHours: { from: hhmm(new Date(now - 3_600_000)), to: hhmm(new Date(now + 3_600_000)) } } });
+      const b = await trigger('At night');
+      await page.evaluate((hash) => {
+        window.location.hash = hash;
+        window.location.reload();
+      }, `#/alert/${b}`);
+      await page.locator('section.alert[data-sound="quiet"]').waitFor();
+      expect(await page.getByTestId('alarm-quiet').textContent()).toMatch(/^No alarm: quiet hours until \d\d:\d\d\.$/);
+      expect(await audioPlaying()).toBe(false);
+      expect(await page.getByRole('button', { name: 'Acknowledge' }).isEnabled()).toBe(true);
+      await server.engine.invoke('desktop.updateSettings', { alarm: { sound: true, volume: 80, quietHours: null } });
+      expect(session.problems).toEqual([]);
+    },
+    UI_TEST_MS,
+  );
 });

@@ -33,9 +33,9 @@ describe('start at login on Linux', () => {
     const s = await launchShell({ env: { XDG_CONFIG_HOME: xdg }, before: (e) => (e.world.packaged = true) });
     const file = join(xdg, 'autostart', 'standby.desktop');
     expect(readFileSync(file, 'utf8')).toContain(`Exec=${process.execPath} --hidden`);
-    expect(await s.call('desktop.settings', {})).toEqual({ startAtLogin: true });
+    expect(await s.call('desktop.settings', {})).toEqual({ startAtLogin: true, alarm: { sound: true, volume: 80, quietHours: null } });
 
-    expect(await s.call('desktop.updateSettings', { startAtLogin: false })).toEqual({ startAtLogin: false });
+    expect(await s.call('desktop.updateSettings', { startAtLogin: false })).toMatchObject({ startAtLogin: false, alarm: { volume: 80 } });
     await s.electron.waitFor(() => !existsSync(file), 'the autostart file removed');
     await s.call('desktop.updateSettings', { startAtLogin: true });
     await s.electron.waitFor(() => existsSync(file), 'the autostart file written again');

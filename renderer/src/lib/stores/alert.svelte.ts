@@ -3,6 +3,7 @@
  * Snooze), and the alarm sound, which plays in a loop from the moment the incident is shown until it
  * is answered, hidden, or no longer triggered.
  */
+import { alarmFor, type Alarm } from '../../../../electron/shared/alarm.ts';
 import type { Incident } from '../../../../electron/shared/schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
 
@@ -13,8 +14,8 @@ export const SNOOZE_CHOICES: ReadonlyArray<{ label: string; minutes: number }> =
   { label: '4 h', minutes: 240 },
 ];
 
-/** SoundState says whether the alarm plays: `blocked` when the browser refused to play without a click. */
-export type SoundState = 'off' | 'playing' | 'blocked';
+/** SoundState says whether the alarm plays: `blocked` when the browser refused to play without a click, `quiet` when Settings keep it silent now. */
+export type SoundState = 'off' | 'playing' | 'blocked' | 'quiet';
 
 /** AlertState holds the incident, the last error, the answer given and the sound. */
 export class AlertState {
@@ -24,12 +25,15 @@ export class AlertState {
   /** answered says what the person did: the page then stops the sound and asks the window to close. */
   answered = $state<string | null>(null);
   sound = $state<SoundState>('off');
+  /** alarm is what Settings say about the sound now (volume, off, quiet hours). */
+  alarm = $state<Alarm>({ plays: true, volume: 0.8 });
   #audio: HTMLAudioElement | undefined;
 
   /** load reads the incident; the sound starts only while it is triggered. */
   load = async (id: number): Promise<void> => {
     try {
-      const { timeline: _timeline, ...incident } = await call('incidents.get', { id });
+      const [{ timeline: _timeline, ...incident }, settings] = await Promise.all([call('incidents.get', { id }), call('desktop.settings', {})]);
+      this.alarm = alarmFor(settings.alarm, Date.now());
       this.incident = incident;
       this.error = null;
     } catch (err) {
@@ -46,6 +50,11 @@ export class AlertState {
   play = async (): Promise<void> => {
     const audio = this.#audio;
     if (!audio || this.answered !== null || this.incident?.status !== 'triggered') return;
+    if (!this.alarm.plays) {
+      this.sound = 'quiet';
+      return;
+    }
+    audio.volume = this.alarm.volume;
     try {
       await audio.play();
       this.sound = 'playing';
