@@ -39,6 +39,7 @@ import { secretStoreApiError } from './secrets/api-error.ts';
 import { GuardedSecretStore } from './secrets/guarded-store.ts';
 import { InstallationSecretStore } from './secrets/installation-store.ts';
 import { migrateKeychain } from './keychain-migration.ts';
+import { desktopSettingsHandlers } from './desktop-settings.ts';
 import { readInstallation } from './store/installation-repo.ts';
 import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
@@ -395,6 +396,7 @@ export class Engine {
       },
       'system.server': () => this.serverInfo,
       ...this.inboundAddress.handlers(),
+      ...desktopSettingsHandlers(this.store, (e) => this.emit(e)),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
       ...backupHandlers(this.backups),
 

@@ -19,6 +19,11 @@ import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
+import { AlertWindows } from './alert-window.ts';
+import { APP_ID } from './app-identity.ts';
+import { desktopPager } from './desktop-pager.ts';
+import { incidentActions, type IncidentActions } from './incident-actions.ts';
+import { applyLoginItem, loginItemPlan, startsHidden } from './login-item.ts';
 import { serveIpc } from './ipc.ts';
 import { refusalMessage, refusedSwitches } from './launch-guard.ts';
 import { OsNotifications } from './notifications.ts';
@@ -33,6 +38,8 @@ const log = (line: string) => console.log(`${new Date().toISOString()} standby: 
 // too (engine/data-dir.ts), whatever the package name says; STANDBY_DATA_DIR moves it, as it does
 // for `standby serve`.
 app.setName(APP_NAME);
+// Windows shows notifications only for the AppUserModelID of the installer's Start-menu shortcut.
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '));
 app.setPath('userData', process.env.STANDBY_DATA_DIR ? resolve(process.env.STANDBY_DATA_DIR) : join(app.getPath('appData'), APP_NAME));
 
@@ -46,6 +53,8 @@ interface Running {
   engine: Engine;
   tray: StandbyTray;
   notifications: OsNotifications;
+  alerts: AlertWindows;
+  actions: IncidentActions;
   http?: InboundListener | undefined;
   stop: Array<() => void>;
   release: () => void;
@@ -70,32 +79,36 @@ async function start(): Promise<void> {
   }
   let engine: Engine | undefined;
   try {
-    const act = (method: 'incidents.acknowledge' | 'incidents.resolve') => (id: number) => {
-      engine?.invoke(method, { id }).catch((err: unknown) => log(`${method} ${id} failed: ${(err as Error).message}`));
-    };
+    const act = incidentActions(() => engine, log);
     const openIncident = (id: number) => window.show(incidentRoute(id));
-    const notifications = new OsNotifications({ acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), open: openIncident }, log);
-    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(notifications), secrets: defaultSecretStore(), log });
+    const notifications = new OsNotifications({ acknowledge: act.acknowledge, resolve: act.resolve, open: openIncident }, log);
+    const alerts = new AlertWindows(loc, log);
+    const pager = desktopPager(notifications, alerts, log);
+    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(pager), secrets: defaultSecretStore(), log });
     const tray = new StandbyTray(
       engine,
-      { acknowledge: act('incidents.acknowledge'), resolve: act('incidents.resolve'), openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
+      { ...act, openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
       log,
     );
     const stop = [
-      serveIpc(engine, window, loc, log),
+      serveIpc(engine, window, loc, log, (contents) => alerts.owns(contents)),
       watchPower(engine, log),
       engine.on((e) => {
-        if (e.type === 'inbound.changed') tray.refreshSoon();
+        if (e.type === 'desktop.changed') applyStartAtLogin(e.data.startAtLogin);
+        if (e.type === 'inbound.changed' || e.type === 'monitoring.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
-        if (e.data.incident.status !== 'triggered') notifications.dismiss(e.data.incident.id);
+        if (e.data.incident.status === 'triggered') return;
+        notifications.dismiss(e.data.incident.id);
+        alerts.answered(e.data.incident.id, e.data.incident.status);
       }),
     ];
-    running = { engine, tray, notifications, stop, release };
+    running = { engine, tray, notifications, alerts, actions: act, stop, release };
     await engine.start();
     running.http = await listenForAlerts(engine);
     await tray.refresh();
-    if (!process.argv.includes('--hidden')) window.show();
+    applyStartAtLogin((await engine.invoke('desktop.settings', {})).startAtLogin);
+    if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) window.show();
     log(`started with data in ${dataDir}`);
   } catch (err) {
     log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);
@@ -131,6 +144,25 @@ async function listenForAlerts(engine: Engine): Promise<InboundListener> {
   return http;
 }
 
+/**
+ * applyStartAtLogin makes the OS start Standby at login, hidden in the tray, or not (login-item.ts):
+ * the XDG autostart file on Linux, Electron's login item on macOS and Windows. Only a packaged app
+ * registers itself: an unpackaged one would register the development Electron binary.
+ */
+function applyStartAtLogin(on: boolean): void {
+  if (!app.isPackaged) {
+    log(`start at login is ${on ? 'on' : 'off'}; only a packaged Standby registers itself with the OS`);
+    return;
+  }
+  try {
+    const plan = loginItemPlan(on, { platform: process.platform, execPath: process.env.APPIMAGE ?? process.execPath }, process.env);
+    applyLoginItem(plan, { setLoginItemSettings: (s) => app.setLoginItemSettings(s) });
+    log(`start at login ${on ? 'on' : 'off'}${plan.kind === 'xdg' ? ` (${plan.file})` : ''}`);
+  } catch (err) {
+    log(`could not turn start at login ${on ? 'on' : 'off'}: ${(err as Error).message}`);
+  }
+}
+
 /** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */
 async function shutdown(): Promise<boolean> {
   const r = running;
@@ -138,9 +170,12 @@ async function shutdown(): Promise<boolean> {
   if (!r) return false;
   for (const stop of r.stop) stop();
   r.notifications.dismissAll();
+  r.alerts.closeAll();
   r.tray.destroy();
   const outcome = await stopWithin(async () => {
     await r.http?.close().catch(() => {});
+    // An Acknowledge clicked just before Quit is written before the engine stops.
+    await r.actions.settled();
     await r.engine.stop();
   });
   if (!outcome.ok) log(outcome.reason);
@@ -175,7 +210,13 @@ if (refused.length > 0) {
       else app.quit();
     });
   });
-  process.on('SIGTERM', () => app.quit());
-  process.on('SIGINT', () => app.quit());
+  const onSignal = () => app.quit();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // Once quit, nothing of Standby's stays on the process (the shell's tests start it many times in one process).
+  app.once('quit', () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  });
   void start();
 }

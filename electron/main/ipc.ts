@@ -2,26 +2,30 @@
  * The IPC transport of the API contract: one `invoke` channel into the engine, checked by
  * ipc-guard.ts, and the engine's events pushed to the window on the event channel.
  */
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Engine } from '../engine/engine.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeResult } from '../shared/bridge.ts';
 import { handleInvoke, type InvokeSender } from './ipc-guard.ts';
 import type { RendererLocation } from './renderer-policy.ts';
 import type { MainWindow } from './window.ts';
 
-function senderOf(event: IpcMainInvokeEvent, window: MainWindow): InvokeSender {
+function senderOf(event: IpcMainInvokeEvent, window: MainWindow, isOtherWindow: (contents: WebContents) => boolean): InvokeSender {
   const frame = event.senderFrame;
   return {
     frameUrl: frame?.url,
     isMainFrame: frame !== null && frame.parent === null,
-    isMainWindow: window.webContents !== undefined && event.sender === window.webContents,
+    isMainWindow: (window.webContents !== undefined && event.sender === window.webContents) || isOtherWindow(event.sender),
   };
 }
 
-/** serveIpc answers the invoke channel and forwards engine events to the window; it returns the function that stops both. */
-export function serveIpc(engine: Engine, window: MainWindow, loc: RendererLocation, log: (line: string) => void): () => void {
+/**
+ * serveIpc answers the invoke channel and forwards engine events to the window; it returns the
+ * function that stops both. `isOtherWindow` admits Standby's other windows (the alert windows) as
+ * callers; they get no events (the shell closes them when their incident is answered).
+ */
+export function serveIpc(engine: Engine, window: MainWindow, loc: RendererLocation, log: (line: string) => void, isOtherWindow: (contents: WebContents) => boolean = () => false): () => void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown): Promise<BridgeResult> =>
-    handleInvoke(engine, senderOf(event, window), method, input, loc, log),
+    handleInvoke(engine, senderOf(event, window, isOtherWindow), method, input, loc, log),
   );
   const unsubscribe = engine.on((e) => {
     const contents = window.webContents;

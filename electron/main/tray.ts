@@ -1,27 +1,20 @@
 /**
- * The tray icon: calm or alert, a tooltip with counts, and a menu listing the open incidents (each
- * with Acknowledge, Resolve, Open), "Open dashboard" and "Quit Standby". The menu is rebuilt from the
- * engine, debounced, whenever an incident changes.
+ * The tray icon: calm or alert, a tooltip with counts (and the count as the title in the macOS menu
+ * bar), and a menu listing the open incidents (each with Acknowledge, Snooze, Resolve, Open),
+ * pausing monitoring, "Open dashboard" and "Quit Standby" (tray-model.ts). The menu is rebuilt from
+ * the engine, debounced, whenever an incident, monitoring or the inbound address changes.
  */
 import { readFileSync } from 'node:fs';
-import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
 import type { Engine } from '../engine/engine.ts';
 import { TRAY_ICONS } from './assets.ts';
-import { TRAY_INCIDENT_LIMIT, trayState, type TrayState } from './tray-model.ts';
+import { TRAY_INCIDENT_LIMIT, trayMenu, trayState, type TrayMenuActions, type TrayState } from './tray-model.ts';
 
 /** TRAY_REBUILD_DEBOUNCE_MS groups a burst of incident changes (an escalation touches several rows) into one menu rebuild. */
 export const TRAY_REBUILD_DEBOUNCE_MS = 250;
 
 /** TrayActions is what the menu's items do; the shell wires them to the engine, the window and the app. */
-export interface TrayActions {
-  acknowledge(incidentId: number): void;
-  resolve(incidentId: number): void;
-  openIncident(incidentId: number): void;
-  openDashboard(): void;
-  /** openSettings shows the Settings page, where the inbound port is picked. */
-  openSettings(): void;
-  quit(): void;
-}
+export type TrayActions = TrayMenuActions;
 
 function icon(files: { x1: string; x2: string }): NativeImage {
   const image = nativeImage.createFromBuffer(readFileSync(files.x1), { scaleFactor: 1 });
@@ -38,9 +31,11 @@ export class StandbyTray {
   private readonly log: (line: string) => void;
   private timer: NodeJS.Timeout | undefined;
   private alert: boolean | undefined;
+  private readonly platform: NodeJS.Platform;
 
-  constructor(engine: Engine, actions: TrayActions, log: (line: string) => void) {
+  constructor(engine: Engine, actions: TrayActions, log: (line: string) => void, platform: NodeJS.Platform = process.platform) {
     this.engine = engine;
+    this.platform = platform;
     this.actions = actions;
     this.log = log;
     this.icons = { calm: icon(TRAY_ICONS.calm), alert: icon(TRAY_ICONS.alert) };
@@ -62,13 +57,14 @@ export class StandbyTray {
   /** refresh reads the open incidents from the engine and rebuilds the icon, tooltip and menu now. */
   async refresh(): Promise<void> {
     try {
-      const [open, triggered, acknowledged, info] = await Promise.all([
+      const [open, triggered, acknowledged, info, monitoring] = await Promise.all([
         this.engine.invoke('incidents.list', { status: ['triggered', 'acknowledged'], limit: TRAY_INCIDENT_LIMIT }),
         this.engine.invoke('incidents.list', { status: ['triggered'], limit: 1 }),
         this.engine.invoke('incidents.list', { status: ['acknowledged'], limit: 1 }),
         this.engine.invoke('system.info', {}),
+        this.engine.invoke('monitoring.status', {}),
       ]);
-      this.render(trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }, info.inbound));
+      this.render(trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }, info.inbound, monitoring));
     } catch (err) {
       this.log(`could not refresh the tray: ${(err as Error).message}`);
     }
@@ -88,25 +84,8 @@ export class StandbyTray {
       this.alert = state.alert;
     }
     this.tray.setToolTip(state.tooltip);
-    const a = this.actions;
-    const items: MenuItemConstructorOptions[] = state.incidents.map((i) => ({
-      label: i.label,
-      submenu: [
-        { label: 'Acknowledge', enabled: i.canAcknowledge, click: () => a.acknowledge(i.id) },
-        { label: 'Resolve', click: () => a.resolve(i.id) },
-        { label: 'Open', click: () => a.openIncident(i.id) },
-      ],
-    }));
-    if (items.length === 0) items.push({ label: 'No open incidents', enabled: false });
-    if (state.more > 0) items.push({ label: `${state.more} more in the dashboard…`, click: () => a.openDashboard() });
-    items.push({ type: 'separator' });
-    // Where alerts arrive: for information, or, when it is not where tools send them, a way to Settings.
-    if (state.inbound) items.push(state.inbound.problem ? { label: state.inbound.menuLabel, click: () => a.openSettings() } : { label: state.inbound.menuLabel, enabled: false });
-    items.push(
-      { label: 'Open dashboard', click: () => a.openDashboard() },
-      { type: 'separator' },
-      { label: 'Quit Standby', click: () => a.quit() },
-    );
-    this.tray.setContextMenu(Menu.buildFromTemplate(items));
+    // macOS shows a title beside the menu-bar icon; elsewhere the tooltip carries the count.
+    if (this.platform === 'darwin') this.tray.setTitle(state.title);
+    this.tray.setContextMenu(Menu.buildFromTemplate(trayMenu(state, this.actions)));
   }
 }

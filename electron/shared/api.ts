@@ -10,6 +10,7 @@ import { IntegrationInput, IntegrationUpdate, type ChangeEvent, type Integration
 import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSettingsView, type DeliveryBudget, type DeliveryOutcome } from './channel-schemas.ts';
 import { ConfigTextMaxChars } from './config-file.ts';
 import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './system-schemas.ts';
+import { DesktopSettingsUpdate, type DesktopSettings } from './desktop-schemas.ts';
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
@@ -145,6 +146,8 @@ export const apiSchemas = {
   'system.server': none,
   'system.info': none,
   'system.setInboundPort': SetInboundPortInput,
+  'desktop.settings': none,
+  'desktop.updateSettings': DesktopSettingsUpdate,
   'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
 
   'backups.list': none,
@@ -299,6 +302,8 @@ export interface ApiOutputs {
   'system.server': ServerInfo;
   'system.info': SystemInfo;
   'system.setInboundPort': SystemInfo;
+  'desktop.settings': DesktopSettings;
+  'desktop.updateSettings': DesktopSettings;
   'notifications.confirm': { confirmed: boolean };
   'backups.list': BackupList;
   'backups.create': BackupInfo;
@@ -337,6 +342,8 @@ export interface ApiEvents {
   'health.changed': SystemHealth;
   /** Where Standby takes alerts over HTTP changed: it started listening, fell back to another port, or moved. */
   'inbound.changed': InboundStatus;
+  /** The desktop app's settings changed (the shell applies them: the login item). */
+  'desktop.changed': DesktopSettings;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

@@ -2,6 +2,7 @@
  * Packaging needs downloads this machine cannot make, so electron-builder.yml is checked the way
  * electron-builder itself checks it before packaging (its JSON schema), plus the project's own rules.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { PROJECT_DIR } from '../../scripts/start.ts';
+import { APP_ID } from '../../electron/main/app-identity.ts';
+import { desktopEntry } from '../../electron/main/login-item.ts';
 
 const configText = readFileSync(join(PROJECT_DIR, 'electron-builder.yml'), 'utf8');
 const config = YAML.parse(configText) as Record<string, unknown> & {
-  linux: { target: string[]; category: string; icon: string };
-  mac: { target: string[]; category: string; icon: string };
+  linux: { target: string[]; category: string; icon: string; desktop: { entry: Record<string, string> }; synopsis: string; description: string };
+  mac: { target: string[]; category: string; icon: string; extendInfo: Record<string, unknown> };
   win: { target: string[]; icon: string };
   deb: { depends: string[] };
   asarUnpack: string[];
@@ -62,7 +65,7 @@ describe('electron-builder.yml', () => {
   it('is what the project asks for', () => {
     expect(config).toMatchObject({ appId: 'dev.standby.app', productName: 'Standby', publish: null, npmRebuild: false });
     expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
-    expect(config.linux).toMatchObject({ target: ['AppImage', 'deb'], category: 'Utility' });
+    expect(config.linux).toMatchObject({ target: ['AppImage', 'deb'], category: 'Network;Monitor' });
     expect(config.deb.depends).toContain('libsecret-1-0');
     expect(config.mac).toMatchObject({ target: ['dmg'], category: 'public.app-category.developer-tools' });
     expect(config.win.target).toEqual(['nsis']);
@@ -117,4 +120,44 @@ describe('electron-builder.yml', () => {
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
   });
+
+  it('macOS: a menu-bar app with no Dock icon (LSUIElement) that asks for alert-style notifications', () => {
+    expect(config.mac.extendInfo).toEqual({ LSUIElement: true, NSUserNotificationAlertStyle: 'alert' });
+  });
+
+  it("Windows: the installer's AppUserModelID (its appId) is the one the app sets at start", () => {
+    expect(config.appId).toBe(APP_ID);
+    // NSIS writes appId as the shortcut's AppUserModelID unless the config overrides it; it does not.
+    expect(configText).not.toMatch(/appUserModelId|AppUserModelID/i);
+  });
+
+  const validator = ['/usr/bin/desktop-file-validate', '/usr/local/bin/desktop-file-validate'].find((f) => existsSync(f));
+  it.skipIf(!validator)(
+    `Linux: electron-builder's .desktop entry has the categories and passes desktop-file-validate, as does the autostart entry${validator ? '' : ' (skipped: desktop-file-validate is not installed; apt install desktop-file-utils)'}`,
+    async () => {
+      const { LinuxTargetHelper } = fromBuilder('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+        LinuxTargetHelper: new (packager: unknown) => { computeDesktopEntry(options: unknown, exec?: string): Promise<string> };
+      };
+      const packager = {
+        appInfo: { productName: 'Standby', sanitizedProductName: 'Standby', description: 'x' },
+        executableName: 'standby',
+        info: { metadata: {} },
+        config,
+        platformSpecificBuildOptions: config.linux,
+        fileAssociations: [],
+      };
+      const dir = mkdtempSync(join(tmpdir(), 'standby-desktop-'));
+      try {
+        const entry = await new LinuxTargetHelper(packager).computeDesktopEntry(config.linux);
+        expect(entry).toContain('\nCategories=Network;Monitor;\n');
+        expect(entry).toContain('\nStartupWMClass=Standby\n');
+        for (const [name, text] of [['standby.desktop', entry], ['autostart.desktop', desktopEntry(['/home/ann/My Apps/Standby.AppImage', '--hidden'])]] as const) {
+          writeFileSync(join(dir, name), text);
+          expect(execFileSync(validator!, [join(dir, name)], { encoding: 'utf8' }), name).toBe('');
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -46,11 +46,13 @@ const SECURE = { contextIsolation: true, sandbox: true, nodeIntegration: false, 
 const mainSources = readdirSync(join(PROJECT_DIR, 'electron/main')).filter((f) => f.endsWith('.ts')).map((f) => join(PROJECT_DIR, 'electron/main', f));
 
 describe('the window is sandboxed and context-isolated (static check: Electron cannot run here)', () => {
-  it('has exactly one BrowserWindow in electron/main, with the secure webPreferences', () => {
+  it('has exactly two BrowserWindows in electron/main (the dashboard and the alert window), each with the secure webPreferences', () => {
     const windows = mainSources.flatMap(webPreferencesOf);
-    expect(windows).toHaveLength(1);
-    expect(windows[0]).toMatchObject(SECURE);
-    expect(windows[0]!.preload).toBe('other'); // the PRELOAD_FILE constant
+    expect(windows).toHaveLength(2);
+    for (const w of windows) {
+      expect(w).toMatchObject(SECURE);
+      expect(w.preload).toBe('other'); // the PRELOAD_FILE constant
+    }
   });
 
   it('points the preload at the CommonJS bundle', () => {
@@ -70,8 +72,8 @@ describe('the window is sandboxed and context-isolated (static check: Electron c
   describe.skipIf(!built)(`the built bundles${skipped}`, () => {
     it('keep the same webPreferences in out/main/index.js', () => {
       const windows = webPreferencesOf(mainBundle);
-      expect(windows).toHaveLength(1);
-      expect(windows[0]).toMatchObject(SECURE);
+      expect(windows).toHaveLength(2);
+      for (const w of windows) expect(w).toMatchObject(SECURE);
     });
 
     it('load the preload from the file the build wrote, and the preload is CommonJS', () => {

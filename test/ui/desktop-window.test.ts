@@ -165,4 +165,28 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window (app:// handler, I
     },
     UI_TEST_MS,
   );
+
+  it(
+    'Settings → Desktop app switches start at login and saves the alarm (shown only in the window)',
+    async () => {
+      await page.goto(`${pageUrl}#/settings`);
+      const panel = page.getByRole('region', { name: 'Desktop app' });
+      const startAtLogin = panel.getByTestId('start-at-login');
+      await startAtLogin.waitFor();
+      expect(await startAtLogin.isChecked()).toBe(true);
+      await startAtLogin.uncheck();
+      await waitFor(async () => !(await engine.invoke('desktop.settings', {})).startAtLogin, 'start at login off in the engine');
+
+      await panel.getByLabel('Volume').fill('40');
+      await panel.getByLabel('Quiet hours (the window opens without sound)').check();
+      await panel.getByLabel('From').fill('22:30');
+      await panel.getByLabel('to', { exact: true }).fill('06:45');
+      await panel.getByRole('button', { name: 'Save alarm' }).click();
+      await panel.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      expect(await engine.invoke('desktop.settings', {})).toEqual({ startAtLogin: false, alarm: { sound: true, volume: 40, quietHours: { from: '22:30', to: '06:45' } } });
+      expect(problems).toEqual([]);
+      expect(ipcLog).toEqual([]);
+    },
+    UI_TEST_MS,
+  );
 });

@@ -30,6 +30,8 @@ describe.skipIf(!hasChromium)(uiSuiteName('inbound settings in Chromium'), () =>
       await panel.getByTestId('inbound-address').waitFor();
       expect(await panel.getByTestId('inbound-address').textContent()).toContain(server.url);
       expect(await panel.getByTestId('inbound-port-help').textContent()).toContain('--port');
+      // The desktop app's own settings (start at login, the alarm) are not offered in a browser.
+      expect(await page.getByRole('region', { name: 'Desktop app' }).count()).toBe(0);
       const field = panel.getByLabel('Port of the desktop app');
       expect(await field.inputValue()).toBe('8730'); // the desktop app's default; this server keeps its --port 0
 
