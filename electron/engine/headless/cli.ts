@@ -21,7 +21,7 @@ import { announceToken } from './token-notice.ts';
 
 
 const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE] [--keep-backups N]
-                     [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-url URL]... [--token-file FILE]
+                     [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-url URL]... [--token-file FILE] [--new-token]
        standby backup [FILE] [--data-dir DIR]     (standby backup --help)
        standby restore [FILE] [--data-dir DIR]    (standby restore --help)
   --data-dir DIR   where the database lives (default: $STANDBY_DATA_DIR or ${defaultDataDir()})
@@ -29,8 +29,9 @@ const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--
 ${SERVE_FLAGS_USAGE}
   --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
   --keep-backups N how many daily backups to keep in DIR/backups (default 7; 0 takes none)
-Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise a new one each start;
-printed only on a terminal, else written to --token-file or DIR/api-token). Secrets (channel tokens)
+  --new-token      replace the kept API token with a new one: open browser tabs and scripts using the old one stop working
+Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise Standby makes one and
+keeps it in the OS keychain for this data directory; printed only on a terminal, else written to --token-file or DIR/api-token). Secrets (channel tokens)
 live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv[0] === 'serve' ? argv.slice(1) : argv,
-      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, help: { type: 'boolean' }, ...SERVE_FLAG_OPTIONS },
+      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, 'new-token': { type: 'boolean' }, help: { type: 'boolean' }, ...SERVE_FLAG_OPTIONS },
       strict: true,
     }));
   } catch (err) {
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const weakToken = process.env.STANDBY_TOKEN ? keyStrengthProblem(process.env.STANDBY_TOKEN) : undefined;
   if (weakToken) {
-    console.error(`STANDBY_TOKEN ${weakToken}. Or leave STANDBY_TOKEN unset to get a new random token at each start.`);
+    console.error(`STANDBY_TOKEN ${weakToken}. Or leave STANDBY_TOKEN unset to have Standby make one and keep it.`);
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());
@@ -84,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       lanAccess: net.lan,
       configFile: values.config,
       token: process.env.STANDBY_TOKEN || undefined,
+      rotateToken: values['new-token'] === true,
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
       secrets: defaultSecretStore(),
@@ -92,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
     for (const line of net.startLines(server.tls)) console.log(line);
     console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
+    if (server.tokenLine) console.log(server.tokenLine);
     try {
       const interactive = process.stdout.isTTY === true;
       for (const line of announceToken({ token: server.token, fromEnv: Boolean(process.env.STANDBY_TOKEN), interactive, tokenFile: values['token-file'], dataDir, url: server.url })) console.log(line);
