@@ -4,7 +4,7 @@
  * browser tab keeps working. It changes only when the person asks (`--new-token`), which ends every
  * session that used the old one, or when the store cannot keep it (secrets from environment
  * variables, a keychain that is locked or missing): then the token is for this start only, and the
- * start says why. STANDBY_TOKEN, when set, is the person's own token and wins over the kept one.
+ * start says why (with secrets from the environment, STANDBY_TOKEN is the one variable for it). STANDBY_TOKEN, when set, is the person's own token and wins over the kept one.
  */
 import { randomBytes } from 'node:crypto';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -39,6 +39,10 @@ export function newApiToken(): string {
 /** chooseApiToken answers the token of this start: STANDBY_TOKEN, the kept one, or a new one it keeps when it can. It never throws. */
 export async function chooseApiToken(o: ApiTokenOptions): Promise<ApiTokenChoice> {
   if (o.fromEnv) return { token: o.fromEnv, source: 'env', line: o.rotate ? '--new-token: ignored, because STANDBY_TOKEN sets the API token; change STANDBY_TOKEN to end the old sessions.' : undefined };
+  if (o.secrets.perProcess) {
+    // Secrets from environment variables: nothing can be stored, and STANDBY_TOKEN is the variable for this one.
+    return { token: newApiToken(), source: 'this-start', line: 'The API token is for this start only, because secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1): set STANDBY_TOKEN to keep one across restarts.' };
+  }
   if (!o.rotate) {
     try {
       const kept = await o.secrets.get(API_TOKEN_REF);

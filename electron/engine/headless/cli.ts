@@ -34,6 +34,15 @@ Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or b
 keeps it in the OS keychain for this data directory; printed only on a terminal, else written to --token-file or DIR/api-token). Secrets (channel tokens)
 live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
 
+/** portProblem says, naming --port, why the address could not be bound (undefined: another error). */
+export function portProblem(err: unknown, host: string, port: number): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (code === 'EADDRINUSE') return `Standby could not start: port ${port} on ${host} is already in use (another Standby, or another program, listens on ${where}). Start with --port N to use another port, or --port 0 to take any free one.`;
+  if (code === 'EACCES') return `Standby could not start: this user may not listen on port ${port} (ports below 1024 need extra rights). Start with --port N, a port from 1024 to 65535, or --port 0 to take any free one.`;
+  return undefined;
+}
+
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backup') return backupCommand(argv.slice(1));
@@ -75,6 +84,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());
   const offset = Number(process.env.STANDBY_CLOCK_OFFSET_MS ?? 0);
+  // What the engine says while it starts waits until the URL is out, so the URL comes first.
+  const early: string[] = [];
+  let started = false;
+  const flushEarly = (): void => {
+    started = true;
+    for (const line of early.splice(0)) console.log(line);
+  };
+  const engineLog = (line: string): void => {
+    if (started) console.log(line);
+    else early.push(line);
+  };
   try {
     const server = await startHeadless({
       dataDir,
@@ -90,19 +110,23 @@ export async function main(argv: string[]): Promise<number> {
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
       secrets: defaultSecretStore(),
       keepBackups,
+      log: engineLog,
     });
+    // The URL first, with the token or where it is; then what else the person may want to know.
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
-    for (const line of net.startLines(server.tls)) console.log(line);
-    console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
-    if (server.tokenLine) console.log(server.tokenLine);
     try {
       const interactive = process.stdout.isTTY === true;
       for (const line of announceToken({ token: server.token, fromEnv: Boolean(process.env.STANDBY_TOKEN), interactive, tokenFile: values['token-file'], dataDir, url: server.url })) console.log(line);
     } catch (err) {
+      flushEarly();
       console.error(`Standby could not start: ${(err as Error).message}`);
       await stopWithin(() => server.close());
       return 1;
     }
+    if (server.tokenLine) console.log(server.tokenLine);
+    flushEarly();
+    for (const line of net.startLines(server.tls)) console.log(line);
+    console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     let closing = false;
     const log = (line: string) => console.log(line);
     // Bounded: the shutdown gets SHUTDOWN_LIMIT_MS, and a keychain call stuck in a worker thread cannot hold the exit (shutdown.ts).
@@ -119,7 +143,10 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', () => shutdown('SIGINT'));
     return -1;
   } catch (err) {
-    if (err instanceof InstanceLockedError || err instanceof DatabaseDamagedError) console.error(err.message);
+    flushEarly();
+    const busy = portProblem(err, net.address, port);
+    if (busy) console.error(busy);
+    else if (err instanceof InstanceLockedError || err instanceof DatabaseDamagedError) console.error(err.message);
     else console.error(`Standby could not start: ${(err as Error).message}`);
     return 1;
   }

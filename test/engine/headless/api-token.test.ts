@@ -45,7 +45,7 @@ describe('chooseApiToken', () => {
     expect(locked.line).toMatch(/^The API token is for this start only \(the OS keychain could not keep it: the OS keychain is locked\)/);
     const env = await chooseApiToken({ secrets: new EnvSecretStore({}) });
     expect(env.source).toBe('this-start');
-    expect(env.line).toContain('STANDBY_SECRET_STANDBY_APITOKEN');
+    expect(env.line).toBe('The API token is for this start only, because secrets come from environment variables (STANDBY_SECRETS_FROM_ENV=1): set STANDBY_TOKEN to keep one across restarts.');
     expect(env.line).not.toContain(env.token);
   });
 });
