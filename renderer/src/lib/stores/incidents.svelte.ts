@@ -1,6 +1,7 @@
 /**
- * IncidentsState is the incident list: the filter tab, the incidents it shows (open ones first),
- * the open count for the navigation, and the row actions (acknowledge, resolve) with their errors.
+ * IncidentsState is the incident list: the filter tab, the page of incidents it shows (open ones
+ * first; PAGE_SIZE a page, newer and older pages beyond), the open count for the navigation, the row
+ * actions (acknowledge, resolve) with their errors, and the rows selected for acting on together.
  * It reloads when the engine says an incident changed.
  */
 import type { ApiEvent } from '../../../../electron/shared/api.ts';
@@ -19,8 +20,8 @@ export const INCIDENT_FILTERS: ReadonlyArray<{ id: IncidentFilter; label: string
   { id: 'all', label: 'All', statuses: undefined },
 ];
 
-/** LIST_LIMIT is how many incidents one tab shows (the contract allows up to 500). */
-const LIST_LIMIT = 200;
+/** PAGE_SIZE is how many incidents one page of a tab shows (the contract allows up to 500). */
+export const PAGE_SIZE = 200;
 /** RELOAD_DEBOUNCE_MS gathers a burst of incident events into one reload. */
 const RELOAD_DEBOUNCE_MS = 150;
 
@@ -45,6 +46,12 @@ export class IncidentsState {
   error = $state<string | null>(null);
   rowErrors = $state<Record<number, string>>({});
   pending = $state<Record<number, RowAction>>({});
+  /** page is the page of the tab shown, 0 for the newest. */
+  page = $state(0);
+  /** selected are the ids of the rows ticked for acting on together. */
+  selected = $state<number[]>([]);
+  /** bulkBusy is true while a bulk action runs. */
+  bulkBusy = $state(false);
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -55,12 +62,20 @@ export class IncidentsState {
     const statuses = INCIDENT_FILTERS.find((f) => f.id === this.filter)?.statuses;
     try {
       const [list, open] = await Promise.all([
-        call('incidents.list', { ...(statuses ? { status: statuses } : {}), limit: LIST_LIMIT }),
+        call('incidents.list', { ...(statuses ? { status: statuses } : {}), limit: PAGE_SIZE, offset: this.page * PAGE_SIZE }),
         call('incidents.list', { status: ['triggered', 'acknowledged'], limit: 1 }),
       ]);
       if (seq !== this.#seq) return;
+      // A page emptied by changes (the last ones acknowledged away) shows the page before it.
+      if (list.incidents.length === 0 && this.page > 0 && list.total > 0) {
+        this.page = Math.floor((list.total - 1) / PAGE_SIZE);
+        void this.load();
+        return;
+      }
       this.incidents = sortIncidents(list.incidents);
       this.total = list.total;
+      const shown = list.incidents.map((i) => i.id);
+      if (this.selected.some((id) => !shown.includes(id))) this.selected = this.selected.filter((id) => shown.includes(id));
       this.openCount = open.total;
       this.error = null;
       this.loaded = true;
@@ -76,7 +91,48 @@ export class IncidentsState {
     if (this.filter === filter) return;
     this.filter = filter;
     this.rowErrors = {};
+    this.page = 0;
+    this.selected = [];
     void this.load();
+  }
+
+  /** pages is how many pages the tab has. */
+  get pages(): number {
+    return Math.max(1, Math.ceil(this.total / PAGE_SIZE));
+  }
+
+  /** goToPage shows another page of the tab (0 is the newest). */
+  goToPage(page: number): void {
+    const p = Math.min(Math.max(0, page), this.pages - 1);
+    if (p === this.page) return;
+    this.page = p;
+    this.selected = [];
+    void this.load();
+  }
+
+  /** select ticks or unticks one row. */
+  select(id: number, on: boolean): void {
+    this.selected = on ? [...this.selected.filter((x) => x !== id), id] : this.selected.filter((x) => x !== id);
+  }
+
+  /** selectAll ticks every open incident on the page, or none. */
+  selectAll(on: boolean): void {
+    this.selected = on ? this.incidents.filter((i) => i.status !== 'resolved').map((i) => i.id) : [];
+  }
+
+  /** actOnSelected acknowledges or resolves every selected incident it applies to; refusals stay on their rows (and selected). */
+  async actOnSelected(action: RowAction): Promise<void> {
+    const ids = this.incidents.filter((i) => this.selected.includes(i.id) && (action === 'acknowledge' ? i.status === 'triggered' : i.status !== 'resolved')).map((i) => i.id);
+    if (ids.length === 0) return;
+    this.bulkBusy = true;
+    try {
+      // A few at a time: each is its own transaction in the engine, and the page stays responsive.
+      for (let i = 0; i < ids.length; i += 8) await Promise.all(ids.slice(i, i + 8).map((id) => this.act(id, action)));
+      this.selected = this.selected.filter((id) => this.rowErrors[id] !== undefined);
+    } finally {
+      this.bulkBusy = false;
+    }
+    this.scheduleReload();
   }
 
   /** act acknowledges or resolves one incident from its row; a refusal is shown on the row. */
