@@ -1,11 +1,13 @@
 /**
  * Incidents at scale in Chromium against a headless server: past 200 the list pages (newer and
- * older), and selected incidents are acknowledged or resolved together, each checked in the database.
+ * older), selected incidents are acknowledged or resolved together, each checked in the database,
+ * and a search finds incidents by title, service or dedup key.
  */
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessServer } from '../../electron/engine/headless/server.ts';
+import { waitFor } from '../helpers/headless.ts';
 import { hasChromium, openUiSession, RESULTS_DIR, UI_TEST_MS, uiSuiteName, WAIT_MS, type UiSession } from '../helpers/browser.ts';
 
 const TOKEN = 'ui-incidents-scale-token-0123456789abcdef';
@@ -19,6 +21,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('incidents at scale in Chromium'), { t
 
   const rows = (): Locator => page.getByTestId('incident-row');
   const row = (n: number): Locator => page.locator(`[data-testid="incident-row"][data-incident-id="${ids[n - 1]}"]`);
+  const waitForRows = (n: number) => waitFor(async () => (await rows().count()) === n, `${n} rows`, WAIT_MS);
   const status = async (n: number) => (await server.engine.invoke('incidents.get', { id: ids[n - 1]! })).status;
 
   beforeAll(async () => {
@@ -74,6 +77,25 @@ describe.skipIf(!hasChromium)(uiSuiteName('incidents at scale in Chromium'), { t
     // The open tab now has 200 incidents: one page again.
     await page.getByTestId('incident-range').waitFor({ state: 'detached' });
     expect(await rows().count()).toBe(200);
+  });
+
+  it('searches by title, service and dedup key within the tab', async () => {
+    const search = page.getByRole('searchbox', { name: 'Search incidents by title, service or dedup key' });
+    await search.fill('check 215 failed');
+    await waitForRows(1);
+    expect(await row(215).count()).toBe(1);
+    // The dedup key: "disk-21" is in disk-21 (resolved above, so not in the Open tab) and disk-210 to disk-219.
+    await search.fill('DISK-21');
+    await waitForRows(10);
+    expect(await row(21).count()).toBe(0);
+    expect(await page.getByTestId('incident-range').count()).toBe(0);
+    // The service's name: every open incident (200, one page).
+    await search.fill('default serv');
+    await waitForRows(200);
+    await search.fill('no such incident');
+    await page.getByText('No open incidents match “no such incident”.').waitFor();
+    await search.fill('');
+    await waitForRows(200);
   });
 
   it('had no console error, page error or CSP violation', () => {

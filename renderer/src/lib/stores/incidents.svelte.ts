@@ -22,6 +22,8 @@ export const INCIDENT_FILTERS: ReadonlyArray<{ id: IncidentFilter; label: string
 
 /** PAGE_SIZE is how many incidents one page of a tab shows (the contract allows up to 500). */
 export const PAGE_SIZE = 200;
+/** SEARCH_DEBOUNCE_MS waits for the person to pause typing before searching. */
+const SEARCH_DEBOUNCE_MS = 250;
 /** RELOAD_DEBOUNCE_MS gathers a burst of incident events into one reload. */
 const RELOAD_DEBOUNCE_MS = 150;
 
@@ -52,6 +54,9 @@ export class IncidentsState {
   selected = $state<number[]>([]);
   /** bulkBusy is true while a bulk action runs. */
   bulkBusy = $state(false);
+  /** query is the search text (title, service or dedup key), applied within the tab. */
+  query = $state('');
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -62,7 +67,7 @@ export class IncidentsState {
     const statuses = INCIDENT_FILTERS.find((f) => f.id === this.filter)?.statuses;
     try {
       const [list, open] = await Promise.all([
-        call('incidents.list', { ...(statuses ? { status: statuses } : {}), limit: PAGE_SIZE, offset: this.page * PAGE_SIZE }),
+        call('incidents.list', { ...(statuses ? { status: statuses } : {}), ...(this.query.trim() ? { query: this.query.trim() } : {}), limit: PAGE_SIZE, offset: this.page * PAGE_SIZE }),
         call('incidents.list', { status: ['triggered', 'acknowledged'], limit: 1 }),
       ]);
       if (seq !== this.#seq) return;
@@ -94,6 +99,17 @@ export class IncidentsState {
     this.page = 0;
     this.selected = [];
     void this.load();
+  }
+
+  /** search sets the search text and, once typing pauses, shows the first page of what matches. */
+  search(query: string): void {
+    this.query = query;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => {
+      this.page = 0;
+      this.selected = [];
+      void this.load();
+    }, SEARCH_DEBOUNCE_MS);
   }
 
   /** pages is how many pages the tab has. */
