@@ -4,8 +4,11 @@
  * the profile is loaded. It is state, so every time on screen is written again when it changes.
  */
 
+import { setZoneSource } from './format.ts';
+
 /** displayZone holds the zone (undefined: the browser's). */
 export const displayZone = $state<{ timeZone: string | undefined }>({ timeZone: undefined });
+setZoneSource(() => displayZone.timeZone);
 
 /** setDisplayZone follows the profile's time zone. */
 export function setDisplayZone(timeZone: string | undefined): void {

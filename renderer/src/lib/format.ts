@@ -4,7 +4,7 @@
  * labels of the domain's enums.
  */
 import type { IncidentStatus, LogEntryType, Severity, Urgency } from '../../../electron/shared/schemas.ts';
-import { displayZone } from './display-zone.svelte.ts';
+
 
 /** humanDuration writes seconds as "4 min 30 s", "2 h 5 min", "3 d 4 h"; null is "–" (no data). */
 export function humanDuration(seconds: number | null | undefined): string {
@@ -36,6 +36,18 @@ export function age(iso: string, now: number): string {
   return `${Math.floor(seconds / 86_400)} d`;
 }
 
+/**
+ * zoneSource answers the zone to write times in. display-zone.svelte.ts sets it to a getter of its
+ * state (so a component showing a time follows a change); this file stays free of runes, so plain
+ * Node (the tests of the pure helpers) can load it.
+ */
+let zoneSource: () => string | undefined = () => undefined;
+
+/** setZoneSource says where the display zone comes from. */
+export function setZoneSource(source: () => string | undefined): void {
+  zoneSource = source;
+}
+
 const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' };
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -56,7 +68,7 @@ function dateTimeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
 }
 
 /** formatDateTime writes an ISO time in the reader's locale and the profile's time zone ("Dec 3, 2026, 2:34:14 AM UTC"), or "–" for null. */
-export function formatDateTime(iso: string | null | undefined, timeZone: string | undefined = displayZone.timeZone): string {
+export function formatDateTime(iso: string | null | undefined, timeZone: string | undefined = zoneSource()): string {
   if (!iso) return '–';
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : dateTimeFormat(timeZone).format(t);

@@ -7,6 +7,7 @@
 import type { ApiEvent } from '../../../../electron/shared/api.ts';
 import type { Incident, IncidentStatus } from '../../../../electron/shared/schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { downloadText, incidentsCsv } from '../csv.ts';
 
 /** IncidentFilter is one tab of the incident list. */
 export type IncidentFilter = 'open' | 'triggered' | 'acknowledged' | 'resolved' | 'all';
@@ -110,6 +111,24 @@ export class IncidentsState {
       this.selected = [];
       void this.load();
     }, SEARCH_DEBOUNCE_MS);
+  }
+
+  /** downloadCsv saves every incident of the tab and search (all pages, not only this one) as a CSV file. */
+  async downloadCsv(): Promise<void> {
+    const statuses = INCIDENT_FILTERS.find((f) => f.id === this.filter)?.statuses;
+    const query = this.query.trim();
+    const all: Incident[] = [];
+    try {
+      for (let offset = 0; ; offset += 500) {
+        const page = await call('incidents.list', { ...(statuses ? { status: statuses } : {}), ...(query ? { query } : {}), limit: 500, offset });
+        all.push(...page.incidents);
+        if (page.incidents.length === 0 || all.length >= page.total) break;
+      }
+    } catch (err) {
+      this.error = errorMessage(err);
+      return;
+    }
+    downloadText(incidentsCsv(all), `standby-incidents-${this.filter}.csv`, 'text/csv');
   }
 
   /** pages is how many pages the tab has. */
