@@ -125,14 +125,6 @@ export function formatDays(days: number[]): string {
   return sorted.map((d) => WEEKDAYS[d] ?? String(d)).join(', ');
 }
 
-/** detailValue writes a custom-details value readably: strings as is, everything else as JSON. */
-export function detailValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v, null, 2);
-}
-
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** toLocalInput writes an ISO time as a datetime-local value in the reader's zone. */
