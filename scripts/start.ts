@@ -1,7 +1,8 @@
 /**
- * `npm start [-- ARGS]`: Standby as a tray app when this machine can run Electron, otherwise the
+ * `npm start [-- [--verbose] ARGS]`: Standby as a tray app when this machine can run Electron, otherwise the
  * same engine headless (HTTP API and web UI on 127.0.0.1), with ARGS passed to `standby serve`.
- * Either way it builds the app first when the build it needs is missing (STANDBY_NO_BUILD=1 skips that).
+ * Either way it builds the app first when the build it needs is missing (STANDBY_NO_BUILD=1 skips that);
+ * the build says one line, and its own output is shown only with --verbose or when it fails.
  * The headless child shares this process's stdout, so it prints the API token only when that is a
  * terminal; otherwise (a service, a log file) it writes the token to DIR/api-token and says so.
  */
@@ -57,6 +58,34 @@ export function forwardedArgs(argv: string[]): string[] {
   return argv[0] === '--' ? argv.slice(1) : argv;
 }
 
+/** startOptions splits `npm start`'s own flag (--verbose: show the build's output) from the arguments for `standby serve` or the app. */
+export function startOptions(argv: string[]): { verbose: boolean; args: string[] } {
+  const args = forwardedArgs(argv);
+  return { verbose: args.includes('--verbose'), args: args.filter((a) => a !== '--verbose') };
+}
+
+/**
+ * runQuietly runs a command with its output collected instead of shown: on success nothing is printed,
+ * on failure (or with verbose) all of it is, so a person sees the build's 30 lines only when they matter.
+ * It resolves with the exit code.
+ */
+export function runQuietly(command: string, args: string[], o: { cwd: string; verbose: boolean; write: (text: string) => void }): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: o.cwd, stdio: ['ignore', o.verbose ? 'inherit' : 'pipe', o.verbose ? 'inherit' : 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (d: Buffer) => chunks.push(d));
+    child.stderr?.on('data', (d: Buffer) => chunks.push(d));
+    child.once('error', (err) => {
+      o.write(`could not run ${command}: ${err.message}\n`);
+      resolve(1);
+    });
+    child.once('close', (code) => {
+      if (code !== 0 && !o.verbose) o.write(Buffer.concat(chunks).toString());
+      resolve(code ?? 1);
+    });
+  });
+}
+
 /** run starts a child with inherited stdio, passes SIGINT and SIGTERM on to it, and resolves with its exit code. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
@@ -79,26 +108,44 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
-/** buildIfMissing runs `electron-vite build` unless every file named is already there (or STANDBY_NO_BUILD is set); it returns the exit code. */
-async function buildIfMissing(files: string[]): Promise<number> {
-  if (process.env.STANDBY_NO_BUILD === '1' || files.every((f) => existsSync(join(PROJECT_DIR, f)))) return 0;
-  const cli = join(PROJECT_DIR, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-  return run(process.execPath, [cli, 'build']);
+/** BuildOptions say where and how to build (tests pass their own project and command). */
+export interface BuildOptions {
+  projectDir?: string;
+  verbose?: boolean;
+  /** command is the build to run: node and its arguments (default: electron-vite build). */
+  command?: string[];
+  write?: (text: string) => void;
+}
+
+/**
+ * buildIfMissing runs `electron-vite build` unless every file named is already there (or
+ * STANDBY_NO_BUILD is set), saying so in one line; the build's own output is shown only with
+ * verbose or when it fails. It returns the exit code.
+ */
+export async function buildIfMissing(files: string[], o: BuildOptions = {}): Promise<number> {
+  const projectDir = o.projectDir ?? PROJECT_DIR;
+  const write = o.write ?? ((text: string) => void process.stdout.write(text));
+  if (process.env.STANDBY_NO_BUILD === '1' || files.every((f) => existsSync(join(projectDir, f)))) return 0;
+  const [command, ...args] = o.command ?? [process.execPath, join(projectDir, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'];
+  write(`Building Standby (its first start after an install or update; \`npm start -- --verbose\` shows the build's output)...\n`);
+  const code = await runQuietly(command!, args, { cwd: projectDir, verbose: o.verbose === true, write });
+  if (code !== 0) write(`The build failed (exit code ${code}); its output is above.\n`);
+  return code;
 }
 
 /** main starts Standby; it resolves with an exit code, or never when the headless server keeps running. */
 export async function main(argv: string[]): Promise<number> {
-  const args = forwardedArgs(argv);
+  const { verbose, args } = startOptions(argv);
   const electron = findElectronBinary();
   if (electron.available) {
-    const built = await buildIfMissing(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']);
+    const built = await buildIfMissing(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'], { verbose });
     if (built !== 0) return built;
     const env = { ...process.env };
     delete env.ELECTRON_RUN_AS_NODE;
     return run(electron.path, [PROJECT_DIR, ...args], env);
   }
   console.log(notAvailableLine(electron.reason));
-  if ((await buildIfMissing(['out/renderer/index.html'])) !== 0) {
+  if ((await buildIfMissing(['out/renderer/index.html'], { verbose })) !== 0) {
     console.error('The web UI could not be built; starting the API anyway (its page says how to build the UI).');
   }
   // A child process, so that the headless server runs with Standby's V8 flags like `npm run serve`.

@@ -74,6 +74,8 @@ export const apiSchemas = {
     status: z.array(IncidentStatus).optional(),
     serviceId: Id.optional(),
     urgency: Urgency.optional(),
+    /** query finds incidents whose title, service name or dedup key contains it (any case). */
+    query: z.string().trim().max(200, 'must be at most 200 characters').optional(),
     limit: z.number().int().min(1, 'must be 1 to 500').max(500, 'must be 1 to 500').default(100),
     offset: z.number().int().min(0, 'must be 0 or more').default(0),
   }),

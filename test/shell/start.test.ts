@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_DIR, findElectronBinary, forwardedArgs, notAvailableLine } from '../../scripts/start.ts';
+import { PROJECT_DIR, buildIfMissing, findElectronBinary, forwardedArgs, notAvailableLine, startOptions } from '../../scripts/start.ts';
 import { CHILD_TEST_MS } from '../helpers/headless.ts';
 
 const temps: string[] = [];
@@ -64,6 +65,49 @@ describe('findElectronBinary', () => {
   });
 });
 
+describe('a quiet npm start', () => {
+  /** THIRTY_LINES stands in for the build: thirty lines of output, then the exit code given. */
+  const thirtyLines = (code: number): string[] => [process.execPath, '-e', `for (let i = 0; i < 30; i++) console.log('vite: transforming module ' + i); process.exit(${code})`];
+  const BUILDING = "Building Standby (its first start after an install or update; `npm start -- --verbose` shows the build's output)...\n";
+
+  it('takes --verbose for itself and forwards the rest', () => {
+    expect(startOptions(['--', '--verbose', '--port', '0'])).toEqual({ verbose: true, args: ['--port', '0'] });
+    expect(startOptions(['--port', '0'])).toEqual({ verbose: false, args: ['--port', '0'] });
+  });
+
+  it('builds with one line, and keeps the build output to itself when the build works', async () => {
+    const out: string[] = [];
+    expect(await buildIfMissing(['out/renderer/index.html'], { projectDir: temp(), command: thirtyLines(0), write: (t) => out.push(t) })).toBe(0);
+    expect(out).toEqual([BUILDING]);
+  });
+
+  it('shows the build output when the build fails', async () => {
+    const out: string[] = [];
+    expect(await buildIfMissing(['out/renderer/index.html'], { projectDir: temp(), command: thirtyLines(3), write: (t) => out.push(t) })).toBe(3);
+    const text = out.join('');
+    expect(text.startsWith(BUILDING)).toBe(true);
+    expect(text.match(/vite: transforming module/g)).toHaveLength(30);
+    expect(text.endsWith('The build failed (exit code 3); its output is above.\n')).toBe(true);
+  });
+
+  it('shows the build output as it comes with --verbose', () => {
+    const dir = temp();
+    const script = `const m = await import(${JSON.stringify(join(PROJECT_DIR, 'scripts/start.ts'))}); process.exitCode = await m.buildIfMissing(['out/x'], { projectDir: ${JSON.stringify(dir)}, verbose: true, command: ${JSON.stringify(thirtyLines(0))} });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PROJECT_DIR });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString().match(/vite: transforming module/g)).toHaveLength(30);
+  });
+
+  it('builds nothing when the build is there', async () => {
+    const dir = temp();
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'index.html'), '');
+    const out: string[] = [];
+    expect(await buildIfMissing(['out/index.html'], { projectDir: dir, command: thirtyLines(1), write: (t) => out.push(t) })).toBe(0);
+    expect(out).toEqual([]);
+  });
+});
+
 const electron = findElectronBinary();
 
 const skipReason = electron.available ? ' (skipped: Electron is available here, so npm start would open the app)' : '';
@@ -96,6 +140,8 @@ describe.skipIf(electron.available)(`npm start without Electron${skipReason}`, (
     const reason = electron.available ? '' : electron.reason;
     expect(stdout.split('\n')[0]).toBe(notAvailableLine(reason));
     expect(stdout.match(/Electron is not available/g)).toHaveLength(1);
+    // The URL comes right after, before anything else the server says.
+    expect(stdout.split('\n')[1]).toMatch(/^Standby \(headless\) listening on http:\/\/127\.0\.0\.1:\d+ with data in /);
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
@@ -105,5 +151,29 @@ describe.skipIf(electron.available)(`npm start without Electron${skipReason}`, (
     const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     proc.kill('SIGTERM');
     expect(await exit).toBe(0);
+  }, CHILD_TEST_MS);
+});
+
+describe.skipIf(electron.available)(`npm start on a busy port${skipReason}`, () => {
+  it('says the port is in use and names --port', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const proc = spawn(process.execPath, ['scripts/start.ts', '--', '--port', String(port), '--data-dir', temp()], {
+        cwd: PROJECT_DIR,
+        env: { ...process.env, STANDBY_TOKEN: 'test-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVWX', STANDBY_NO_BUILD: '1', NODE_NO_WARNINGS: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(
+        `Standby could not start: port ${port} on 127.0.0.1 is already in use (another Standby, or another program, listens on 127.0.0.1:${port}). Start with --port N to use another port, or --port 0 to take any free one.`,
+      );
+    } finally {
+      holder.close();
+    }
   }, CHILD_TEST_MS);
 });

@@ -1,8 +1,8 @@
 /**
  * Importing a configuration in Settings, in Chromium against a headless server: uploading a file
  * shows a preview first (counts per section, each change, a re-pointed destination as a warning)
- * and imports nothing; Cancel leaves the configuration as it was, and "Import and replace" imports
- * exactly the previewed file.
+ * and imports nothing; Cancel leaves the configuration as it was, and "Import and replace" asks once
+ * more, naming what it removes, then imports exactly the previewed file.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -90,6 +90,15 @@ describe.skipIf(!hasChromium)(uiSuiteName('configuration import in Chromium'), (
       expect(await preview.getByRole('button', { name: 'Import and replace' }).isDisabled()).toBe(true);
       await form.getByLabel('Or paste it here').fill(CHANGED);
       await preview.getByRole('button', { name: 'Import and replace' }).click();
+      // One more question, naming what the import removes; Cancel there imports nothing either.
+      const dialog = page.getByRole('dialog', { name: 'Replace the configuration with this file?' });
+      await dialog.waitFor();
+      expect(await dialog.getByTestId('confirm-effects').getByRole('listitem').allTextContents()).toEqual(['Removes service “Shop”', 'It also changes 1 entry and adds 1 entry.', 'Incidents are kept.']);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(await exported()).toBe(before);
+      await preview.getByRole('button', { name: 'Import and replace' }).click();
+      await dialog.getByRole('button', { name: 'Replace the configuration' }).click();
       await form.getByRole('status').filter({ hasText: 'Imported 2 services' }).waitFor();
       expect(await preview.count()).toBe(0);
       expect((await server.engine.invoke('services.list', {})).map((s) => s.name)).toEqual(['Blog', 'Wiki']);

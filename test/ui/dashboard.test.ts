@@ -153,9 +153,9 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
       await p.getByText('Open the URL printed by the server').waitFor();
       expect(requests.filter((path) => path.startsWith('/api/'))).toEqual([]);
 
-      // A token the server rejects (it changes when the server restarts) gets the same advice.
+      // A token the server rejects (replaced with --new-token) gets the same advice.
       await p.goto(`${server.url}/#token=not-the-token`);
-      await p.getByRole('heading', { name: 'This link is no longer valid' }).waitFor();
+      await p.getByRole('heading', { name: 'This session has ended' }).waitFor();
       await p.getByText('Open the URL printed by the server').waitFor();
       expect(await p.evaluate(() => sessionStorage.getItem('standby.token'))).toBeNull();
     } finally {

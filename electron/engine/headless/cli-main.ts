@@ -22,7 +22,7 @@ import { announceToken } from './token-notice.ts';
 
 
 const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--allow-lan]] [--config FILE] [--keep-backups N]
-                     [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-url URL]... [--token-file FILE]
+                     [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-url URL]... [--token-file FILE] [--new-token]
        standby backup [FILE] [--data-dir DIR]     (standby backup --help)
        standby restore [FILE] [--data-dir DIR]    (standby restore --help)
        standby pair [--data-dir DIR]              a one-time code to pair a device with this Standby
@@ -31,9 +31,19 @@ const usage = `usage: standby serve [--data-dir DIR] [--port N] [--host ADDR [--
 ${SERVE_FLAGS_USAGE}
   --config FILE    import this configuration (YAML or JSON) at start; a bad file changes nothing
   --keep-backups N how many daily backups to keep in DIR/backups (default 7; 0 takes none)
-Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise a new one each start;
-printed only on a terminal, else written to --token-file or DIR/api-token). Secrets (channel tokens)
+  --new-token      replace the kept API token with a new one: open browser tabs and scripts using the old one stop working
+Environment: STANDBY_TOKEN sets the API token (32 random bytes or more, hex or base64; otherwise Standby makes one and
+keeps it in the OS keychain for this data directory; printed only on a terminal, else written to --token-file or DIR/api-token). Secrets (channel tokens)
 live in the OS keychain; without one, STANDBY_SECRETS_FROM_ENV=1 reads each from STANDBY_SECRET_<REF>.`;
+
+/** portProblem says, naming --port, why the address could not be bound (undefined: another error). */
+export function portProblem(err: unknown, host: string, port: number): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (code === 'EADDRINUSE') return `Standby could not start: port ${port} on ${host} is already in use (another Standby, or another program, listens on ${where}). Start with --port N to use another port, or --port 0 to take any free one.`;
+  if (code === 'EACCES') return `Standby could not start: this user may not listen on port ${port} (ports below 1024 need extra rights). Start with --port N, a port from 1024 to 65535, or --port 0 to take any free one.`;
+  return undefined;
+}
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
 export async function main(argv: string[]): Promise<number> {
@@ -44,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv[0] === 'serve' ? argv.slice(1) : argv,
-      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, help: { type: 'boolean' }, ...SERVE_FLAG_OPTIONS },
+      options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, 'keep-backups': { type: 'string' }, 'new-token': { type: 'boolean' }, help: { type: 'boolean' }, ...SERVE_FLAG_OPTIONS },
       strict: true,
     }));
   } catch (err) {
@@ -72,11 +82,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   const weakToken = process.env.STANDBY_TOKEN ? keyStrengthProblem(process.env.STANDBY_TOKEN) : undefined;
   if (weakToken) {
-    console.error(`STANDBY_TOKEN ${weakToken}. Or leave STANDBY_TOKEN unset to get a new random token at each start.`);
+    console.error(`STANDBY_TOKEN ${weakToken}. Or leave STANDBY_TOKEN unset to have Standby make one and keep it.`);
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.STANDBY_DATA_DIR ?? defaultDataDir());
   const offset = Number(process.env.STANDBY_CLOCK_OFFSET_MS ?? 0);
+  // What the engine says while it starts waits until the URL is out, so the URL comes first.
+  const early: string[] = [];
+  let started = false;
+  const flushEarly = (): void => {
+    started = true;
+    for (const line of early.splice(0)) console.log(line);
+  };
+  const engineLog = (line: string): void => {
+    if (started) console.log(line);
+    else early.push(line);
+  };
   try {
     // Before the server starts: a box without a keychain keeps its secrets in a 0600 file (choose-store.ts).
     const secrets = await chooseSecretStore({ dataDir });
@@ -89,23 +110,29 @@ export async function main(argv: string[]): Promise<number> {
       lanAccess: net.lan,
       configFile: values.config,
       token: process.env.STANDBY_TOKEN || undefined,
+      rotateToken: values['new-token'] === true,
       uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
       secrets: secrets.store,
       keepBackups,
+      log: engineLog,
     });
+    // The URL first, with the token or where it is; then what else the person may want to know.
     console.log(`Standby (headless) listening on ${server.url} with data in ${dataDir}`);
-    console.log(secrets.line);
-    for (const line of net.startLines(server.tls)) console.log(line);
-    console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     try {
       const interactive = process.stdout.isTTY === true;
       for (const line of announceToken({ token: server.token, fromEnv: Boolean(process.env.STANDBY_TOKEN), interactive, tokenFile: values['token-file'], dataDir, url: server.url })) console.log(line);
     } catch (err) {
+      flushEarly();
       console.error(`Standby could not start: ${(err as Error).message}`);
       await stopWithin(() => server.close());
       return 1;
     }
+    if (server.tokenLine) console.log(server.tokenLine);
+    console.log(secrets.line);
+    flushEarly();
+    for (const line of net.startLines(server.tls)) console.log(line);
+    console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     let closing = false;
     const log = (line: string) => console.log(line);
     // Bounded: the shutdown gets SHUTDOWN_LIMIT_MS, and a keychain call stuck in a worker thread cannot hold the exit (shutdown.ts).
@@ -122,7 +149,10 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', () => shutdown('SIGINT'));
     return -1;
   } catch (err) {
-    if (err instanceof InstanceLockedError || err instanceof DatabaseDamagedError) console.error(err.message);
+    flushEarly();
+    const busy = portProblem(err, net.address, port);
+    if (busy) console.error(busy);
+    else if (err instanceof InstanceLockedError || err instanceof DatabaseDamagedError) console.error(err.message);
     else console.error(`Standby could not start: ${(err as Error).message}`);
     return 1;
   }

@@ -3,7 +3,6 @@
  * to this process), the scheduler, and the HTTP API plus web UI on 127.0.0.1. The Electron-less
  * `npm start`, `npm run serve` and the UI tests all come through here.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
@@ -19,6 +18,7 @@ import { acquireInstanceLock } from '../instance-lock.ts';
 import { DesktopRelay } from '../notify/desktop-relay.ts';
 import { builtinChannels } from '../notify/registry.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import { chooseApiToken, type ApiTokenSource } from './api-token.ts';
 
 /** HeadlessOptions configures a headless server. */
 export interface HeadlessOptions {
@@ -26,7 +26,10 @@ export interface HeadlessOptions {
   port: number;
   host: string;
   configFile?: string | undefined;
+  /** token is the API token to use (STANDBY_TOKEN, or a test's); without it the kept one (api-token.ts). */
   token?: string | undefined;
+  /** rotateToken makes and keeps a new API token (`--new-token`), ending the sessions of the old one. */
+  rotateToken?: boolean | undefined;
   uiDir?: string | undefined;
   clock?: Clock;
   log?: (line: string) => void;
@@ -49,6 +52,9 @@ export interface HeadlessServer {
   engine: Engine;
   url: string;
   token: string;
+  /** tokenSource says where the token came from; tokenLine, when set, tells the person about it. */
+  tokenSource: ApiTokenSource;
+  tokenLine: string | undefined;
   /** tls is the certificate served, when the server speaks HTTPS. */
   tls: TlsCertificate | undefined;
   close(): Promise<void>;
@@ -110,7 +116,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
     const now = (o.clock ?? new SystemClock()).now();
     const tls = o.tls === undefined ? undefined : o.tls === 'self-signed' ? await selfSignedCertificate(o.dataDir, certificateNames(o.host, o.publicUrls ?? []), now) : readTlsFiles(o.tls.certFile, o.tls.keyFile, now);
     await engine.start();
-    const token = o.token ?? randomBytes(32).toString('base64url');
+    const { token, source: tokenSource, line: tokenLine } = await chooseApiToken({ secrets: engine.secrets, fromEnv: o.token, rotate: o.rotateToken });
     const http = await listenHttp(engine, o.host, o.port, {
       token,
       uiDir: o.uiDir,
@@ -127,6 +133,8 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
       engine: running,
       url: http.url,
       token,
+      tokenSource,
+      tokenLine,
       tls,
       async close() {
         await http.close();

@@ -37,6 +37,8 @@ export interface IncidentFilter {
   status?: IncidentStatus[] | undefined;
   serviceId?: number | undefined;
   urgency?: Urgency | undefined;
+  /** query matches a part of the title, the service's name or the dedup key, in any case. */
+  query?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -112,8 +114,14 @@ export class IncidentRepo {
       where.push('i.urgency = ?');
       args.push(f.urgency);
     }
+    if (f.query) {
+      // LIKE with its wildcards escaped: the person's text is matched as written (ASCII letters in any case).
+      const pattern = `%${f.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push("(i.title LIKE ? ESCAPE '\\' OR s.name LIKE ? ESCAPE '\\' OR i.dedup_key LIKE ? ESCAPE '\\')");
+      args.push(pattern, pattern, pattern);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = this.store.prepare(`SELECT COUNT(*) AS n FROM incidents i ${clause}`).get(...args) as { n: number };
+    const total = this.store.prepare(`SELECT COUNT(*) AS n FROM incidents i JOIN services s ON s.id = i.service_id ${clause}`).get(...args) as { n: number };
     const rows = this.store
       .prepare(`SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id ${clause} ORDER BY i.id DESC LIMIT ? OFFSET ?`)
       .all(...args, f.limit, f.offset) as Row[];

@@ -176,12 +176,16 @@ function openHttpStream(): () => void {
         setStatus('connecting');
         return;
       }
-      // The browser gave up (the server is gone or refused): reopen with a growing delay.
+      // The browser gave up: the server refused the stream (a token it no longer accepts answers 401,
+      // which EventSource does not show) or is gone. One API call tells which: a 401 ends the session
+      // at once (UNAUTHORIZED_EVENT), anything else reopens the stream with a growing delay.
       es.close();
       setStatus('offline');
       const delay = Math.min(1000 * 2 ** attempts, RECONNECT_MAX_MS);
       attempts++;
-      timer = setTimeout(connect, delay);
+      void probeToken().then((ended) => {
+        if (!ended && !stopped) timer = setTimeout(connect, delay);
+      });
     });
   };
   connect();
@@ -190,6 +194,20 @@ function openHttpStream(): () => void {
     clearTimeout(timer);
     source?.close();
   };
+}
+
+/** probeToken asks the server whether this tab's token still works; on a 401 it announces UNAUTHORIZED_EVENT and answers true (the session has ended). */
+async function probeToken(): Promise<boolean> {
+  const token = sessionToken();
+  if (!token) return true;
+  try {
+    const res = await fetch('./api/system.server', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    if (res.status !== 401) return false;
+  } catch {
+    return false;
+  }
+  window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+  return true;
 }
 
 /** subscribe receives engine events until the returned function is called; one stream serves every subscriber. */

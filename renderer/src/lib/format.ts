@@ -1,8 +1,10 @@
 /**
  * Words and numbers as people read them: durations ("4 min 30 s"), ages ("12 min ago"),
- * date-times in the browser's locale, and the labels of the domain's enums.
+ * date-times in the browser's locale and the profile's time zone (display-zone.svelte.ts), and the
+ * labels of the domain's enums.
  */
 import type { IncidentStatus, LogEntryType, Severity, Urgency } from '../../../electron/shared/schemas.ts';
+
 
 /** humanDuration writes seconds as "4 min 30 s", "2 h 5 min", "3 d 4 h"; null is "–" (no data). */
 export function humanDuration(seconds: number | null | undefined): string {
@@ -34,13 +36,42 @@ export function age(iso: string, now: number): string {
   return `${Math.floor(seconds / 86_400)} d`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+/**
+ * zoneSource answers the zone to write times in. display-zone.svelte.ts sets it to a getter of its
+ * state (so a component showing a time follows a change); this file stays free of runes, so plain
+ * Node (the tests of the pure helpers) can load it.
+ */
+let zoneSource: () => string | undefined = () => undefined;
 
-/** formatDateTime writes an ISO time in the reader's locale, or "–" for null. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** setZoneSource says where the display zone comes from. */
+export function setZoneSource(source: () => string | undefined): void {
+  zoneSource = source;
+}
+
+const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** dateTimeFormat is the reader's locale in a zone (with the zone's short name), or the browser's zone without it. */
+function dateTimeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(undefined, timeZone ? { ...DATE_TIME, timeZone, timeZoneName: 'short' } : DATE_TIME);
+    } catch {
+      // A zone this browser does not know: its own zone, rather than nothing.
+      f = new Intl.DateTimeFormat(undefined, DATE_TIME);
+    }
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** formatDateTime writes an ISO time in the reader's locale and the profile's time zone ("Dec 3, 2026, 2:34:14 AM UTC"), or "–" for null. */
+export function formatDateTime(iso: string | null | undefined, timeZone: string | undefined = zoneSource()): string {
   if (!iso) return '–';
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : dateTime.format(t);
+  return Number.isNaN(t) ? iso : dateTimeFormat(timeZone).format(t);
 }
 
 /** formatShortDate writes a date as "Nov 24" (the chart's weeks), in a time zone (the profile's) when given. */
@@ -92,14 +123,6 @@ export function formatDays(days: number[]): string {
   const run = sorted.length > 2 && sorted.every((d, i) => i === 0 || d === (sorted[i - 1] ?? -2) + 1);
   if (run) return `${WEEKDAYS[sorted[0] ?? 0]}–${WEEKDAYS[sorted[sorted.length - 1] ?? 0]}`;
   return sorted.map((d) => WEEKDAYS[d] ?? String(d)).join(', ');
-}
-
-/** detailValue writes a custom-details value readably: strings as is, everything else as JSON. */
-export function detailValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v, null, 2);
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

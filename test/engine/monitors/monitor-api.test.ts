@@ -118,7 +118,8 @@ monitoring: { referenceTargets: [] }
 `);
     const child = await startChild(['--data-dir', join(dir, 'data'), '--config', file], { STANDBY_TOKEN: 'child-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVW' });
     try {
-      expect(child.output()).toMatch(/imported .*1 monitor/);
+      // The import is said after the URL (which comes first).
+      await waitFor(() => /imported .*1 monitor/.test(child.output()), 'the import line');
       // Real time: the first check of a 10 s monitor falls within its first interval (spread over it).
       await waitFor(() => target.hits > 0, 'the first check of the imported monitor', 10_000 + WAIT_MS);
       const listed = await waitFor(async () => {

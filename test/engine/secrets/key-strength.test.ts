@@ -55,7 +55,7 @@ describe('at start', () => {
   it('STANDBY_TOKEN=x is refused with the variable, the rule and what to do', () => {
     const r = cli({ STANDBY_TOKEN: 'x' });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe(`STANDBY_TOKEN ${RULE}; this one is 1 character of base64, which is 0 bytes. Or leave STANDBY_TOKEN unset to get a new random token at each start.`);
+    expect(r.stderr.trim()).toBe(`STANDBY_TOKEN ${RULE}; this one is 1 character of base64, which is 0 bytes. Or leave STANDBY_TOKEN unset to have Standby make one and keep it.`);
     expect(r.stdout).not.toContain('listening');
   });
 

@@ -1,9 +1,11 @@
 /**
- * AnalyticsState is the analytics page: the window (7/30/90 days) and the engine's summary of
- * mean time to acknowledge (MTA) and to resolve (MTR), overall, per service and per week.
+ * AnalyticsState is the analytics page: the window (7/30/90 days), the service picked (or all), the
+ * engine's summary of mean time to acknowledge (MTA) and to resolve (MTR), overall, per service and
+ * per week, and the MTA/MTR table as a CSV file.
  */
 import type { AnalyticsSummary } from '../../../../electron/shared/api.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { downloadText, metricsCsv } from '../csv.ts';
 
 /** AnalyticsRange is one of the windows the page offers. */
 export type AnalyticsRange = '7d' | '30d' | '90d';
@@ -21,6 +23,8 @@ const REFRESH_DEBOUNCE_MS = 1000;
 /** AnalyticsState holds the summary for the chosen window. */
 export class AnalyticsState {
   range = $state<AnalyticsRange>('30d');
+  /** serviceId narrows the overall numbers and the weekly chart to one service (null: all services). */
+  serviceId = $state<number | null>(null);
   summary = $state<AnalyticsSummary | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -32,7 +36,7 @@ export class AnalyticsState {
     const seq = ++this.#seq;
     this.loading = true;
     try {
-      const summary = await call('analytics.summary', { window: this.range });
+      const summary = await call('analytics.summary', { window: this.range, ...(this.serviceId !== null ? { serviceId: this.serviceId } : {}) });
       if (seq !== this.#seq) return;
       this.summary = summary;
       this.error = null;
@@ -47,6 +51,18 @@ export class AnalyticsState {
   setRange(range: AnalyticsRange): void {
     this.range = range;
     void this.load();
+  }
+
+  /** setService picks one service (null: all) and reloads. */
+  setService(serviceId: number | null): void {
+    this.serviceId = serviceId;
+    void this.load();
+  }
+
+  /** downloadCsv saves the MTA/MTR table shown (the overall row first) as a CSV file. */
+  downloadCsv(overallLabel: string): void {
+    if (!this.summary) return;
+    downloadText(metricsCsv(this.summary, overallLabel), `standby-mta-mtr-${this.range}.csv`, 'text/csv');
   }
 
   /** invalidate recomputes soon if the page has been shown (an incident changed). */

@@ -18,7 +18,9 @@ import { integrations } from './integrations.svelte.ts';
 import { monitorDetail } from './monitor-detail.svelte.ts';
 import { monitoring } from './monitoring.svelte.ts';
 import { monitors } from './monitors.svelte.ts';
+import { nav } from './nav.svelte.ts';
 import { notifications } from './notifications.svelte.ts';
+import { pager } from './pager.svelte.ts';
 
 /** AppMode is what the window can show: the UI, or the "no token" screen. */
 export type AppMode = 'ready' | 'no-token' | 'token-rejected';
@@ -58,10 +60,14 @@ export class AppState {
     window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
     const stop = subscribe({
       event: (e) => this.#dispatch(e),
-      resync: () => this.#reloadAll(),
+      resync: () => {
+        this.#reloadAll();
+        pager.reconnected();
+      },
       status: (s) => (this.connection = s),
     });
     this.#reloadAll();
+    pager.start((id) => nav.openIncident(id));
     return () => {
       window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
       stop();
@@ -88,6 +94,7 @@ export class AppState {
         incidents.handle(e);
         incidentDetail.handle(e);
         analytics.invalidate();
+        pager.changed(e.data.incident);
         if (e.data.incident.status !== 'triggered') notifications.forgetIncident(e.data.incident.id);
         return;
       case 'config.changed':
@@ -101,6 +108,7 @@ export class AppState {
         return;
       case 'notification.desktop':
         notifications.show(e.data);
+        pager.notify(e.data);
         return;
       case 'monitor.changed':
         monitors.put(e.data.monitor);

@@ -6,6 +6,7 @@
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { ContactMethod, EscalationPolicy, NotificationRule, Profile, Service } from '../../../../electron/shared/schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { setDisplayZone } from '../display-zone.svelte.ts';
 
 /** ConfigEntity is one part of the configuration, as `config.changed` names it. */
 export type ConfigEntity = Exclude<ApiEvents['config.changed']['entity'], 'all'>;
@@ -38,6 +39,7 @@ export class ConfigState {
     switch (entity) {
       case 'profile':
         this.profile = await call('profile.get', {});
+        setDisplayZone(this.profile.timeZone);
         return;
       case 'contactMethods':
         this.contactMethods = await call('contactMethods.list', {});

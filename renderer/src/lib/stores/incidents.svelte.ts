@@ -1,11 +1,13 @@
 /**
- * IncidentsState is the incident list: the filter tab, the incidents it shows (open ones first),
- * the open count for the navigation, and the row actions (acknowledge, resolve) with their errors.
+ * IncidentsState is the incident list: the filter tab, the page of incidents it shows (open ones
+ * first; PAGE_SIZE a page, newer and older pages beyond), the open count for the navigation, the row
+ * actions (acknowledge, resolve) with their errors, and the rows selected for acting on together.
  * It reloads when the engine says an incident changed.
  */
 import type { ApiEvent } from '../../../../electron/shared/api.ts';
 import type { Incident, IncidentStatus } from '../../../../electron/shared/schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { downloadText, incidentsCsv } from '../csv.ts';
 
 /** IncidentFilter is one tab of the incident list. */
 export type IncidentFilter = 'open' | 'triggered' | 'acknowledged' | 'resolved' | 'all';
@@ -19,8 +21,10 @@ export const INCIDENT_FILTERS: ReadonlyArray<{ id: IncidentFilter; label: string
   { id: 'all', label: 'All', statuses: undefined },
 ];
 
-/** LIST_LIMIT is how many incidents one tab shows (the contract allows up to 500). */
-const LIST_LIMIT = 200;
+/** PAGE_SIZE is how many incidents one page of a tab shows (the contract allows up to 500). */
+export const PAGE_SIZE = 200;
+/** SEARCH_DEBOUNCE_MS waits for the person to pause typing before searching. */
+const SEARCH_DEBOUNCE_MS = 250;
 /** RELOAD_DEBOUNCE_MS gathers a burst of incident events into one reload. */
 const RELOAD_DEBOUNCE_MS = 150;
 
@@ -45,6 +49,15 @@ export class IncidentsState {
   error = $state<string | null>(null);
   rowErrors = $state<Record<number, string>>({});
   pending = $state<Record<number, RowAction>>({});
+  /** page is the page of the tab shown, 0 for the newest. */
+  page = $state(0);
+  /** selected are the ids of the rows ticked for acting on together. */
+  selected = $state<number[]>([]);
+  /** bulkBusy is true while a bulk action runs. */
+  bulkBusy = $state(false);
+  /** query is the search text (title, service or dedup key), applied within the tab. */
+  query = $state('');
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -55,12 +68,20 @@ export class IncidentsState {
     const statuses = INCIDENT_FILTERS.find((f) => f.id === this.filter)?.statuses;
     try {
       const [list, open] = await Promise.all([
-        call('incidents.list', { ...(statuses ? { status: statuses } : {}), limit: LIST_LIMIT }),
+        call('incidents.list', { ...(statuses ? { status: statuses } : {}), ...(this.query.trim() ? { query: this.query.trim() } : {}), limit: PAGE_SIZE, offset: this.page * PAGE_SIZE }),
         call('incidents.list', { status: ['triggered', 'acknowledged'], limit: 1 }),
       ]);
       if (seq !== this.#seq) return;
+      // A page emptied by changes (the last ones acknowledged away) shows the page before it.
+      if (list.incidents.length === 0 && this.page > 0 && list.total > 0) {
+        this.page = Math.floor((list.total - 1) / PAGE_SIZE);
+        void this.load();
+        return;
+      }
       this.incidents = sortIncidents(list.incidents);
       this.total = list.total;
+      const shown = list.incidents.map((i) => i.id);
+      if (this.selected.some((id) => !shown.includes(id))) this.selected = this.selected.filter((id) => shown.includes(id));
       this.openCount = open.total;
       this.error = null;
       this.loaded = true;
@@ -76,7 +97,77 @@ export class IncidentsState {
     if (this.filter === filter) return;
     this.filter = filter;
     this.rowErrors = {};
+    this.page = 0;
+    this.selected = [];
     void this.load();
+  }
+
+  /** search sets the search text and, once typing pauses, shows the first page of what matches. */
+  search(query: string): void {
+    this.query = query;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => {
+      this.page = 0;
+      this.selected = [];
+      void this.load();
+    }, SEARCH_DEBOUNCE_MS);
+  }
+
+  /** downloadCsv saves every incident of the tab and search (all pages, not only this one) as a CSV file. */
+  async downloadCsv(): Promise<void> {
+    const statuses = INCIDENT_FILTERS.find((f) => f.id === this.filter)?.statuses;
+    const query = this.query.trim();
+    const all: Incident[] = [];
+    try {
+      for (let offset = 0; ; offset += 500) {
+        const page = await call('incidents.list', { ...(statuses ? { status: statuses } : {}), ...(query ? { query } : {}), limit: 500, offset });
+        all.push(...page.incidents);
+        if (page.incidents.length === 0 || all.length >= page.total) break;
+      }
+    } catch (err) {
+      this.error = errorMessage(err);
+      return;
+    }
+    downloadText(incidentsCsv(all), `standby-incidents-${this.filter}.csv`, 'text/csv');
+  }
+
+  /** pages is how many pages the tab has. */
+  get pages(): number {
+    return Math.max(1, Math.ceil(this.total / PAGE_SIZE));
+  }
+
+  /** goToPage shows another page of the tab (0 is the newest). */
+  goToPage(page: number): void {
+    const p = Math.min(Math.max(0, page), this.pages - 1);
+    if (p === this.page) return;
+    this.page = p;
+    this.selected = [];
+    void this.load();
+  }
+
+  /** select ticks or unticks one row. */
+  select(id: number, on: boolean): void {
+    this.selected = on ? [...this.selected.filter((x) => x !== id), id] : this.selected.filter((x) => x !== id);
+  }
+
+  /** selectAll ticks every open incident on the page, or none. */
+  selectAll(on: boolean): void {
+    this.selected = on ? this.incidents.filter((i) => i.status !== 'resolved').map((i) => i.id) : [];
+  }
+
+  /** actOnSelected acknowledges or resolves every selected incident it applies to; refusals stay on their rows (and selected). */
+  async actOnSelected(action: RowAction): Promise<void> {
+    const ids = this.incidents.filter((i) => this.selected.includes(i.id) && (action === 'acknowledge' ? i.status === 'triggered' : i.status !== 'resolved')).map((i) => i.id);
+    if (ids.length === 0) return;
+    this.bulkBusy = true;
+    try {
+      // A few at a time: each is its own transaction in the engine, and the page stays responsive.
+      for (let i = 0; i < ids.length; i += 8) await Promise.all(ids.slice(i, i + 8).map((id) => this.act(id, action)));
+      this.selected = this.selected.filter((id) => this.rowErrors[id] !== undefined);
+    } finally {
+      this.bulkBusy = false;
+    }
+    this.scheduleReload();
   }
 
   /** act acknowledges or resolves one incident from its row; a refusal is shown on the row. */

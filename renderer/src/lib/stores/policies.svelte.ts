@@ -6,7 +6,9 @@
 import type { EscalationPolicy, EscalationPolicyInput, EscalationTarget } from '../../../../electron/shared/schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
+import { policyDependents } from '../dependents.ts';
 import { config } from './config.svelte.ts';
+import { confirmation } from './confirm.svelte.ts';
 
 /** LevelDraft is one escalation level in the form: its targets ("me" or a contact method id) and delay. */
 export interface LevelDraft {
@@ -122,6 +124,11 @@ export class PoliciesState {
   };
 
   /** remove deletes a policy (the engine refuses while a service uses it). */
+  /** askRemove opens the confirm dialog with the services that page through the policy. */
+  askRemove = (policy: EscalationPolicy): void => {
+    confirmation.ask({ title: `Delete the escalation policy “${policy.name}”?`, confirmLabel: 'Delete escalation policy', ...policyDependents(policy, config.services), run: () => this.remove(policy) });
+  };
+
   async remove(policy: EscalationPolicy): Promise<void> {
     this.listError = null;
     try {

@@ -5,7 +5,9 @@
 import type { ContactMethod, ContactMethodType, NotificationRule, Profile, Urgency } from '../../../../electron/shared/schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
+import { contactDependents } from '../dependents.ts';
 import { config } from './config.svelte.ts';
+import { confirmation } from './confirm.svelte.ts';
 import { SECRET_USES } from './contact-delivery.svelte.ts';
 
 /** CONTACT_METHOD_TYPES are the kinds of contact method, with what their address is. */
@@ -92,6 +94,11 @@ export class ProfileState {
       this.contactEditing = null;
       await config.load('contactMethods');
     }
+  };
+
+  /** askRemoveContact opens the confirm dialog with the notification rules and escalation policies that page the contact method. */
+  askRemoveContact = (c: ContactMethod): void => {
+    confirmation.ask({ title: `Delete the contact method “${c.label}”?`, confirmLabel: 'Delete contact method', ...contactDependents(c, config.notificationRules, config.escalationPolicies), run: () => this.removeContact(c) });
   };
 
   async removeContact(c: ContactMethod): Promise<void> {

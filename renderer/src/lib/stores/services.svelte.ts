@@ -8,7 +8,10 @@ import type { MaintenanceWindow, Service, ServiceInput } from '../../../../elect
 import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
 import { fromLocalInput, localInputFromNow, toLocalInput } from '../format.ts';
+import { serviceDependents } from '../dependents.ts';
 import { config } from './config.svelte.ts';
+import { confirmation } from './confirm.svelte.ts';
+import { monitors } from './monitors.svelte.ts';
 
 /** UrgencyChoice is the urgency rule as the form offers it. */
 export type UrgencyChoice = 'high' | 'low' | 'severity' | 'support_hours';
@@ -151,6 +154,19 @@ export class ServicesState {
   };
 
   /** remove deletes a service (the engine refuses while incidents need it). */
+  /** askRemove opens the confirm dialog with what depends on the service (its monitors, incidents and integrations). */
+  askRemove = async (service: Service): Promise<void> => {
+    this.listError = null;
+    try {
+      const [incidents, integrations] = await Promise.all([call('incidents.list', { serviceId: service.id, limit: 1 }), call('integrations.list', { serviceId: service.id })]);
+      const monitorNames = monitors.monitors.filter((m) => m.serviceId === service.id).map((m) => m.name);
+      const dependents = serviceDependents(service, { monitorNames, incidents: incidents.total, integrations: integrations.length, policyName: config.policyName(service.escalationPolicyId) });
+      confirmation.ask({ title: `Delete the service “${service.name}”?`, confirmLabel: 'Delete service', ...dependents, run: () => this.remove(service) });
+    } catch (err) {
+      this.listError = `Could not check what uses "${service.name}": ${errorMessage(err)}`;
+    }
+  };
+
   async remove(service: Service): Promise<void> {
     this.listError = null;
     try {

@@ -7,7 +7,9 @@
 import type { ConfigPreview, ImportSummary } from '../../../../electron/shared/api.ts';
 import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
+import { importDependents } from '../dependents.ts';
 import { config } from './config.svelte.ts';
+import { confirmation } from './confirm.svelte.ts';
 
 /** ConfigFormat is a configuration file's format. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -93,6 +95,13 @@ export class SettingsState {
     const format = guessFormat(text);
     const preview = await this.importForm.submit(() => call('config.preview', { text, format }));
     if (preview) this.pending = { text, format, preview };
+  };
+
+  /** askImport opens the confirm dialog with what the previewed import removes and changes; the import runs on its button. */
+  askImport = (): void => {
+    const pending = this.pending;
+    if (!pending || this.pendingStale) return;
+    confirmation.ask({ title: 'Replace the configuration with this file?', confirmLabel: 'Replace the configuration', ...importDependents(pending.preview), run: this.confirmImport });
   };
 
   /** confirmImport replaces the configuration with the previewed text (not any later edit). */
