@@ -48,7 +48,7 @@ export async function oldDataDir(): Promise<OldDataDir> {
   if (integration.id !== 1 || monitor.id !== 1 || !integration.key || !monitor.pingPath) throw new Error('oldDataDir: expected integration 1 and monitor 1 with their keys');
   const db = new DatabaseSync(databasePath);
   db.exec(`
-    DROP TABLE installation; DROP TABLE ack_link_state; DROP TABLE app_settings; DROP TABLE secret_bindings; DROP TABLE page_receipts; DROP TABLE responder_state; DROP TABLE answer_tests;
+    DROP TABLE installation; DROP TABLE ack_link_state; DROP TABLE app_settings; DROP TABLE secret_bindings; DROP TABLE page_receipts; DROP TABLE responder_state; DROP TABLE answer_tests; DROP TABLE pairing_codes; DROP TABLE devices;
     ALTER TABLE contact_methods DROP COLUMN url_secret_ref;
     DELETE FROM schema_version WHERE version >= 5;
   `);
