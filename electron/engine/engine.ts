@@ -19,9 +19,9 @@ import { notifyHandlers } from './notify/api-handlers.ts';
 import { contactHandlers, moveStoredUrlCredentials } from './notify/contact-handlers.ts';
 import { allSecretUses } from './notify/secret-uses.ts';
 import { isStandbyRef } from './secrets/bindings.ts';
-import { applyAnswer, VIA, type Answer, type AnswerOutcome } from './responders/answers.ts';
+import { applyAnswer, type Answer, type AnswerOutcome } from './responders/answers.ts';
 import { builtinResponders } from './responders/builtin.ts';
-import type { ResponderContext } from './responders/context.ts';
+import { engineResponderContext, type ResponderContext } from './responders/context.ts';
 import { Responders, type Responder } from './responders/responders.ts';
 import { Pairing } from './pairing/pairing.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
@@ -195,36 +195,9 @@ export class Engine {
     bindings.add(uses.filter((u) => bindings.destinations(u.ref).length === 0), now);
   }
 
-  /** responderContext is what the responders may use of the engine. */
+  /** responderContext is what the responders may use of the engine (responders/context.ts). */
   private responderContext(): ResponderContext {
-    const delivery = this.lifecycle.delivery;
-    return {
-      clock: this.clock,
-      log: this.log,
-      settings: (kind) => delivery.settings.get(kind),
-      secret: (ref, destination) => delivery.boundSecret(ref, destination),
-      contacts: () => this.config.listContactMethods(),
-      receipts: delivery.receipts,
-      ackLinks: delivery.ack,
-      answer: (a, also) => this.answerFromPhone(a, also),
-      tests: delivery.tests,
-      answerTest: (t, via, also) =>
-        this.store.transaction(() => {
-          also?.();
-          const first = delivery.tests.answered(t.id, this.clock.now(), via);
-          if (first) this.log(`test answer received from ${via}`);
-          return first;
-        }),
-      answeredVia: (id) => {
-        const last = this.incidents.timeline(id).findLast((e) => e.type === 'acknowledge' || e.type === 'resolve');
-        return VIA.exec(last?.message ?? '')?.[1] ?? null;
-      },
-      incidentByNumber: (n) => {
-        const r = this.store.prepare('SELECT id FROM incidents WHERE number = ?').get(n) as { id: number } | undefined;
-        return r ? this.incidents.find(r.id) : undefined;
-      },
-      timeZone: () => this.config.getProfile().timeZone,
-    };
+    return engineResponderContext({ clock: this.clock, log: this.log, store: this.store, config: this.config, incidents: this.incidents, delivery: this.lifecycle.delivery, answer: (a, also) => this.answerFromPhone(a, also) });
   }
 
   /** answerFromPhone applies an answer from the phone (a button, a reply, a key pressed in a call), with `also` in its transaction. */

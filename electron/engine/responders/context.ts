@@ -7,7 +7,11 @@ import type { ContactMethod, Incident } from '../../shared/schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { AckLinks } from '../notify/ack-links.ts';
 import type { AnswerTest, AnswerTestRepo } from './answer-tests.ts';
-import type { Answer, AnswerOutcome } from './answers.ts';
+import type { DeliveryStage } from '../notify/delivery.ts';
+import type { ConfigRepo } from '../store/config-repo.ts';
+import type { Store } from '../store/database.ts';
+import type { IncidentRepo } from '../store/incident-repo.ts';
+import { VIA, type Answer, type AnswerOutcome } from './answers.ts';
 import type { ReceiptRepo } from './receipts.ts';
 
 /** ResponderContext is a responder's view of the engine. */
@@ -34,4 +38,47 @@ export interface ResponderContext {
   incidentByNumber: (n: number) => Incident | undefined;
   /** timeZone is the profile's time zone, for times in replies. */
   timeZone: () => string;
+}
+
+/** EngineParts are the parts of the engine a responder context is made of. */
+export interface EngineParts {
+  clock: Clock;
+  log: (line: string) => void;
+  store: Store;
+  config: ConfigRepo;
+  incidents: IncidentRepo;
+  delivery: DeliveryStage;
+  answer: (a: Answer, also?: () => void) => AnswerOutcome;
+}
+
+/** engineResponderContext is the responders' view of a running engine. */
+export function engineResponderContext(e: EngineParts): ResponderContext {
+  const { delivery } = e;
+  return {
+    clock: e.clock,
+    log: e.log,
+    settings: (kind) => delivery.settings.get(kind),
+    secret: (ref, destination) => delivery.boundSecret(ref, destination),
+    contacts: () => e.config.listContactMethods(),
+    receipts: delivery.receipts,
+    ackLinks: delivery.ack,
+    answer: e.answer,
+    tests: delivery.tests,
+    answerTest: (t, via, also) =>
+      e.store.transaction(() => {
+        also?.();
+        const first = delivery.tests.answered(t.id, e.clock.now(), via);
+        if (first) e.log(`test answer received from ${via}`);
+        return first;
+      }),
+    answeredVia: (id) => {
+      const last = e.incidents.timeline(id).findLast((x) => x.type === 'acknowledge' || x.type === 'resolve');
+      return VIA.exec(last?.message ?? '')?.[1] ?? null;
+    },
+    incidentByNumber: (n) => {
+      const r = e.store.prepare('SELECT id FROM incidents WHERE number = ?').get(n) as { id: number } | undefined;
+      return r ? e.incidents.find(r.id) : undefined;
+    },
+    timeZone: () => e.config.getProfile().timeZone,
+  };
 }
