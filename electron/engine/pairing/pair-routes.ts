@@ -10,6 +10,7 @@
  * token is also accepted there, the event stream) or from the cookie.
  */
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.ts';
@@ -20,6 +21,8 @@ import { DEVICE_TOKEN_PREFIX, type DeviceAuth } from './pairing.ts';
 
 /** DEVICE_COOKIE is the browser session's cookie. */
 export const DEVICE_COOKIE = 'standby_device';
+/** PAIR_BODY_LIMIT bounds what POST /pair reads. */
+export const PAIR_BODY_LIMIT = 4096;
 /** COOKIE_MAX_AGE_S is how long a browser stays paired without using the box: 400 days, the most browsers keep a cookie. */
 const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
 
@@ -31,7 +34,11 @@ const PairBody = z.strictObject({
 
 /** mountPairRoutes adds POST /pair (no API token: the one-time code is the authority). */
 export function mountPairRoutes(app: Hono, engine: Engine, guard: AuthGuard): void {
-  app.post('/pair', async (c) => {
+  app.post(
+    '/pair',
+    // A pairing request is a few dozen bytes; nobody is authenticated yet, so nothing bigger is read.
+    bodyLimit({ maxSize: PAIR_BODY_LIMIT, onError: (c) => c.json(new ApiError('invalid_input', `body: must be at most ${PAIR_BODY_LIMIT} bytes`, [{ path: 'body', message: `must be at most ${PAIR_BODY_LIMIT} bytes` }]).toBody(), 400) }),
+    async (c) => {
     const wait = guard.retryAfterMs(c, 'pair');
     if (wait > 0) {
       c.header('Retry-After', retryAfterSeconds(wait));
@@ -63,7 +70,8 @@ export function mountPairRoutes(app: Hono, engine: Engine, guard: AuthGuard): vo
       return c.json({ device: paired.device, fingerprint256 });
     }
     return c.json({ device: paired.device, token: paired.token, fingerprint256 });
-  });
+    },
+  );
 }
 
 /**

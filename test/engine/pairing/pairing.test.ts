@@ -100,6 +100,8 @@ describe('pairing a device', () => {
     expect([expired.status, expired.body.error.message]).toEqual([403, 'This pairing code has expired (codes work for 10 minutes). Make a new one on the box.']);
     const wrong = await https('/pair', { body: { code: 'ZZZZ-ZZZZ', name: 'Guess', kind: 'desktop' } });
     expect(wrong.body.error.message).toMatch(/^This pairing code is not right/);
+    const huge = await https('/pair', { body: { code: 'x'.repeat(5000), name: 'Big', kind: 'desktop' } });
+    expect([huge.status, huge.body.error.message]).toEqual([400, 'body: must be at most 4096 bytes']);
     const bad = await https('/pair', { body: { code: '', name: '', kind: 'phone' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['code', 'name', 'kind']);
