@@ -12,6 +12,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { TwilioSettings } from '../../shared/channel-schemas.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
@@ -19,6 +20,9 @@ import { escapeXml, gatherTwiml } from './channels/twilio-voice.ts';
 import { twilioDestination } from './secret-destinations.ts';
 import { joinUrl } from './settings.ts';
 import { DEFAULT_TWILIO_TOKEN_REF, TWILIO_API } from './twilio-account.ts';
+
+/** VOICE_BODY_LIMIT bounds what a key-press request may send. */
+export const VOICE_BODY_LIMIT = 16 * 1024;
 
 /** twilioSignature is the X-Twilio-Signature Twilio sends for a POST to `url` with form `params`. */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
@@ -35,7 +39,8 @@ const say = (c: Context, text: string, status: 200 | 403 | 503 = 200) => {
 export function mountVoiceAnswerRoutes(app: Hono, engine: Engine): void {
   const delivery = engine.lifecycle.delivery;
 
-  app.post('/ack/:token/voice', async (c) => {
+  // Twilio's form is a few hundred bytes; nothing bigger is read before the signature is checked.
+  app.post('/ack/:token/voice', bodyLimit({ maxSize: VOICE_BODY_LIMIT, onError: (c) => say(c, 'This request is too big.', 403) }), async (c) => {
     const cfg = delivery.ack.config();
     if (!cfg?.publicBaseUrl) return say(c, 'Answering by key is turned off in Standby. Goodbye.', 403);
     const twilio = TwilioSettings.safeParse(delivery.settings.get('twilio') ?? {});
