@@ -70,6 +70,8 @@ describe.skipIf(!hasChromium)(uiSuiteName('confirm dialogs before deleting, in C
   it('names what stops a deletion and offers no Delete', async () => {
     await page.getByRole('button', { name: 'Delete Blog' }).click();
     const d = dialog('Delete the service “Blog”?');
+    // The dialog opens once the page has asked the engine what depends on the service.
+    await d.waitFor();
     expect(await items(d, 'confirm-blockers')).toEqual(['It has 1 incident in its history, which would lose their service: turn it off instead (Edit → Enabled).']);
     expect(await d.getByRole('button', { name: 'Delete service' }).count()).toBe(0);
     await d.getByRole('button', { name: 'Close' }).click();
@@ -82,11 +84,13 @@ describe.skipIf(!hasChromium)(uiSuiteName('confirm dialogs before deleting, in C
     const used = policies.find((p) => p.id === defaultPolicyId)!;
     await page.getByRole('button', { name: `Delete ${used.name}` }).click();
     const blocked = dialog(`Delete the escalation policy “${used.name}”?`);
+    await blocked.waitFor();
     expect(await items(blocked, 'confirm-blockers')).toEqual([expect.stringMatching(/^Services .*“Blog”.*“Default service”.* page through it: give them another escalation policy first\.$/)]);
     await blocked.getByRole('button', { name: 'Close' }).click();
 
     await page.getByRole('button', { name: 'Delete Unused policy' }).click();
     const d = dialog('Delete the escalation policy “Unused policy”?');
+    await d.waitFor();
     expect(await items(d, 'confirm-effects')).toEqual(['No service uses it; its 2 levels go with it.']);
     await d.getByRole('button', { name: 'Delete escalation policy' }).click();
     await d.waitFor({ state: 'hidden' });
@@ -97,6 +101,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('confirm dialogs before deleting, in C
     await nav('Profile & notifications');
     await page.getByRole('button', { name: 'Delete This computer' }).click();
     const blocked = dialog('Delete the contact method “This computer”?');
+    await blocked.waitFor();
     expect((await items(blocked, 'confirm-blockers'))[0]).toMatch(/^\d+ notification rules? pages? it: delete th(at rule|ose rules) first/);
     await blocked.getByRole('button', { name: 'Close' }).click();
 

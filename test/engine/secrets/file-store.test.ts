@@ -124,7 +124,8 @@ describe('a real server with no Secret Service at all', () => {
     child.child.kill('SIGKILL');
     await child.exited;
     child = await startChild(['--data-dir', dir], env);
-    expect(child.output()).toContain(`Secrets: kept in ${secretsFilePath(dir)}`);
+    // The line comes after the address and the token's.
+    await waitFor(() => child!.output().includes(`Secrets: kept in ${secretsFilePath(dir)}`), 'the line saying the file is used');
     const listed = (await api(child.url, TOKEN, 'integrations.list')).body as Array<{ name: string; key: string | null }>;
     expect(listed.find((i) => i.name === 'Grafana')?.key).toBe(key);
     // An alert with that key is accepted.
