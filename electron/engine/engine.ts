@@ -23,7 +23,7 @@ import { applyAnswer, type Answer, type AnswerOutcome } from './responders/answe
 import { builtinResponders } from './responders/builtin.ts';
 import { engineResponderContext, type ResponderContext } from './responders/context.ts';
 import { Responders, type Responder } from './responders/responders.ts';
-import { Pairing } from './pairing/pairing.ts';
+import { Pairing, type DeviceKind } from './pairing/pairing.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
 import { InboundAddress } from './http/inbound-address.ts';
@@ -198,6 +198,13 @@ export class Engine {
   /** responderContext is what the responders may use of the engine (responders/context.ts). */
   private responderContext(): ResponderContext {
     return engineResponderContext({ clock: this.clock, log: this.log, store: this.store, config: this.config, incidents: this.incidents, delivery: this.lifecycle.delivery, answer: (a, also) => this.answerFromPhone(a, also) });
+  }
+
+  /** pairDevice pairs a device with a one-time code (pairing/) and tells the open windows (`devices.changed`). */
+  pairDevice(code: string, name: string, kind: DeviceKind): ReturnType<Pairing['pair']> {
+    const paired = this.pairing.pair(code, name, kind);
+    this.emit({ type: 'devices.changed', data: { deviceId: paired.device.id, revoked: false } });
+    return paired;
   }
 
   /** answerFromPhone applies an answer from the phone (a button, a reply, a key pressed in a call), with `also` in its transaction. */

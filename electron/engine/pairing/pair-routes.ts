@@ -57,7 +57,7 @@ export function mountPairRoutes(app: Hono, engine: Engine, guard: AuthGuard): vo
     }
     let paired;
     try {
-      paired = engine.pairing.pair(parsed.data.code, parsed.data.name, parsed.data.kind);
+      paired = engine.pairDevice(parsed.data.code, parsed.data.name, parsed.data.kind);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       guard.fail(c, 'pair', parsed.data.code);

@@ -9,6 +9,7 @@ import { adoptTokenFromUrl, forgetToken } from '../session.ts';
 import { analytics } from './analytics.svelte.ts';
 import { channels } from './channels.svelte.ts';
 import { config } from './config.svelte.ts';
+import { devices } from './devices.svelte.ts';
 import { deliveryBudget } from './delivery-budget.svelte.ts';
 import { health } from './health.svelte.ts';
 import { inbound } from './inbound.svelte.ts';
@@ -134,6 +135,9 @@ export class AppState {
         return;
       case 'changeEvent.recorded':
         integrations.handleChangeEvent(e.data.changeEvent);
+        return;
+      case 'devices.changed':
+        if (devices.list) void devices.load();
         return;
     }
   }
