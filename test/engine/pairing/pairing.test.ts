@@ -120,6 +120,9 @@ describe('pairing a device', () => {
     const refused = await api('incidents.list', paired.body.token);
     expect(refused.status).toBe(401);
     expect(refused.body.error.message).toBe(`this device ("Old phone") was unpaired on the box at ${revoked.body.revokedAt}; pair it again with a new code`);
+    // Unpairing a device that does not exist says so.
+    const missing = await api('devices.revoke', TOKEN, { id: 9999 });
+    expect([missing.status, missing.body.error.message]).toEqual([404, 'no paired device 9999']);
     // A made-up device token is just a wrong token.
     const madeUp = await api('incidents.list', 'sbd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(madeUp.body.error.message).toMatch(/^missing or wrong API token/);

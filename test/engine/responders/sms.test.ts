@@ -291,6 +291,9 @@ describe('the SMS test round trip and follow-ups', () => {
     await w.round();
     expect(status(w.engine, incidentId)).toBe('acknowledged');
 
+    // A test id that was never sent is named as such, not answered as waiting.
+    await expect(w.engine.invoke('contactMethods.testAnswer', { id: 9999 })).rejects.toThrow('no test send 9999 (a test\'s answer is kept only for the test that asked for it)');
+
     // Unanswered, a test expires after 10 minutes.
     const late = (await w.engine.invoke('contactMethods.test', { id: sms.id })).answerTestId!;
     await clock.advance(11 * 60_000);
