@@ -15,6 +15,7 @@ type Shape = (x: number, y: number) => Rgb | undefined;
 const CALM: Rgb = [37, 99, 235];
 const ALERT: Rgb = [220, 38, 38];
 const WHITE: Rgb = [255, 255, 255];
+const GREY: Rgb = [107, 114, 128];
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -102,6 +103,14 @@ const alert = (margin: number): Shape => (x, y) => {
   return ALERT;
 };
 
+/** disconnected is a grey ring crossed by a white bar: "not connected to the box". */
+const disconnected = (margin: number): Shape => (x, y) => {
+  const r = 0.5 - margin;
+  if (!inCircle(x, y, 0.5, 0.5, r)) return undefined;
+  if (Math.abs(y - 0.5) <= r * 0.16 && Math.abs(x - 0.5) <= r * 0.62) return WHITE;
+  return GREY;
+};
+
 const dir = import.meta.dirname;
 const files: Array<[string, number, Shape]> = [
   ['icon.png', 512, calm(0.06)],
@@ -109,6 +118,8 @@ const files: Array<[string, number, Shape]> = [
   ['tray@2x.png', 32, calm(0.02)],
   ['tray-alert.png', 16, alert(0.02)],
   ['tray-alert@2x.png', 32, alert(0.02)],
+  ['tray-disconnected.png', 16, disconnected(0.02)],
+  ['tray-disconnected@2x.png', 32, disconnected(0.02)],
 ];
 for (const [name, size, shape] of files) {
   writeFileSync(join(dir, name), render(size, shape));

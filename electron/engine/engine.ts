@@ -40,6 +40,7 @@ import { GuardedSecretStore } from './secrets/guarded-store.ts';
 import { InstallationSecretStore } from './secrets/installation-store.ts';
 import { migrateKeychain } from './keychain-migration.ts';
 import { desktopSettingsHandlers } from './desktop-settings.ts';
+import { remoteHandlersWithoutDesktop } from './remote/desktop-link.ts';
 import { readInstallation } from './store/installation-repo.ts';
 import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
@@ -205,6 +206,11 @@ export class Engine {
     const paired = this.pairing.pair(code, name, kind);
     this.emit({ type: 'devices.changed', data: { deviceId: paired.device.id, revoked: false } });
     return paired;
+  }
+
+  /** devicesChanged tells the open windows that a device connected or disconnected (Settings → Paired devices). */
+  devicesChanged(deviceId: number): void {
+    this.emit({ type: 'devices.changed', data: { deviceId, revoked: false } });
   }
 
   /** answerFromPhone applies an answer from the phone (a button, a reply, a key pressed in a call), with `also` in its transaction. */
@@ -375,6 +381,7 @@ export class Engine {
         return device;
       },
       'system.server': () => this.serverInfo,
+      ...remoteHandlersWithoutDesktop(),
       ...this.inboundAddress.handlers(),
       ...desktopSettingsHandlers(this.store, (e) => this.emit(e)),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),

@@ -1,7 +1,8 @@
 /**
- * Standby's Electron main process: one instance per user, the engine on the user's data directory,
- * the dashboard window, the tray, OS notifications, the IPC transport and power events. Everything
- * with behaviour lives in the engine; this file only wires the pieces and shuts them down cleanly.
+ * Standby's Electron main process: one instance per user, the engine on the user's data directory (or,
+ * paired with an always-on box, no engine: the box's calls and events instead), the dashboard window,
+ * the tray, OS notifications, the IPC transport and power events. Everything with behaviour lives in
+ * the engine; this file only wires the pieces and shuts them down cleanly.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -18,17 +19,21 @@ import { DatabaseDamagedError } from '../engine/store/open-database.ts';
 import { V8_FLAGS } from '../engine/runtime-flags.ts';
 import { exitProcess, stopWithin } from '../engine/shutdown.ts';
 import { builtinChannels } from '../engine/notify/registry.ts';
+import { readLink, readToken, type DeviceLink } from '../engine/remote/device-link.ts';
+import { DesktopLink, isRemoteMethod } from '../engine/remote/desktop-link.ts';
+import { deviceSecretStore } from '../engine/remote/device-secrets.ts';
+import { RemoteBackend } from '../engine/remote/remote-backend.ts';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.ts';
 import { AlertWindows } from './alert-window.ts';
 import { APP_ID } from './app-identity.ts';
 import { desktopPager } from './desktop-pager.ts';
 import { incidentActions, type IncidentActions } from './incident-actions.ts';
 import { applyLoginItem, loginItemPlan, startsHidden } from './login-item.ts';
-import { serveIpc } from './ipc.ts';
+import { serveIpc, type IpcBackend } from './ipc.ts';
 import { refusalMessage, refusedSwitches } from './launch-guard.ts';
 import { OsNotifications } from './notifications.ts';
-import { watchPower } from './power.ts';
-import { SETTINGS_ROUTE, incidentRoute, rendererLocation } from './renderer-policy.ts';
+import { enginePower, remotePower, watchPower } from './power.ts';
+import { CONNECT_ROUTE, SETTINGS_ROUTE, incidentRoute, rendererLocation } from './renderer-policy.ts';
 import { StandbyTray } from './tray.ts';
 import { MainWindow, secureContents, secureSession } from './window.ts';
 
@@ -50,26 +55,29 @@ const loc = rendererLocation({ packaged: app.isPackaged, devServerUrl: process.e
 
 /** Running is everything a started Standby holds, to be let go of in order at quit. */
 interface Running {
-  engine: Engine;
+  /** engine runs in local mode; remote is the box in remote mode (no engine runs then). */
+  engine?: Engine | undefined;
+  remote?: RemoteBackend | undefined;
   tray: StandbyTray;
   notifications: OsNotifications;
   alerts: AlertWindows;
   actions: IncidentActions;
   http?: InboundListener | undefined;
   stop: Array<() => void>;
-  release: () => void;
 }
 
 const window = new MainWindow(loc, log);
 let running: Running | undefined;
+let release: (() => void) | undefined;
 let quitting: 'no' | 'stopping' | 'done' = 'no';
+/** switching is the mode switch under way (after pairing with a box, or leaving it). */
+let switching: Promise<void> | undefined;
 
 async function start(): Promise<void> {
   await app.whenReady();
   secureSession(loc);
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  let release: () => void;
   try {
     release = acquireInstanceLock(dataDir);
   } catch (err) {
@@ -77,25 +85,90 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  let engine: Engine | undefined;
+  if (!(await run(dataDir))) return;
+  if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) window.show();
+  log(`started with data in ${dataDir}`);
+}
+
+/**
+ * run starts Standby in the mode the data directory says: paired with a box (remote.json), this app is
+ * the box's tray and runs no engine (one pager per person); otherwise the local engine runs, as by
+ * default. It answers false when Standby could not start (and has said why).
+ */
+async function run(dataDir: string): Promise<boolean> {
+  let link: DeviceLink | undefined;
   try {
-    const act = incidentActions(() => engine, log);
-    const openIncident = (id: number) => window.show(incidentRoute(id));
+    link = readLink(dataDir);
+  } catch (err) {
+    log((err as Error).message);
+    dialog.showErrorBox('Standby cannot read its link to the server', (err as Error).message);
+    await fail();
+    return false;
+  }
+  const openIncident = (id: number) => window.show(incidentRoute(id));
+  const deviceSecrets = deviceSecretStore(dataDir);
+  const switchMode = () => {
+    switching ??= switchModes(dataDir).finally(() => (switching = undefined));
+  };
+  let engine: Engine | undefined;
+  let remote: RemoteBackend | undefined;
+  const backend = () => engine ?? remote;
+  try {
+    const act = incidentActions(backend, log);
     const notifications = new OsNotifications({ acknowledge: act.acknowledge, resolve: act.resolve, open: openIncident }, log);
     const alerts = new AlertWindows(loc, log);
     const pager = desktopPager(notifications, alerts, log);
-    engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(pager), secrets: defaultSecretStore(), log });
-    const tray = new StandbyTray(
-      engine,
-      { ...act, openIncident, openDashboard: () => window.show(), openSettings: () => window.show(SETTINGS_ROUTE), quit: () => app.quit() },
+    if (link) {
+      remote = new RemoteBackend({
+        link,
+        // A token missing from the keychain is a refusal from the box, shown as such: pair again.
+        token: await readToken(deviceSecrets, link).catch((err: Error) => (log(err.message), '')),
+        log,
+        notify: (n) => pager.show(n).then(() => true, () => false),
+      });
+    } else {
+      engine = new Engine({ databasePath: join(dataDir, DATABASE_FILE), clock: new SystemClock(), channels: builtinChannels(pager), secrets: defaultSecretStore(), log });
+    }
+    const local = engine;
+    const linkApi = new DesktopLink({
+      dataDir,
+      secrets: deviceSecrets,
+      now: () => Date.now(),
+      status: () => remote?.status() ?? { mode: 'local', canConnect: true },
+      ...(local ? { localConfig: async () => (await local.invoke('config.export', { format: 'yaml' })).text } : {}),
+      switchMode,
       log,
+    });
+    const answer = engine ?? remote!;
+    const caller: IpcBackend = {
+      call: (method, input) => (typeof method === 'string' && isRemoteMethod(method) ? linkApi.call(method, input) : answer.call(method, input)),
+      on: (listener) => answer.on(listener),
+    };
+    const tray = new StandbyTray(
+      answer,
+      {
+        ...act,
+        openIncident,
+        openDashboard: () => window.show(),
+        openSettings: () => window.show(SETTINGS_ROUTE),
+        openConnect: () => window.show(CONNECT_ROUTE),
+        ...(remote ? { reconnect: () => remote?.wake() } : {}),
+        quit: () => app.quit(),
+      },
+      log,
+      remote ? { remote: () => remote!.status() } : {},
     );
     const stop = [
-      serveIpc(engine, window, loc, log, (contents) => alerts.owns(contents)),
-      watchPower(engine, log),
-      engine.on((e) => {
+      serveIpc(caller, window, loc, log, (contents) => alerts.owns(contents)),
+      watchPower(engine ? enginePower(engine, log) : remotePower(remote!, log)),
+      answer.on((e) => {
         if (e.type === 'desktop.changed') applyStartAtLogin(e.data.startAtLogin);
-        if (e.type === 'inbound.changed' || e.type === 'monitoring.changed') tray.refreshSoon();
+        if (e.type === 'remote.changed') {
+          tray.refreshSoon();
+          // Unpaired on the box: back to the connect screen, to pair again or run on its own.
+          if (e.data.mode === 'remote' && e.data.revoked) window.show(CONNECT_ROUTE);
+        }
+        if (e.type === 'inbound.changed' || e.type === 'monitoring.changed' || e.type === 'config.changed') tray.refreshSoon();
         if (e.type !== 'incident.changed') return;
         tray.refreshSoon();
         if (e.data.incident.status === 'triggered') return;
@@ -103,25 +176,53 @@ async function start(): Promise<void> {
         alerts.answered(e.data.incident.id, e.data.incident.status);
       }),
     ];
-    running = { engine, tray, notifications, alerts, actions: act, stop, release };
-    await engine.start();
-    running.http = await listenForAlerts(engine);
+    running = { engine, remote, tray, notifications, alerts, actions: act, stop };
+    if (engine) {
+      await engine.start();
+      running.http = await listenForAlerts(engine);
+    } else {
+      remote!.start();
+    }
     await tray.refresh();
-    applyStartAtLogin((await engine.invoke('desktop.settings', {})).startAtLogin);
-    if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) window.show();
-    log(`started with data in ${dataDir}`);
+    if (engine) applyStartAtLogin((await engine.invoke('desktop.settings', {})).startAtLogin);
+    return true;
   } catch (err) {
     log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);
     // A damaged database names the file, the newest backup and how to restore it; nothing is replaced.
     dialog.showErrorBox(err instanceof DatabaseDamagedError ? 'Standby’s database is damaged' : 'Standby could not start', (err as Error).message);
-    if (running) {
-      if (await shutdown()) return exitProcess(1, { stuck: true, log });
-    } else {
+    if (!running) {
       await engine?.stop().catch(() => {});
-      release();
+      await remote?.stop().catch(() => {});
     }
-    app.exit(1);
+    await fail();
+    return false;
   }
+}
+
+/** fail stops what started and exits with 1. */
+async function fail(): Promise<void> {
+  if (await shutdown()) return exitProcess(1, { stuck: true, log });
+  release?.();
+  app.exit(1);
+}
+
+/**
+ * switchModes stops the running mode and starts the other one, keeping the instance lock and the
+ * window: after pairing, the local engine stops before the tray follows the box, so two engines never
+ * page the same person; after leaving the box, the local engine starts again. The window reloads.
+ */
+async function switchModes(dataDir: string): Promise<void> {
+  // The answer to the window's call goes out first.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (quitting !== 'no') return;
+  if (await shutdown()) {
+    log('a keychain call still holds the old mode; quitting instead of switching');
+    app.quit();
+    return;
+  }
+  if (quitting !== 'no' || !(await run(dataDir))) return;
+  log(`now running ${running?.remote ? `as the tray of ${running.remote.box}` : 'on this computer on its own'}`);
+  window.reload('/');
 }
 
 /**
@@ -163,7 +264,7 @@ function applyStartAtLogin(on: boolean): void {
   }
 }
 
-/** shutdown lets go of everything, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */
+/** shutdown lets go of everything but the instance lock, bounded (shutdown.ts); it answers whether a keychain call still occupies a worker thread. */
 async function shutdown(): Promise<boolean> {
   const r = running;
   running = undefined;
@@ -174,13 +275,13 @@ async function shutdown(): Promise<boolean> {
   r.tray.destroy();
   const outcome = await stopWithin(async () => {
     await r.http?.close().catch(() => {});
-    // An Acknowledge clicked just before Quit is written before the engine stops.
+    // An Acknowledge clicked just before Quit is written (or sent to the box) before the engine stops.
     await r.actions.settled();
-    await r.engine.stop();
+    await r.engine?.stop();
+    await r.remote?.stop();
   });
   if (!outcome.ok) log(outcome.reason);
-  r.release();
-  return r.engine.secrets.busy;
+  return r.engine?.secrets.busy ?? false;
 }
 
 // A packaged Standby never runs with a debugger port open to other programs (launch-guard.ts).
@@ -203,7 +304,11 @@ if (refused.length > 0) {
     event.preventDefault();
     if (quitting === 'stopping') return;
     quitting = 'stopping';
-    void shutdown().then((stuck) => {
+    void (async () => {
+      await switching;
+      return shutdown();
+    })().then((stuck) => {
+      release?.();
       quitting = 'done';
       // A keychain call stuck on an unlock prompt would hold Electron's exit forever (shutdown.ts): end by SIGKILL then.
       if (stuck) exitProcess(0, { stuck, log });

@@ -3,9 +3,9 @@
  * ipc-guard.ts, and the engine's events pushed to the window on the event channel.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { Engine } from '../engine/engine.ts';
+import type { ApiEvent } from '../shared/api.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeResult } from '../shared/bridge.ts';
-import { handleInvoke, type InvokeSender } from './ipc-guard.ts';
+import { handleInvoke, type EngineCaller, type InvokeSender } from './ipc-guard.ts';
 import type { RendererLocation } from './renderer-policy.ts';
 import type { MainWindow } from './window.ts';
 
@@ -18,12 +18,17 @@ function senderOf(event: IpcMainInvokeEvent, window: MainWindow, isOtherWindow: 
   };
 }
 
+/** IpcBackend is what answers the window: the local engine, or the box in remote mode (with `remote.*` answered by the app). */
+export interface IpcBackend extends EngineCaller {
+  on(listener: (e: ApiEvent) => void): () => void;
+}
+
 /**
  * serveIpc answers the invoke channel and forwards engine events to the window; it returns the
  * function that stops both. `isOtherWindow` admits Standby's other windows (the alert windows) as
  * callers; they get no events (the shell closes them when their incident is answered).
  */
-export function serveIpc(engine: Engine, window: MainWindow, loc: RendererLocation, log: (line: string) => void, isOtherWindow: (contents: WebContents) => boolean = () => false): () => void {
+export function serveIpc(engine: IpcBackend, window: MainWindow, loc: RendererLocation, log: (line: string) => void, isOtherWindow: (contents: WebContents) => boolean = () => false): () => void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown): Promise<BridgeResult> =>
     handleInvoke(engine, senderOf(event, window, isOtherWindow), method, input, loc, log),
   );

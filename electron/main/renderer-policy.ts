@@ -45,6 +45,9 @@ export function rendererUrlFor(loc: RendererLocation, route = '/'): string {
 /** SETTINGS_ROUTE is the renderer's Settings page (where the inbound port is picked). */
 export const SETTINGS_ROUTE = '/settings';
 
+/** CONNECT_ROUTE is the renderer's screen that pairs this computer with a box (or returns it to local mode). */
+export const CONNECT_ROUTE = '/connect';
+
 /** incidentRoute is the renderer's route of one incident. */
 export function incidentRoute(incidentId: number): string {
   return `/incidents/${Math.trunc(incidentId)}`;

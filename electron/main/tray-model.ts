@@ -8,6 +8,7 @@
 import type { MonitoringStatus } from '../shared/monitor-schemas.ts';
 import type { Incident } from '../shared/schemas.ts';
 import type { InboundStatus } from '../shared/system-schemas.ts';
+import type { TrayLink } from './tray-link.ts';
 
 /** SNOOZE_CHOICES are the snoozes offered for an incident, in the tray and the alert window (as PagerDuty offers). */
 export const SNOOZE_CHOICES: ReadonlyArray<{ label: string; minutes: number }> = [
@@ -54,6 +55,10 @@ export interface TrayState {
   inbound: TrayInbound | undefined;
   /** monitoring is undefined until the monitoring status is known. */
   monitoring: TrayMonitoring | undefined;
+  /** disconnected is true while this tray's box is not heard (remote mode): its own icon, no incidents. */
+  disconnected?: boolean;
+  /** link is the line about the box in remote mode (tray-link.ts). */
+  link?: TrayLink | undefined;
 }
 
 /** TrayInbound is the menu's line about where alerts arrive: the address, or what is wrong with it. */
@@ -116,6 +121,10 @@ export interface TrayMenuActions {
   openSettings(): void;
   pauseMonitoring(minutes: number): void;
   resumeMonitoring(): void;
+  /** reconnect tries the box again now (remote mode). */
+  reconnect?(): void;
+  /** openConnect shows the screen that pairs this computer with a box, or returns it to local mode. */
+  openConnect?(): void;
   quit(): void;
 }
 
@@ -128,6 +137,7 @@ export type TrayMenuItem = { type: 'separator' } | { label: string; enabled?: bo
  * resuming monitoring; Open dashboard; Quit Standby.
  */
 export function trayMenu(state: TrayState, a: TrayMenuActions): TrayMenuItem[] {
+  if (state.link && !state.link.connected) return linkMenu(state.link, a);
   const items: TrayMenuItem[] = state.incidents.map((i) => ({
     label: i.label,
     submenu: [
@@ -142,10 +152,21 @@ export function trayMenu(state: TrayState, a: TrayMenuActions): TrayMenuItem[] {
   items.push({ type: 'separator' });
   // Where alerts arrive: for information, or, when it is not where tools send them, a way to Settings.
   if (state.inbound) items.push(state.inbound.problem ? { label: state.inbound.menuLabel, click: () => a.openSettings() } : { label: state.inbound.menuLabel, enabled: false });
+  if (state.link) items.push({ label: state.link.label, enabled: false });
   if (state.monitoring) {
     items.push(state.monitoring.paused ? { label: state.monitoring.label, click: () => a.resumeMonitoring() } : { label: state.monitoring.label, click: () => a.pauseMonitoring(PAUSE_MONITORING_MINUTES) });
   }
   items.push({ label: 'Open dashboard', click: () => a.openDashboard() }, { type: 'separator' }, { label: 'Quit Standby', click: () => a.quit() });
+  return items;
+}
+
+/** linkMenu is the menu while the box is not heard: where things stand, and what can be done from here. */
+function linkMenu(link: TrayLink, a: TrayMenuActions): TrayMenuItem[] {
+  const items: TrayMenuItem[] = [{ label: link.label, enabled: false }];
+  if (link.reason) items.push({ label: link.reason.length > 90 ? `${link.reason.slice(0, 89)}…` : link.reason, enabled: false });
+  if (link.revoked) items.push({ label: 'Pair again…', click: () => (a.openConnect ?? a.openSettings)() });
+  else if (a.reconnect) items.push({ label: 'Try again now', click: () => a.reconnect?.() });
+  items.push({ type: 'separator' }, { label: 'Open dashboard', click: () => a.openDashboard() }, { type: 'separator' }, { label: 'Quit Standby', click: () => a.quit() });
   return items;
 }
 

@@ -2,12 +2,16 @@
  * The tray icon: calm or alert, a tooltip with counts (and the count as the title in the macOS menu
  * bar), and a menu listing the open incidents (each with Acknowledge, Snooze, Resolve, Open),
  * pausing monitoring, "Open dashboard" and "Quit Standby" (tray-model.ts). The menu is rebuilt from
- * the engine, debounced, whenever an incident, monitoring or the inbound address changes.
+ * the engine, debounced, whenever an incident, monitoring or the inbound address changes. In remote
+ * mode the engine is the box, and while the box is not heard the tray says so with its own icon
+ * (tray-link.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
-import type { Engine } from '../engine/engine.ts';
+import type { RemoteStatus } from '../shared/api.ts';
 import { TRAY_ICONS } from './assets.ts';
+import type { Invoker } from './incident-actions.ts';
+import { disconnectedState, trayLink } from './tray-link.ts';
 import { TRAY_INCIDENT_LIMIT, trayMenu, trayState, type TrayMenuActions, type TrayState } from './tray-model.ts';
 
 /** TRAY_REBUILD_DEBOUNCE_MS groups a burst of incident changes (an escalation touches several rows) into one menu rebuild. */
@@ -22,23 +26,30 @@ function icon(files: { x1: string; x2: string }): NativeImage {
   return image;
 }
 
+/** TrayIcon names the tray's three images. */
+type TrayIcon = keyof typeof TRAY_ICONS;
+
 /** StandbyTray owns the tray icon and its menu. */
 export class StandbyTray {
   private readonly tray: Tray;
-  private readonly icons: { calm: NativeImage; alert: NativeImage };
-  private readonly engine: Engine;
+  private readonly icons: Record<TrayIcon, NativeImage>;
+  private readonly engine: Invoker;
+  private readonly remote: (() => RemoteStatus) | undefined;
   private readonly actions: TrayActions;
   private readonly log: (line: string) => void;
   private timer: NodeJS.Timeout | undefined;
-  private alert: boolean | undefined;
+  private shown: TrayIcon | undefined;
   private readonly platform: NodeJS.Platform;
 
-  constructor(engine: Engine, actions: TrayActions, log: (line: string) => void, platform: NodeJS.Platform = process.platform) {
+  /** `remote` is the link to the box in remote mode (the engine is then the box). */
+  constructor(engine: Invoker, actions: TrayActions, log: (line: string) => void, o: { platform?: NodeJS.Platform; remote?: () => RemoteStatus } = {}) {
+    const platform = o.platform ?? process.platform;
     this.engine = engine;
+    this.remote = o.remote;
     this.platform = platform;
     this.actions = actions;
     this.log = log;
-    this.icons = { calm: icon(TRAY_ICONS.calm), alert: icon(TRAY_ICONS.alert) };
+    this.icons = { calm: icon(TRAY_ICONS.calm), alert: icon(TRAY_ICONS.alert), disconnected: icon(TRAY_ICONS.disconnected) };
     this.tray = new Tray(this.icons.calm);
     this.tray.setToolTip('Standby');
     // Linux trays often ignore clicks and show only the menu; elsewhere a click opens the dashboard.
@@ -56,6 +67,9 @@ export class StandbyTray {
 
   /** refresh reads the open incidents from the engine and rebuilds the icon, tooltip and menu now. */
   async refresh(): Promise<void> {
+    const link = this.remote ? trayLink(this.remote()) : undefined;
+    // Not hearing the box, the tray knows no incidents: it says so instead of showing old ones.
+    if (link && !link.connected) return this.render(disconnectedState(link));
     try {
       const [open, triggered, acknowledged, info, monitoring] = await Promise.all([
         this.engine.invoke('incidents.list', { status: ['triggered', 'acknowledged'], limit: TRAY_INCIDENT_LIMIT }),
@@ -64,7 +78,9 @@ export class StandbyTray {
         this.engine.invoke('system.info', {}),
         this.engine.invoke('monitoring.status', {}),
       ]);
-      this.render(trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }, info.inbound, monitoring));
+      // In remote mode, alerts arrive at the box: its address is not this tray's to show.
+      const state = trayState(open.incidents, { triggered: triggered.total, acknowledged: acknowledged.total }, link ? undefined : info.inbound, monitoring);
+      this.render({ ...state, link });
     } catch (err) {
       this.log(`could not refresh the tray: ${(err as Error).message}`);
     }
@@ -79,9 +95,10 @@ export class StandbyTray {
 
   private render(state: TrayState): void {
     if (this.tray.isDestroyed()) return;
-    if (state.alert !== this.alert) {
-      this.tray.setImage(state.alert ? this.icons.alert : this.icons.calm);
-      this.alert = state.alert;
+    const wanted = state.disconnected ? 'disconnected' : state.alert ? 'alert' : 'calm';
+    if (wanted !== this.shown) {
+      this.tray.setImage(this.icons[wanted]);
+      this.shown = wanted;
     }
     this.tray.setToolTip(state.tooltip);
     // macOS shows a title beside the menu-bar icon; elsewhere the tooltip carries the count.

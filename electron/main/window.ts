@@ -42,6 +42,18 @@ export class MainWindow {
     win.focus();
   }
 
+  /**
+   * reload loads the page afresh on a route, if the window exists (after a switch between local and
+   * remote mode, when everything the page holds came from the other one).
+   */
+  reload(route: string): void {
+    const win = this.window && !this.window.isDestroyed() ? this.window : undefined;
+    if (!win) return;
+    void this.load(win, route).then(() => {
+      if (!win.isDestroyed()) win.webContents.reload();
+    });
+  }
+
   /** allowClose lets the window really close (when the app quits) instead of hiding. */
   allowClose(): void {
     this.quitting = true;

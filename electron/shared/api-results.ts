@@ -139,8 +139,38 @@ export interface PairedDevice {
   kind: 'desktop' | 'browser';
   pairedAt: string;
   lastSeenAt: string | null;
+  /** connected: the device has its event stream open now (a desktop page can reach it). */
+  connected: boolean;
   /** revokedAt is when it was unpaired; its token no longer works. */
   revokedAt: string | null;
+}
+
+/**
+ * RemoteStatus is the desktop app's link to a box (`remote.status`, `remote.changed`): local (this
+ * computer runs its own engine; `canConnect` is false where there is no desktop app to connect, a
+ * headless server) or remote (the box pages; this app is its tray), connected or not since when and why.
+ */
+export type RemoteStatus =
+  | { mode: 'local'; canConnect: boolean }
+  | {
+      mode: 'remote';
+      /** box is the box's address, as paired ("https://192.168.1.5:8730"). */
+      box: string;
+      fingerprint256: string;
+      deviceName: string;
+      connected: boolean;
+      /** since is when the link last came up or went down (ISO 8601). */
+      since: string;
+      /** reason says why the box is not heard (null while connected). */
+      reason: string | null;
+      /** revoked: the box unpaired this device; the app shows its connect screen. */
+      revoked: boolean;
+    };
+
+/** RemotePaired is `remote.pair`'s answer: the new link, and what was copied to the box (null when nothing was). */
+export interface RemotePaired {
+  status: RemoteStatus;
+  copied: ImportSummary | null;
 }
 
 /** PairingCode is a one-time code a device pairs with (`pairing.start`), and what the device should check. */

@@ -14,7 +14,7 @@ import { DesktopSettingsUpdate, type DesktopSettings } from './desktop-schemas.t
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
-import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, PairedDevice, PairingCode, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
+import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, PairedDevice, PairingCode, RemotePaired, RemoteStatus, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
 export * from './api-results.ts';
 
 const none = z.strictObject({});
@@ -35,6 +35,24 @@ const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole 
 const update = <T extends z.ZodType>(s: T) => z.strictObject({ id: Id, value: s });
 /** ConfigText is a configuration file to import or preview: its text and, optionally, its format (guessed when absent). */
 const ConfigText = z.strictObject({ text: z.string().min(1, 'must not be empty').max(ConfigTextMaxChars, 'must be at most 5 MB'), format: z.enum(['yaml', 'json']).optional() });
+
+/**
+ * RemotePairInput is what the desktop app's "Connect to a Standby server" sends: the box's address and
+ * the code it shows, a name for this device in the box's list, and whether to copy this computer's
+ * configuration to the box (secrets are entered again there, never copied).
+ */
+const RemotePairInput = z.strictObject({
+  url: z
+    .string({ error: 'must be the box\'s address, as text' })
+    .trim()
+    .min(1, 'must be the box\'s address, such as https://192.168.1.5:8730')
+    .max(300, 'must be at most 300 characters')
+    .refine((u) => URL.canParse(u), 'must be an address such as https://192.168.1.5:8730 (as the box shows it)')
+    .refine((u) => !URL.canParse(u) || new URL(u).protocol === 'https:', 'must start with https://: a box is reached over HTTPS (start it with --allow-lan, see docs/box.md)'),
+  code: z.string({ error: 'must be the code shown on the box, as text' }).trim().min(1, 'must be the code shown on the box (Settings → Paired devices → Pair a device, or `standby pair`)').max(32, 'must be at most 32 characters: the code shown on the box'),
+  name: z.string({ error: 'must be a name for this computer, as text' }).trim().min(1, 'must name this computer (for the list of paired devices on the box)').max(64, 'must be at most 64 characters'),
+  copyConfig: z.boolean({ error: 'must be true or false' }).default(false),
+});
 
 /** AnalyticsWindow is the period an analytics query covers: the last 7/30/90 days or a custom range. */
 export const AnalyticsWindow = z.union([
@@ -117,6 +135,9 @@ export const apiSchemas = {
   'pairing.start': none,
   'devices.list': none,
   'devices.revoke': byId,
+  'remote.status': none,
+  'remote.pair': RemotePairInput,
+  'remote.disconnect': none,
   'contactMethods.setSecret': z.strictObject({ id: Id, value: SecretValue }),
   'channels.setSecret': z.strictObject({ kind: ChannelWithSecret, value: SecretValue }),
   'secrets.rotate': z.strictObject({ ref: RotatableKey }),
@@ -279,6 +300,9 @@ export interface ApiOutputs {
   'pairing.start': PairingCode;
   'devices.list': PairedDevice[];
   'devices.revoke': PairedDevice;
+  'remote.status': RemoteStatus;
+  'remote.pair': RemotePaired;
+  'remote.disconnect': RemoteStatus;
   'contactMethods.setSecret': ContactMethod;
   'channels.setSecret': ChannelSettingsView;
   'secrets.rotate': { ref: string; rotated: true };
@@ -346,6 +370,8 @@ export interface ApiEvents {
   'inbound.changed': InboundStatus;
   /** The desktop app's settings changed (the shell applies them: the login item). */
   'desktop.changed': DesktopSettings;
+  /** The desktop app's link to a box changed: paired, connected, not connected (since when, why), unpaired on the box. */
+  'remote.changed': RemoteStatus;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

@@ -157,9 +157,12 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       const seen = missed.events.at(-1)?.n ?? 0;
       // Headless, an open event stream is a desktop that can show (and confirm) notifications.
       const detach = engine.desktopRelay?.attach();
+      // The box lists which paired devices are connected now (Settings → Paired devices).
+      const closed = deviceId === undefined ? undefined : engine.pairing.streamOpened(deviceId, () => engine.devicesChanged(deviceId));
       stream.onAbort(() => {
         off();
         detach?.();
+        closed?.();
         wake?.();
       });
       await stream.writeSSE({ event: 'ready', data: '{}' });
@@ -184,6 +187,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       }
       off();
       detach?.();
+      closed?.();
     });
   });
 

@@ -31,6 +31,8 @@ export interface Device {
   kind: DeviceKind;
   pairedAt: string;
   lastSeenAt: string | null;
+  /** connected: the device has its event stream open now. */
+  connected: boolean;
   revokedAt: string | null;
 }
 
@@ -55,6 +57,7 @@ const fromRow = (r: Row): Device => ({
   kind: r.kind === 'browser' ? 'browser' : 'desktop',
   pairedAt: iso(r.paired_at)!,
   lastSeenAt: iso(r.last_seen_at),
+  connected: false,
   revokedAt: iso(r.revoked_at),
 });
 
@@ -63,6 +66,8 @@ export class Pairing {
   private readonly store: PairingStore;
   private readonly now: () => number;
   private readonly seen = new Map<number, number>();
+  /** streams counts each device's open event streams: a device with one is connected. */
+  private readonly streams = new Map<number, number>();
 
   constructor(store: PairingStore, now: () => number) {
     this.store = store;
@@ -95,7 +100,7 @@ export class Pairing {
       if (Number(row.expires_at) <= now) throw new ApiError('unauthorized', 'This pairing code has expired (codes work for 10 minutes). Make a new one on the box.');
       this.store.prepare('UPDATE pairing_codes SET used_at = ? WHERE id = ?').run(now, Number(row.id));
       const inserted = this.store.prepare('INSERT INTO devices (name, kind, token_hash, paired_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING *').get(name, kind, hash(token), now, now) as Row;
-      return { device: fromRow(inserted), token };
+      return { device: this.withConnection(fromRow(inserted)), token };
     });
   }
 
@@ -114,9 +119,34 @@ export class Pairing {
     return { ok: true, device };
   }
 
-  /** list is every paired device, revoked ones too (marked), newest first. */
+  /** list is every paired device, revoked ones too (marked), newest first, each saying whether it is connected now. */
   list(): Device[] {
-    return (this.store.prepare('SELECT * FROM devices ORDER BY paired_at DESC, id DESC').all() as Row[]).map(fromRow);
+    return (this.store.prepare('SELECT * FROM devices ORDER BY paired_at DESC, id DESC').all() as Row[]).map((r) => this.withConnection(fromRow(r)));
+  }
+
+  /**
+   * streamOpened notes that a device opened its event stream (it is connected while one is open); the
+   * answer notes that the stream closed. `changed` says when the device's connected state flipped.
+   */
+  streamOpened(deviceId: number, changed: () => void): () => void {
+    const before = this.streams.get(deviceId) ?? 0;
+    this.streams.set(deviceId, before + 1);
+    if (before === 0) changed();
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      const left = (this.streams.get(deviceId) ?? 1) - 1;
+      if (left > 0) this.streams.set(deviceId, left);
+      else {
+        this.streams.delete(deviceId);
+        changed();
+      }
+    };
+  }
+
+  private withConnection(d: Device): Device {
+    return { ...d, connected: d.revokedAt === null && (this.streams.get(d.id) ?? 0) > 0 };
   }
 
   /** revoke unpairs a device: its token stops working at once. */
@@ -124,6 +154,6 @@ export class Pairing {
     const now = this.now();
     const row = this.store.prepare('UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *').get(now, id) as Row | undefined;
     if (!row) throw new ApiError('not_found', `no paired device ${id}`);
-    return fromRow(row);
+    return this.withConnection(fromRow(row));
   }
 }

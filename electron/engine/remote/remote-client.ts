@@ -103,6 +103,15 @@ export class RemoteClient {
     await this.loop;
   }
 
+  /** wake ends a wait between attempts, so the stream is tried again now (the computer woke, or the network came back). */
+  wake(): void {
+    if (!this.sleeper) return;
+    this.clock.clearTimer(this.sleeper.handle);
+    const wake = this.sleeper.wake;
+    this.sleeper = undefined;
+    wake();
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {

@@ -71,8 +71,10 @@ export const Notification = notifications.Notification satisfies (new (...args: 
 /** allNotifications are the notifications made, oldest first. */
 export const allNotifications = notifications.all;
 
-/** tray is the one tray the shell made (it throws when there is none or several). */
+/** tray is the one tray the shell shows now (after a switch between local and remote mode, the new one), or the one it made (after quit); it throws otherwise. */
 export function tray(): TrayDouble {
-  if (trays.length !== 1) throw new Error(`expected one tray, the shell made ${trays.length}`);
-  return trays[0]!;
+  const live = trays.filter((t) => !t.isDestroyed());
+  if (live.length === 1) return live[0]!;
+  if (live.length === 0 && trays.length === 1) return trays[0]!;
+  throw new Error(`expected one tray, the shell shows ${live.length} of the ${trays.length} it made`);
 }

@@ -10,8 +10,13 @@ import type { AppDouble } from './app.ts';
 import { DoubleEvent, type ElectronWorld } from './world.ts';
 
 /** WebContentsDouble is a window's page: what was sent to it, and the handlers the shell set on it. */
-export class WebContentsDouble extends EventEmitter implements Pick<WebContents, 'send' | 'isDestroyed' | 'setWindowOpenHandler' | 'setAudioMuted' | 'isAudioMuted'> {
+export class WebContentsDouble extends EventEmitter implements Pick<WebContents, 'send' | 'isDestroyed' | 'setWindowOpenHandler' | 'setAudioMuted' | 'isAudioMuted' | 'reload'> {
   readonly sent: Array<{ channel: string; args: unknown[] }> = [];
+  /** reloads counts page reloads (the page then starts afresh: what was sent before is gone). */
+  reloads = 0;
+  reload(): void {
+    this.reloads++;
+  }
   muted = false;
   setAudioMuted(muted: boolean): void {
     this.muted = muted;
