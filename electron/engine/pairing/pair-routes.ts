@@ -21,6 +21,11 @@ import { DEVICE_TOKEN_PREFIX, type DeviceAuth } from './pairing.ts';
 
 /** DEVICE_COOKIE is the browser session's cookie. */
 export const DEVICE_COOKIE = 'standby_device';
+/**
+ * PAIRED_COOKIE tells the page (which cannot read the HttpOnly DEVICE_COOKIE) that this browser was
+ * paired, so it asks the box with its cookie instead of showing the pairing page at once. It holds no secret.
+ */
+export const PAIRED_COOKIE = 'standby_paired';
 /** PAIR_BODY_LIMIT bounds what POST /pair reads. */
 export const PAIR_BODY_LIMIT = 4096;
 /** COOKIE_MAX_AGE_S is how long a browser stays paired without using the box: 400 days, the most browsers keep a cookie. */
@@ -66,7 +71,9 @@ export function mountPairRoutes(app: Hono, engine: Engine, guard: AuthGuard): vo
     const fingerprint256 = engine.serverInfoNow().tls?.fingerprint256 ?? null;
     c.header('Cache-Control', 'no-store');
     if (parsed.data.kind === 'browser') {
-      setCookie(c, DEVICE_COOKIE, paired.token, { httpOnly: true, sameSite: 'Strict', secure: new URL(c.req.url).protocol === 'https:', path: '/', maxAge: COOKIE_MAX_AGE_S });
+      const secure = new URL(c.req.url).protocol === 'https:';
+      setCookie(c, DEVICE_COOKIE, paired.token, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: COOKIE_MAX_AGE_S });
+      setCookie(c, PAIRED_COOKIE, '1', { sameSite: 'Strict', secure, path: '/', maxAge: COOKIE_MAX_AGE_S });
       return c.json({ device: paired.device, fingerprint256 });
     }
     return c.json({ device: paired.device, token: paired.token, fingerprint256 });

@@ -6,7 +6,7 @@
  */
 import type { ApiErrorBody, ApiEvent, ApiEventName, ApiEvents, ApiInput, ApiMethod, ApiOutputs } from '../../../electron/shared/api.ts';
 import type { StandbyBridge } from '../../../electron/shared/bridge.ts';
-import { sessionToken } from './session.ts';
+import { pairedBrowser, sessionToken } from './session.ts';
 
 declare global {
   interface Window {
@@ -57,9 +57,16 @@ function fromBody(body: unknown, status: number): ApiClientError {
   return new ApiClientError('internal', `the engine answered HTTP ${status} without an error body`);
 }
 
-async function callHttp(method: ApiMethod, input: unknown): Promise<unknown> {
+/** authHeaders is the token this tab holds, or none for a browser paired with a code (its cookie goes by itself). */
+function authHeaders(): Record<string, string> | undefined {
   const token = sessionToken();
-  if (!token) {
+  if (token) return { authorization: `Bearer ${token}` };
+  return pairedBrowser() ? {} : undefined;
+}
+
+async function callHttp(method: ApiMethod, input: unknown): Promise<unknown> {
+  const auth = authHeaders();
+  if (!auth) {
     window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     throw new ApiClientError('unauthorized', 'no API token: open the URL printed by the server (or add #token= and the token from its token file)');
   }
@@ -67,7 +74,7 @@ async function callHttp(method: ApiMethod, input: unknown): Promise<unknown> {
   try {
     res = await fetch(`./api/${method}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify(input ?? {}),
     });
   } catch (err) {
@@ -153,9 +160,10 @@ function openHttpStream(): () => void {
 
   const connect = (): void => {
     const token = sessionToken();
-    if (!token || stopped) return;
+    if ((!token && !pairedBrowser()) || stopped) return;
     setStatus('connecting');
-    const es = new EventSource(`./api/events?token=${encodeURIComponent(token)}`);
+    // A paired browser's cookie goes with the stream by itself (same origin).
+    const es = new EventSource(token ? `./api/events?token=${encodeURIComponent(token)}` : './api/events');
     source = es;
     es.addEventListener('ready', () => {
       attempts = 0;
@@ -199,10 +207,10 @@ function openHttpStream(): () => void {
 
 /** probeToken asks the server whether this tab's token still works; on a 401 it announces UNAUTHORIZED_EVENT and answers true (the session has ended). */
 async function probeToken(): Promise<boolean> {
-  const token = sessionToken();
-  if (!token) return true;
+  const auth = authHeaders();
+  if (!auth) return true;
   try {
-    const res = await fetch('./api/system.server', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    const res = await fetch('./api/system.server', { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{}' });
     if (res.status !== 401) return false;
   } catch {
     return false;

@@ -37,3 +37,24 @@ export function forgetToken(): void {
     // Storage unavailable: nothing to forget.
   }
 }
+
+/** PAIRED_COOKIE is set (beside the box's HttpOnly session cookie) on a browser paired with a code; it holds no secret. */
+export const PAIRED_COOKIE = 'standby_paired';
+
+/** pairedBrowser tells whether this browser was paired with the box (its session is then its cookie, not a token). */
+export function pairedBrowser(): boolean {
+  try {
+    return document.cookie.split(';').some((c) => c.trim() === `${PAIRED_COOKIE}=1`);
+  } catch {
+    return false;
+  }
+}
+
+/** forgetPairing drops the paired mark of a browser the box no longer accepts (it was unpaired there). */
+export function forgetPairing(): void {
+  try {
+    document.cookie = `${PAIRED_COOKIE}=; Max-Age=0; path=/; SameSite=Strict`;
+  } catch {
+    // No cookies: nothing to forget.
+  }
+}

@@ -71,7 +71,7 @@ describe('the desktop app paired with a box', () => {
     expect(paired.status).toMatchObject({ mode: 'remote', box: box.url, deviceName: 'Shell laptop' });
     // The local engine stopped: its HTTP listener is closed; the window reloaded onto the box.
     expect(await listens(s.url)).toBe(false);
-    expect(dashboard(s).webContents.reloads).toBe(1);
+    expect(dashboard(s).contents.reloads).toBe(1);
     // The link is beside the data; the token is in the secrets file, not in the link.
     const link = JSON.parse(readFileSync(join(s.dataDir, LINK_FILE), 'utf8')) as { url: string; fingerprint256: string; tokenRef: string };
     expect(link.url).toBe(box.url);

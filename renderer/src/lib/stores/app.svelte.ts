@@ -1,11 +1,12 @@
 /**
  * AppState starts the window: it finds the transport (the Electron bridge, or HTTP with the token
  * from the URL), opens the one event stream and hands each event to the stores that care.
- * Without a token (or with one the server rejects) the window shows how to get one instead.
+ * Without a token or a paired browser's cookie (or with one the server rejects) the window shows the
+ * pairing page, and how to use the access link instead.
  */
 import type { ApiEvent } from '../../../../electron/shared/api.ts';
 import { hasBridge, subscribe, UNAUTHORIZED_EVENT, type ConnectionStatus } from '../api-client.ts';
-import { adoptTokenFromUrl, forgetToken } from '../session.ts';
+import { adoptTokenFromUrl, forgetPairing, forgetToken, pairedBrowser } from '../session.ts';
 import { analytics } from './analytics.svelte.ts';
 import { channels } from './channels.svelte.ts';
 import { config } from './config.svelte.ts';
@@ -22,6 +23,7 @@ import { monitors } from './monitors.svelte.ts';
 import { nav } from './nav.svelte.ts';
 import { notifications } from './notifications.svelte.ts';
 import { pager } from './pager.svelte.ts';
+import { remote } from './remote.svelte.ts';
 
 /** AppMode is what the window can show: the UI, or the "no token" screen. */
 export type AppMode = 'ready' | 'no-token' | 'token-rejected';
@@ -39,7 +41,8 @@ export class AppState {
         if (/[#&]token=/.test(window.location.hash) && adoptTokenFromUrl() !== null) window.location.reload();
       };
       window.addEventListener('hashchange', onHash);
-      if (adoptTokenFromUrl() === null) {
+      // Without a token, a browser paired with a code uses its cookie; any other shows the pairing page.
+      if (adoptTokenFromUrl() === null && !pairedBrowser()) {
         this.mode = 'no-token';
         return () => window.removeEventListener('hashchange', onHash);
       }
@@ -55,6 +58,7 @@ export class AppState {
   #follow(): () => void {
     const onUnauthorized = (): void => {
       forgetToken();
+      forgetPairing();
       this.mode = 'token-rejected';
       stop();
     };
@@ -87,6 +91,7 @@ export class AppState {
     void health.load();
     void inbound.load();
     void integrations.open(integrations.serviceId);
+    void remote.load();
   }
 
   #dispatch(e: ApiEvent): void {
@@ -138,6 +143,9 @@ export class AppState {
         return;
       case 'devices.changed':
         if (devices.list) void devices.load();
+        return;
+      case 'remote.changed':
+        remote.set(e.data);
         return;
     }
   }

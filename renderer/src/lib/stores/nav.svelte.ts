@@ -3,14 +3,15 @@
  * are the part of the URL after `#`, as the Electron shell opens them (`/incidents/12` from a
  * notification or the tray; see electron/main/renderer-policy.ts): `/` and `/incidents` are the
  * incident list, `/incidents/<id>` one incident, `/monitors/<id>` one monitor, `/monitors`,
- * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views. Back and
+ * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views, `/connect` the
+ * desktop app's connect screen. Back and
  * forward work as in any page.
  */
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { monitorDetail } from './monitor-detail.svelte.ts';
 
 /** View names one page of the UI. */
-export type View = 'incidents' | 'monitors' | 'services' | 'policies' | 'profile' | 'analytics' | 'settings';
+export type View = 'incidents' | 'monitors' | 'services' | 'policies' | 'profile' | 'analytics' | 'settings' | 'connect';
 
 /** VIEWS lists the pages in navigation order with their titles. */
 export const VIEWS: ReadonlyArray<{ id: View; title: string }> = [
@@ -38,6 +39,8 @@ export function parseRoute(hash: string): Route {
   const [first, second] = parts;
   if (first === 'incidents' && isId(second)) return { view: 'incidents', incidentId: Number(second) };
   if (first === 'monitors' && isId(second)) return { view: 'monitors', incidentId: null, monitorId: Number(second) };
+  // The connect screen (the desktop app pairing with a box) is not in the navigation: Settings and the tray open it.
+  if (first === 'connect') return { view: 'connect', incidentId: null };
   const view = VIEWS.find((v) => v.id === first)?.id ?? 'incidents';
   return { view, incidentId: null };
 }
