@@ -124,7 +124,8 @@ export class DesktopLink {
     // The box's list of devices should not keep a device that left; a box that cannot be reached keeps it until unpaired there.
     const token = await this.o.secrets.get(link.tokenRef).catch(() => null);
     if (token) {
-      const client = new RemoteClient({ pin: pinOf(link), token });
+      // Bounded: a box that does not answer must not hold the person's click for long.
+      const client = new RemoteClient({ pin: pinOf(link), token, callTimeoutMs: 5_000 });
       await client.call('devices.revoke', { id: link.deviceId }).catch((err: Error) => this.o.log(`could not unpair this computer on ${link.url} (${err.message}); unpair it there`));
     }
     await forgetLink(this.o.dataDir, this.o.secrets, link);

@@ -38,6 +38,8 @@ export interface RemoteClientOptions {
   maxBackoffMs?: number;
   /** silenceMs: a stream that says nothing this long (keepalives included) is taken for cut. */
   silenceMs?: number;
+  /** callTimeoutMs bounds each forwarded call (default 30 s). */
+  callTimeoutMs?: number;
 }
 
 /** RemoteClient talks to one box. */
@@ -70,7 +72,7 @@ export class RemoteClient {
         json: input,
         headers: { authorization: `Bearer ${this.o.token}` },
         https: pinnedTls(this.o.pin),
-        timeout: { request: 30_000 },
+        timeout: { request: this.o.callTimeoutMs ?? 30_000 },
         retry: { limit: 0 },
         throwHttpErrors: false,
         followRedirect: false,
