@@ -86,7 +86,10 @@ async function start(): Promise<void> {
     return;
   }
   if (!(await run(dataDir))) return;
-  if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) window.show();
+  const broken = running?.remote?.status();
+  // A link that can no longer be used (its token is gone from the keychain) is said at once: the connect screen.
+  if (broken?.mode === 'remote' && broken.revoked) window.show(CONNECT_ROUTE);
+  else if (!startsHidden(process.argv, process.platform, () => app.getLoginItemSettings().wasOpenedAtLogin)) window.show();
   log(`started with data in ${dataDir}`);
 }
 
@@ -121,8 +124,8 @@ async function run(dataDir: string): Promise<boolean> {
     if (link) {
       remote = new RemoteBackend({
         link,
-        // A token missing from the keychain is a refusal from the box, shown as such: pair again.
-        token: await readToken(deviceSecrets, link).catch((err: Error) => (log(err.message), '')),
+        // A token missing from the keychain cannot reach the box: the app shows its connect screen, to pair again.
+        token: await readToken(deviceSecrets, link).catch((err: Error) => err),
         log,
         notify: (n) => pager.show(n).then(() => true, () => false),
       });

@@ -39,7 +39,16 @@ export function trayLink(s: RemoteStatus): TrayLink | undefined {
   if (s.connected) return { connected: true, label: `Connected to ${box}`, reason: undefined, revoked: false };
   // "connecting" at start is not yet a cut: it says so without a time.
   if (s.reason === 'connecting') return { connected: false, label: `Connecting to ${box}…`, reason: undefined, revoked: false };
-  if (s.revoked) return { connected: false, label: `Unpaired on ${box} at ${hhmm(s.since)}`, reason: 'This computer was unpaired on the box: pair it again, or use Standby on this computer on its own.', revoked: true };
+  if (s.revoked) {
+    // Unpaired on the box, or this computer lost its token (the keychain was cleared): either way, pair again.
+    const unpaired = s.reason === null || /unpaired on the box/i.test(s.reason);
+    return {
+      connected: false,
+      label: unpaired ? `Unpaired on ${box} at ${hhmm(s.since)}` : `Cannot reach ${box} any more: pair again`,
+      reason: unpaired ? 'This computer was unpaired on the box: pair it again, or use Standby on this computer on its own.' : (s.reason ?? undefined),
+      revoked: true,
+    };
+  }
   return { connected: false, label: `Not connected to ${box} since ${hhmm(s.since)}`, reason: s.reason ?? undefined, revoked: false };
 }
 

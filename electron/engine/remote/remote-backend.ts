@@ -18,7 +18,8 @@ import { RemoteClient, type RemoteState } from './remote-client.ts';
 /** RemoteBackendOptions are the link, its token, and how to show a desktop page. */
 export interface RemoteBackendOptions {
   link: DeviceLink;
-  token: string;
+  /** token is the device's token, or why it cannot be read (then the app can only pair again). */
+  token: string | Error;
   clock?: Clock;
   /** notify shows a desktop page from the box; true when it was shown. */
   notify: (n: ApiEvents['notification.desktop']) => boolean | Promise<boolean>;
@@ -34,13 +35,16 @@ export class RemoteBackend {
   private readonly client: RemoteClient;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
+  /** broken says why this link cannot be used at all (its token is gone): the app shows its connect screen. */
+  private readonly broken: { reason: string; since: number } | undefined;
 
   constructor(o: RemoteBackendOptions) {
     this.link = o.link;
     this.log = o.log;
+    this.broken = o.token instanceof Error ? { reason: o.token.message, since: o.clock?.now() ?? Date.now() } : undefined;
     this.client = new RemoteClient({
       pin: pinOf(o.link),
-      token: o.token,
+      token: o.token instanceof Error ? '' : o.token,
       ...(o.clock ? { clock: o.clock } : {}),
       ...(o.minBackoffMs !== undefined ? { minBackoffMs: o.minBackoffMs } : {}),
       ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
@@ -60,6 +64,10 @@ export class RemoteBackend {
 
   /** start opens the event stream; the link's state follows in `remote.changed` events. */
   start(): void {
+    if (this.broken) {
+      this.log(`remote mode: ${this.broken.reason}`);
+      return;
+    }
     this.log(`remote mode: this computer is the tray of ${this.link.url} (certificate SHA-256 ${this.link.fingerprint256}); no local engine runs`);
     this.client.start();
   }
@@ -76,6 +84,9 @@ export class RemoteBackend {
 
   /** status is the link as `remote.status` answers it. */
   status(): RemoteStatus {
+    if (this.broken) {
+      return { mode: 'remote', box: this.link.url, fingerprint256: this.link.fingerprint256, deviceName: this.link.deviceName, connected: false, since: new Date(this.broken.since).toISOString(), reason: this.broken.reason, revoked: true };
+    }
     const s = this.client.state();
     return {
       mode: 'remote',

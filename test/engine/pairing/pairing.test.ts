@@ -133,8 +133,13 @@ describe('pairing a device', () => {
     const paired = await https('/pair', { body: { code: body.code, name: 'Firefox on the phone', kind: 'browser' } });
     expect(paired.status).toBe(200);
     expect(paired.body.token).toBeUndefined();
-    const cookie = String(paired.headers['set-cookie']);
+    const header = paired.headers['set-cookie'] as string | string[];
+    const cookies = Array.isArray(header) ? header : header.split(/,(?=standby_)/);
+    expect(cookies).toHaveLength(2);
+    const cookie = cookies[0]!;
     expect(cookie).toMatch(/^standby_device=sbd_[A-Za-z0-9_-]{43}; Max-Age=34560000; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    // The page's mark that it was paired (it cannot read the HttpOnly one) holds no secret.
+    expect(cookies[1]).toBe('standby_paired=1; Max-Age=34560000; Path=/; Secure; SameSite=Strict');
     const session = cookie.split(';')[0]!;
     expect((await https('/api/incidents.list', { cookie: session, body: {} })).status).toBe(200);
     expect((await https('/api/incidents.list', { body: {} })).status).toBe(401);

@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
 import { LINK_FILE } from '../../../electron/engine/remote/device-link.ts';
-import { SECRETS_FILE } from '../../../electron/engine/secrets/file-store.ts';
+import { FileSecretStore, SECRETS_FILE } from '../../../electron/engine/secrets/file-store.ts';
 import { ROOT, tempDir } from '../../helpers/headless.ts';
 import { cleanupShells, launchShell, type ShellApp } from '../../helpers/shell-app.ts';
 
@@ -145,5 +145,29 @@ describe('the desktop app paired with a box', () => {
     expect(await s.call('remote.status', {})).toEqual({ mode: 'local', canConnect: true });
     expect(await listens(s.url)).toBe(true);
     expect(await box.engine.invoke('devices.list', {})).toEqual([]);
+  });
+});
+
+describe('a link whose token is gone from the keychain', () => {
+  it('starts on the connect screen, the tray saying to pair again, and pairs again from there', { timeout: 90_000 }, async () => {
+    const box = await startBox();
+    const s = await launchWithWindow();
+    await pairShell(s, box);
+    await s.quit();
+    // The keychain (here the secrets file) lost the device token, as after a reinstall.
+    const { tokenRef } = JSON.parse(readFileSync(join(s.dataDir, LINK_FILE), 'utf8')) as { tokenRef: string };
+    await new FileSecretStore(join(s.dataDir, SECRETS_FILE)).delete(tokenRef);
+    const again = await launchShell({ env: { STANDBY_SECRETS_FILE: '1' }, dataDir: s.dataDir });
+    const { tray, waitFor } = again.electron;
+    await waitFor(() => dashboard(again)?.url.endsWith('#/connect'), 'the connect screen at start');
+    expect(tray().menu!.labels()[0]).toBe(`Cannot reach ${new URL(box.url).host} any more: pair again`);
+    expect(tray().menu!.labels()[1]).toMatch(/^this computer's token for https:\/\/127\.0\.0\.1:\d+ is not in the private file/);
+    expect(tray().image.is(offIcon)).toBe(true);
+    const status = await again.call('remote.status', {});
+    expect(status).toMatchObject({ mode: 'remote', revoked: true });
+    // Pairing again from the connect screen replaces the link.
+    const { code } = await box.engine.invoke('pairing.start', {});
+    await again.call('remote.pair', { url: box.url, code, name: 'Shell laptop again', copyConfig: false });
+    await waitFor(() => tray().menu?.labels().includes(`Connected to ${new URL(box.url).host}`), 'the tray connected after pairing again');
   });
 });
