@@ -124,6 +124,7 @@ async function run(dataDir: string): Promise<boolean> {
     if (link) {
       remote = new RemoteBackend({
         link,
+        dataDir,
         // A token missing from the keychain cannot reach the box: the app shows its connect screen, to pair again.
         token: await readToken(deviceSecrets, link).catch((err: Error) => err),
         log,
@@ -138,7 +139,7 @@ async function run(dataDir: string): Promise<boolean> {
       secrets: deviceSecrets,
       now: () => Date.now(),
       status: () => remote?.status() ?? { mode: 'local', canConnect: true },
-      ...(local ? { localConfig: async () => (await local.invoke('config.export', { format: 'yaml' })).text } : {}),
+      ...(local ? { localConfig: async () => (await local.invoke('config.export', { format: 'yaml' })).text, localDesktopSettings: () => local.invoke('desktop.settings', {}) } : {}),
       switchMode,
       log,
     });
@@ -187,7 +188,7 @@ async function run(dataDir: string): Promise<boolean> {
       remote!.start();
     }
     await tray.refresh();
-    if (engine) applyStartAtLogin((await engine.invoke('desktop.settings', {})).startAtLogin);
+    applyStartAtLogin((await answer.invoke('desktop.settings', {})).startAtLogin);
     return true;
   } catch (err) {
     log(`could not start: ${(err as Error).stack ?? (err as Error).message}`);

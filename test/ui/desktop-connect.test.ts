@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window connecting to a bo
             return;
           }
           const old = engine;
-          remote = new RemoteBackend({ link: l, token: await readToken(secrets, l), notify: () => true, log: () => {}, minBackoffMs: 200, maxBackoffMs: 500 });
+          remote = new RemoteBackend({ link: l, dataDir, token: await readToken(secrets, l), notify: () => true, log: () => {}, minBackoffMs: 200, maxBackoffMs: 500 });
           engine = undefined;
           await old?.stop();
           remote.on(push);

@@ -14,7 +14,9 @@
  */
 import { apiSchemas, type ApiMethod, type ApiOutputs, type ImportSummary, type RemoteStatus } from '../../shared/api.ts';
 import { ApiError, invalidInput } from '../../shared/errors.ts';
+import type { DesktopSettings } from '../../shared/desktop-schemas.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import { writeDeviceSettings } from './device-settings.ts';
 import { forgetLink, pinOf, readLink, saveLink, type DeviceLink } from './device-link.ts';
 import { pairWithBox, PairingError, type Paired } from './pair-client.ts';
 import { RemoteClient } from './remote-client.ts';
@@ -54,6 +56,8 @@ export interface DesktopLinkOptions {
   status: () => RemoteStatus;
   /** localConfig exports this computer's configuration (YAML), in local mode only. */
   localConfig?: () => Promise<string>;
+  /** localDesktopSettings are the local engine's desktop settings, carried over to remote mode (local mode only). */
+  localDesktopSettings?: () => Promise<DesktopSettings>;
   /** switchMode is called once a pairing or a disconnection is kept: the shell restarts in the other mode. */
   switchMode: () => void;
   log: (line: string) => void;
@@ -113,6 +117,8 @@ export class DesktopLink {
     const previous = readLink(this.o.dataDir);
     if (previous) await forgetLink(this.o.dataDir, this.o.secrets, previous);
     const link = await saveLink(this.o.dataDir, this.o.secrets, paired, a.name, this.o.now());
+    // Start at login and the alarm stay as the person set them.
+    if (this.o.localDesktopSettings) writeDeviceSettings(this.o.dataDir, await this.o.localDesktopSettings());
     this.o.log(`paired with ${link.url} as "${link.deviceName}" (device ${link.deviceId}, certificate SHA-256 ${link.fingerprint256})${copied ? '; this computer\'s configuration was copied there' : ''}`);
     this.o.switchMode();
     return { status: connecting(link, this.o.now()), copied };

@@ -8,9 +8,13 @@
  *   event (connected; not connected since when and why; unpaired on the box);
  * - a desktop page from the box is shown by `notify` and confirmed to the box only once shown;
  * - when the box cannot say what the app missed (it restarted), the listeners get `config.changed`
- *   for everything, which makes the window and the tray load everything again.
+ *   for everything, which makes the window and the tray load everything again;
+ * - the desktop settings (start at login, the alarm) are this computer's, kept beside the link
+ *   (device-settings.ts), never the box's.
  */
-import type { ApiArgs, ApiEvent, ApiEvents, ApiMethod, ApiOutputs, RemoteStatus } from '../../shared/api.ts';
+import { apiSchemas, type ApiArgs, type ApiEvent, type ApiEvents, type ApiMethod, type ApiOutputs, type RemoteStatus } from '../../shared/api.ts';
+import { invalidInput } from '../../shared/errors.ts';
+import { readDeviceSettings, writeDeviceSettings } from './device-settings.ts';
 import type { Clock } from '../clock.ts';
 import { pinOf, type DeviceLink } from './device-link.ts';
 import { RemoteClient, type RemoteState } from './remote-client.ts';
@@ -18,6 +22,8 @@ import { RemoteClient, type RemoteState } from './remote-client.ts';
 /** RemoteBackendOptions are the link, its token, and how to show a desktop page. */
 export interface RemoteBackendOptions {
   link: DeviceLink;
+  /** dataDir keeps this computer's desktop settings. */
+  dataDir: string;
   /** token is the device's token, or why it cannot be read (then the app can only pair again). */
   token: string | Error;
   clock?: Clock;
@@ -35,12 +41,14 @@ export class RemoteBackend {
   private readonly client: RemoteClient;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
+  private readonly dataDir: string;
   /** broken says why this link cannot be used at all (its token is gone): the app shows its connect screen. */
   private readonly broken: { reason: string; since: number } | undefined;
 
   constructor(o: RemoteBackendOptions) {
     this.link = o.link;
     this.log = o.log;
+    this.dataDir = o.dataDir;
     this.broken = o.token instanceof Error ? { reason: o.token.message, since: o.clock?.now() ?? Date.now() } : undefined;
     this.client = new RemoteClient({
       pin: pinOf(o.link),
@@ -50,7 +58,8 @@ export class RemoteBackend {
       ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
       ...(o.silenceMs !== undefined ? { silenceMs: o.silenceMs } : {}),
       log: o.log,
-      onEvent: (e) => this.emit(e),
+      // The box's own desktop settings are not this computer's.
+      onEvent: (e) => e.type !== 'desktop.changed' && this.emit(e),
       onState: (s) => this.stateChanged(s),
       onResync: () => this.emit({ type: 'config.changed', data: { entity: 'all' } }),
       onNotify: o.notify,
@@ -101,7 +110,8 @@ export class RemoteBackend {
   }
 
   /** call forwards one API method to the box (it validates the input, as it does for every client). */
-  call(method: string, input: unknown): Promise<unknown> {
+  async call(method: string, input: unknown): Promise<unknown> {
+    if (method === 'desktop.settings' || method === 'desktop.updateSettings') return this.desktopSettings(method, input);
     return this.client.call(method as ApiMethod, (input ?? {}) as Record<string, never>);
   }
 
@@ -114,6 +124,18 @@ export class RemoteBackend {
   on(listener: (e: ApiEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** desktopSettings answers the desktop settings from this computer's file. */
+  private desktopSettings(method: 'desktop.settings' | 'desktop.updateSettings', input: unknown): ApiOutputs[typeof method] {
+    const parsed = apiSchemas[method].safeParse(input ?? {});
+    if (!parsed.success) throw invalidInput(parsed.error);
+    const now = readDeviceSettings(this.dataDir);
+    if (method === 'desktop.settings') return now;
+    const next = { ...now, ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) };
+    writeDeviceSettings(this.dataDir, next);
+    this.emit({ type: 'desktop.changed', data: next });
+    return next;
   }
 
   private stateChanged(s: RemoteState): void {

@@ -110,8 +110,16 @@ describe('the desktop app paired with a box', () => {
   it('unpaired on the box, shows the connect screen; "on its own" starts the local engine again; a restart keeps the mode', { timeout: 90_000 }, async () => {
     const box = await startBox();
     const s = await launchWithWindow();
+    // Start at login was switched off on this computer before it paired: it stays off, and it is this computer's.
+    await s.call('desktop.updateSettings', { startAtLogin: false });
     const paired = await pairShell(s, box);
     expect(paired.copied).toBeNull();
+    expect((await s.call('desktop.settings', {})).startAtLogin).toBe(false);
+    await s.call('desktop.updateSettings', { alarm: { sound: true, volume: 35, quietHours: null } });
+    expect((await s.call('desktop.settings', {})).alarm.volume).toBe(35);
+    expect(await box.engine.invoke('desktop.settings', {})).toMatchObject({ startAtLogin: true, alarm: { volume: 80 } });
+    await box.engine.invoke('desktop.updateSettings', { startAtLogin: true, alarm: { sound: false, volume: 10, quietHours: null } });
+    expect((await s.call('desktop.settings', {})).alarm).toMatchObject({ sound: true, volume: 35 });
     const device = (await box.engine.invoke('devices.list', {})).find((d) => d.name === 'Shell laptop')!;
 
     // A restart keeps remote mode: no local engine, the tray on the box.
