@@ -242,7 +242,7 @@ export class Engine {
   async call(method: string, input: unknown): Promise<unknown> {
     if (!isApiMethod(method)) throw new ApiError('not_found', `no API method named "${method}"`);
     const parsed = apiSchemas[method].safeParse(input ?? {});
-    if (!parsed.success) throw invalidInput(parsed.error);
+    if (!parsed.success) throw invalidInput(parsed.error, '', this.monitors.types.configIssues(method, input));
     const handler = this.handlers[method] as (args: unknown) => unknown;
     try {
       const result = await handler(parsed.data);

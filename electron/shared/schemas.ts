@@ -5,6 +5,7 @@
  * in the engine, the Electron shell and the renderer alike.
  */
 import { z } from 'zod';
+import './zod-words.ts';
 import { SecretRef } from './channel-schemas.ts';
 
 /** Urgency decides how hard Standby tries to reach you: high escalates, low notifies quietly. */
