@@ -69,8 +69,8 @@ export async function channelProblems(d: ChannelProblemDeps, types: readonly Con
   const checks: Partial<Record<ContactMethodType, () => Promise<Check>>> = {
     sms: async () => {
       const s = valid('sms');
-      if (s === undefined) return { section: 'sms', title: 'SMS', reason: 'no SMS provider chosen (Twilio or an SMS gateway)' };
-      if (s === null) return { section: 'sms', title: 'SMS', reason: 'its settings are not valid' };
+      if (s === undefined) return { section: 'sms', title: 'Twilio or an SMS gateway', reason: 'neither is chosen in the SMS settings' };
+      if (s === null) return { section: 'sms', title: 'The SMS provider', reason: 'its settings are not valid' };
       return s.provider === 'twilio' ? twilio() : null;
     },
     voice: twilio,

@@ -18,7 +18,7 @@ describe('channels that rules use but that are not set up', () => {
     const { engine } = await testEngine();
     expect(await engine.invoke('channels.problems', {})).toEqual([]);
     expect(await engine.invoke('channels.problems', { contactTypes: ['sms', 'voice'] })).toEqual([
-      { section: 'sms', title: 'SMS', contactTypes: ['sms'], reason: 'no SMS provider chosen (Twilio or an SMS gateway)' },
+      { section: 'sms', title: 'Twilio or an SMS gateway', contactTypes: ['sms'], reason: 'neither is chosen in the SMS settings' },
       { section: 'twilio', title: 'Twilio', contactTypes: ['voice'], reason: 'no account SID and sending number' },
     ]);
     expect(engine.health.has('channel_setup')).toBe(false);

@@ -12,6 +12,7 @@ import { config } from './config.svelte.ts';
 import { devices } from './devices.svelte.ts';
 import { deliveryBudget } from './delivery-budget.svelte.ts';
 import { health } from './health.svelte.ts';
+import { setupGuide } from './setup.svelte.ts';
 import { inbound } from './inbound.svelte.ts';
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { incidents } from './incidents.svelte.ts';
@@ -85,6 +86,7 @@ export class AppState {
     void monitorDetail.reload();
     void deliveryBudget.load();
     void health.load();
+    void setupGuide.load();
     void inbound.load();
     void integrations.open(integrations.serviceId);
   }

@@ -3,8 +3,9 @@
  * are the part of the URL after `#`, as the Electron shell opens them (`/incidents/12` from a
  * notification or the tray; see electron/main/renderer-policy.ts): `/` and `/incidents` are the
  * incident list, `/incidents/<id>` one incident, `/monitors/<id>` one monitor, `/monitors`,
- * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views. Back and
- * forward work as in any page.
+ * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views, and `/connect`
+ * ("Connect to a Standby server", lib/connect.ts) shows Settings until the remote pairing hooks it. Back
+ * and forward work as in any page.
  */
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { monitorDetail } from './monitor-detail.svelte.ts';
@@ -38,6 +39,8 @@ export function parseRoute(hash: string): Route {
   const [first, second] = parts;
   if (first === 'incidents' && isId(second)) return { view: 'incidents', incidentId: Number(second) };
   if (first === 'monitors' && isId(second)) return { view: 'monitors', incidentId: null, monitorId: Number(second) };
+  // The placeholder of "Connect to a Standby server" (lib/connect.ts): Settings, for now.
+  if (first === 'connect') return { view: 'settings', incidentId: null };
   const view = VIEWS.find((v) => v.id === first)?.id ?? 'incidents';
   return { view, incidentId: null };
 }
