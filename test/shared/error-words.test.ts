@@ -33,7 +33,7 @@ describe('zod messages in a person\'s words', () => {
 
   it('labels fields as the forms do, never by their internal names', () => {
     expect(fieldLabel('timeoutSeconds')).toBe('Timeout');
-    expect(fieldLabel('value.config.expectedStatus.0')).toBe('Expected status');
+    expect(fieldLabel('value.config.expectedStatus.0')).toBe('Expected status codes');
     expect(fieldLabel('levels.0.delayMinutes')).toBe('Escalate after');
     expect(fieldLabel('flapping.windowMinutes')).toBe('Flapping window');
     expect(fieldLabel('config.followRedirects')).toBe('Follow redirects');
@@ -67,7 +67,7 @@ describe('a monitor\'s errors arrive at once', () => {
       'Name must not be empty',
       'Timeout must be at most the check interval (10 s)',
       'URL must be an http(s) URL',
-      'Expected status must be a status code such as "200" or a range such as "200-299"',
+      'Expected status codes must be a status code such as "200" or a range such as "200-299"',
     ]);
     for (const i of issues) expect(i.message).not.toMatch(/intervalSeconds|timeoutSeconds|Too big|Invalid/);
   });
