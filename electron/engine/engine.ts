@@ -318,7 +318,11 @@ export class Engine {
       'profile.update': (a) => this.write('profile', () => c.setProfile(a)),
 
       'contactMethods.list': () => c.listContactMethods(),
-      'contactMethods.addPhone': (a) => this.write('contactMethods', () => addPhoneContacts(c, a)),
+      'contactMethods.addPhone': (a) => {
+        const added = this.write('contactMethods', () => addPhoneContacts(c, a));
+        this.changed('notificationRules'); // the offer's rules too, so other windows show them
+        return added;
+      },
       'channels.problems': (a) => channelProblems({ config: c, settingsOf: (k) => l.delivery.settings.get(k), secrets: this.secrets }, a.contactTypes ?? contactTypesInUse(c)),
       ...setupHandlers(this.store),
       ...contactHandlers({ config: c, bindings: l.delivery.bindings, secrets: this.secrets, settingsOf: (k) => l.delivery.settings.get(k), clock: this.clock, write: (fn) => this.write('contactMethods', fn), log: this.log }),

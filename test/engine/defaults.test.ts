@@ -16,7 +16,10 @@ describe('a new installation', () => {
     const { engine } = await testEngine();
     await engine.invoke('profile.update', { name: 'Ada', email: 'ada@example.com', phone: '+14155550123', timeZone: 'Europe/Paris' });
     expect((await engine.invoke('contactMethods.list', {})).map((c) => c.type)).toEqual(['desktop']);
+    const entities: string[] = [];
+    engine.on((e) => void (e.type === 'config.changed' && entities.push(e.data.entity)));
     const added = await engine.invoke('contactMethods.addPhone', { phone: '+14155550123' });
+    expect(entities).toEqual(['contactMethods', 'notificationRules']);
     expect(added.map((c) => [c.type, c.label])).toEqual([['sms', 'Mobile (SMS)'], ['voice', 'Mobile (voice call)']]);
     expect(await engine.invoke('contactMethods.addPhone', { phone: '+14155550123' })).toEqual([]);
     const contacts = await engine.invoke('contactMethods.list', {});
