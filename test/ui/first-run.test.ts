@@ -85,8 +85,9 @@ describe.skipIf(!hasChromium)(uiSuiteName('the guided first run, in Chromium'), 
     await other.close();
 
     // Settings → Telegram: the bot's API (the fake on loopback) and its token, as a person enters them.
-    const section = page.getByTestId('channel-telegram');
-    await section.locator('summary').click();
+    // The link opened Telegram's section.
+    const section = page.locator('[data-testid="channel-telegram"][open]');
+    await section.waitFor();
     await section.getByLabel('Bot API base URL').fill(telegram.url);
     await section.getByRole('button', { name: 'Save Telegram' }).click();
     await section.getByText('Saved.').waitFor();

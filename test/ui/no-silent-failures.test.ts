@@ -2,7 +2,7 @@
  * No silent failures, in real Chromium against a headless server: a new phone number is offered SMS and
  * voice rules (nothing is added until the person accepts, and the offer says Twilio is not set up); while
  * rules page through a channel that is not set up, a banner on every page names it and leads to Settings,
- * and goes live once it is set up; a page that failed marks its incident in the list (the home page) and
+ * (each channel linked to its section), and goes live once it is set up; a page that failed marks its incident in the list (the home page) and
  * on its page ("SMS failed: Twilio is not set up") until the same contact method delivers.
  */
 import { join } from 'node:path';
@@ -77,9 +77,13 @@ describe.skipIf(!hasChromium)(uiSuiteName('no silent failures, in Chromium'), { 
     await nav('Monitors');
     await banner.waitFor();
     await page.screenshot({ path: join(RESULTS_DIR, 'channel-setup-banner.png') });
-    await banner.getByRole('button', { name: 'Set up channels' }).click();
+    // Each channel links to its own section in Settings, opened.
+    expect(await banner.getByRole('button').allTextContents()).toEqual(['Set up Twilio or an SMS gateway', 'Set up Twilio']);
+    await banner.getByRole('button', { name: 'Set up Twilio', exact: true }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     expect(page.url()).toMatch(/#\/settings$/);
+    await page.locator('[data-testid="channel-twilio"][open]').waitFor();
+    expect(await page.locator('details[data-testid^="channel-"][open]').count()).toBe(1);
 
     // SMS through Twilio: one channel left to set up, and the banner says only that.
     await server.engine.invoke('channels.update', { kind: 'sms', settings: { provider: 'twilio' } });
