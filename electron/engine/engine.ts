@@ -324,7 +324,7 @@ export class Engine {
         return added;
       },
       'channels.problems': (a) => channelProblems({ config: c, settingsOf: (k) => l.delivery.settings.get(k), secrets: this.secrets }, a.contactTypes ?? contactTypesInUse(c)),
-      ...setupHandlers(this.store),
+      ...setupHandlers(this.store, (e) => this.emit(e)),
       ...contactHandlers({ config: c, bindings: l.delivery.bindings, secrets: this.secrets, settingsOf: (k) => l.delivery.settings.get(k), clock: this.clock, write: (fn) => this.write('contactMethods', fn), log: this.log }),
 
       'notificationRules.list': () => c.listNotificationRules(),

@@ -4,7 +4,7 @@
  * directory starts `pending` (the engine writes it when it seeds the defaults); one made before the
  * guide existed has no row and counts as `done`, so an upgrade never shows it.
  */
-import type { ApiArgs, ApiOutputs } from '../shared/api.ts';
+import type { ApiArgs, ApiEvent, ApiOutputs } from '../shared/api.ts';
 import { SetupState } from '../shared/trust-schemas.ts';
 import { readAppSetting, writeAppSetting } from './store/app-settings.ts';
 import type { Store } from './store/database.ts';
@@ -25,13 +25,14 @@ export function startSetup(store: Store): void {
   writeAppSetting(store, 'setup', FIRST_RUN);
 }
 
-/** setupHandlers serves `setup.get` and `setup.update`. */
-export function setupHandlers(store: Store): { [M in 'setup.get' | 'setup.update']: (args: ApiArgs<M>) => ApiOutputs[M] } {
+/** setupHandlers serves `setup.get` and `setup.update`, which announces the new progress (`setup.changed`). */
+export function setupHandlers(store: Store, emit: (e: ApiEvent) => void): { [M in 'setup.get' | 'setup.update']: (args: ApiArgs<M>) => ApiOutputs[M] } {
   return {
     'setup.get': () => readSetup(store),
     'setup.update': (a) => {
       const next = SetupState.parse({ ...readSetup(store), ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) });
       writeAppSetting(store, 'setup', next);
+      emit({ type: 'setup.changed', data: next });
       return next;
     },
   };

@@ -357,6 +357,8 @@ export interface ApiEvents {
   'inbound.changed': InboundStatus;
   /** The desktop app's settings changed (the shell applies them: the login item). */
   'desktop.changed': DesktopSettings;
+  /** The guided first run's progress changed (skipped, resumed, a step done): every open window follows it. */
+  'setup.changed': SetupState;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

@@ -37,7 +37,10 @@ describe('a new installation', () => {
   it('a new data directory starts the guided first run; skipping and resuming are kept by the engine', async () => {
     const { engine } = await testEngine();
     expect(await engine.invoke('setup.get', {})).toEqual({ status: 'pending', step: 'profile', contactMethodId: null });
+    const announced: unknown[] = [];
+    engine.on((e) => void (e.type === 'setup.changed' && announced.push(e.data)));
     await engine.invoke('setup.update', { status: 'skipped', step: 'contact' });
+    expect(announced).toEqual([{ status: 'skipped', step: 'contact', contactMethodId: null }]);
     expect(await engine.invoke('setup.get', {})).toEqual({ status: 'skipped', step: 'contact', contactMethodId: null });
     await engine.invoke('setup.update', { status: 'pending', contactMethodId: 1 });
     expect(await engine.invoke('setup.get', {})).toEqual({ status: 'pending', step: 'contact', contactMethodId: 1 });

@@ -120,6 +120,7 @@ const FORWARDED_EVENTS = {
   'inbound.changed': true,
   'devices.changed': true,
   'desktop.changed': true,
+  'setup.changed': true,
 } satisfies Record<ApiEventName, true>;
 const EVENT_NAMES = Object.keys(FORWARDED_EVENTS) as ApiEventName[];
 /** RECONNECT_MAX_MS caps the wait between attempts to reopen a closed event stream. */

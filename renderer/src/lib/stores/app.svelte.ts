@@ -138,6 +138,9 @@ export class AppState {
       case 'changeEvent.recorded':
         integrations.handleChangeEvent(e.data.changeEvent);
         return;
+      case 'setup.changed':
+        setupGuide.progress = e.data;
+        return;
       case 'devices.changed':
         if (devices.list) void devices.load();
         return;
