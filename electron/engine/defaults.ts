@@ -1,18 +1,20 @@
 /**
  * What a new Standby starts with, so an alert can page the person before any setup: a desktop
  * contact method, PagerDuty's default notification rules, a one-level escalation policy and one
- * service. Setting a phone number adds SMS after 5 minutes and a voice call after 10 (high urgency).
+ * service. A phone number's SMS and voice rules are offered (the UI asks), never added silently: they
+ * need a Twilio account, and a rule that cannot send only fails when it matters.
  */
+import type { ContactMethod } from '../shared/schemas.ts';
 import type { ConfigRepo } from './store/config-repo.ts';
 import { defaultTimeZone } from './store/config-repo.ts';
 
 /** DEFAULT_SERVICE_NAME names the service a new installation starts with. */
 export const DEFAULT_SERVICE_NAME = 'Default service';
 
-/** seedDefaults fills an empty database (no profile yet) with the defaults; it does nothing otherwise. */
-export function seedDefaults(config: ConfigRepo): void {
+/** seedDefaults fills an empty database (no profile yet) with the defaults and answers true; it does nothing (false) otherwise. */
+export function seedDefaults(config: ConfigRepo): boolean {
   const fresh = config.isFresh();
-  if (!fresh) return;
+  if (!fresh) return false;
   config.setProfile({ name: '', email: '', phone: '', timeZone: defaultTimeZone() });
   const desktop = config.createContactMethod({ type: 'desktop', label: 'This computer', address: '', secretRef: null });
   config.createNotificationRule({ urgency: 'high', startDelayMinutes: 0, contactMethodId: desktop.id });
@@ -28,13 +30,24 @@ export function seedDefaults(config: ConfigRepo): void {
     maintenanceWindows: [],
     enabled: true,
   });
+  return true;
 }
 
-/** addPhoneDefaults adds SMS (after 5 min) and voice (after 10 min) for high urgency when no phone contact method exists yet. */
-export function addPhoneDefaults(config: ConfigRepo, phone: string): void {
-  if (config.listContactMethods().some((c) => c.type === 'sms' || c.type === 'voice')) return;
-  const sms = config.createContactMethod({ type: 'sms', label: 'Mobile (SMS)', address: phone, secretRef: null });
-  const voice = config.createContactMethod({ type: 'voice', label: 'Mobile (voice call)', address: phone, secretRef: null });
-  config.createNotificationRule({ urgency: 'high', startDelayMinutes: 5, contactMethodId: sms.id });
-  config.createNotificationRule({ urgency: 'high', startDelayMinutes: 10, contactMethodId: voice.id });
+/**
+ * addPhoneContacts accepts the phone number's offer (`contactMethods.addPhone`): an SMS contact method
+ * paged after 5 minutes and a voice call after 10, for high urgency (PagerDuty's defaults). A type that
+ * already reaches this number is not added twice. It answers the contact methods it added.
+ */
+export function addPhoneContacts(config: ConfigRepo, offer: { phone: string; sms: boolean; voice: boolean }): ContactMethod[] {
+  const existing = config.listContactMethods();
+  const added: ContactMethod[] = [];
+  const add = (type: 'sms' | 'voice', label: string, delay: number) => {
+    if (existing.some((c) => c.type === type && c.address === offer.phone)) return;
+    const cm = config.createContactMethod({ type, label, address: offer.phone, secretRef: null });
+    config.createNotificationRule({ urgency: 'high', startDelayMinutes: delay, contactMethodId: cm.id });
+    added.push(cm);
+  };
+  if (offer.sms) add('sms', 'Mobile (SMS)', 5);
+  if (offer.voice) add('voice', 'Mobile (voice call)', 10);
+  return added;
 }

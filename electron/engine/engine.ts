@@ -10,7 +10,9 @@ import type { Clock } from './clock.ts';
 import { exportConfig, type ConfigFormat } from './config/config-file.ts';
 import { previewConfig } from './config/config-preview.ts';
 import { importWithCredentials } from './config/import-credentials.ts';
-import { seedDefaults, addPhoneDefaults } from './defaults.ts';
+import { seedDefaults, addPhoneContacts } from './defaults.ts';
+import { ChannelSetupWatch, channelProblems, contactTypesInUse } from './notify/channel-problems.ts';
+import { setupHandlers, startSetup } from './setup.ts';
 import { IncidentEngine } from './incidents/incident-engine.ts';
 import { monitorHandlers } from './monitors/monitor-api.ts';
 import { MonitorRunner, type MonitorRunnerOptions } from './monitors/runner.ts';
@@ -24,6 +26,7 @@ import { builtinResponders } from './responders/builtin.ts';
 import { engineResponderContext, type ResponderContext } from './responders/context.ts';
 import { Responders, type Responder } from './responders/responders.ts';
 import { Pairing, type DeviceKind } from './pairing/pairing.ts';
+import { deviceHandlers } from './pairing/device-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
 import { InboundAddress } from './http/inbound-address.ts';
@@ -102,6 +105,8 @@ export class Engine {
   readonly storage: StorageHealth;
   /** backups takes the daily backup of a database file (undefined for an in-memory database). */
   readonly backups: Backups | undefined;
+  /** channelSetup keeps the `channel_setup` warning current: rules that page through a channel that is not set up. */
+  readonly channelSetup: ChannelSetupWatch;
   private serverInfo: ServerInfo = { url: null, publicUrls: [], lanAccess: false, tls: null };
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: (line: string) => void;
@@ -158,7 +163,8 @@ export class Engine {
     this.on((e) => void (e.type === 'incident.changed' && this.responders.incidentChanged(e.data.incident)));
     this.pairing = new Pairing(this.store, () => this.clock.now());
     this.inbound = new Inbound({ store: this.store, config: this.config, lifecycle: this.lifecycle, clock: this.clock, secrets: this.secrets, emit: (e) => this.emit(e), log: this.log });
-    this.store.transaction(() => seedDefaults(this.config));
+    this.store.transaction(() => void (seedDefaults(this.config) && startSetup(this.store)));
+    this.channelSetup = new ChannelSetupWatch({ config: this.config, settingsOf: (k) => this.lifecycle.delivery.settings.get(k), secrets: this.secrets }, this.health, this.log);
     this.monitors = new MonitorRunner({ store: this.store, clock: this.clock, lifecycle: this.lifecycle, emit: (e) => this.emit(e), log: this.log, woke: () => this.responders.wake() }, opts.monitors);
     this.handlers = this.buildHandlers();
   }
@@ -170,6 +176,7 @@ export class Engine {
     this.bindSecrets();
     void moveStoredUrlCredentials({ config: this.config, bindings: this.lifecycle.delivery.bindings, secrets: this.secrets, clock: this.clock, log: this.log });
     checkReachability(this.config, this.health);
+    void this.channelSetup.check();
     this.lifecycle.start();
     this.monitors.start();
     this.backups?.start();
@@ -242,12 +249,13 @@ export class Engine {
   async call(method: string, input: unknown): Promise<unknown> {
     if (!isApiMethod(method)) throw new ApiError('not_found', `no API method named "${method}"`);
     const parsed = apiSchemas[method].safeParse(input ?? {});
-    if (!parsed.success) throw invalidInput(parsed.error);
+    if (!parsed.success) throw invalidInput(parsed.error, '', this.monitors.types.configIssues(method, input));
     const handler = this.handlers[method] as (args: unknown) => unknown;
     try {
       const result = await handler(parsed.data);
       // A channel just set up (its settings, its secret, a contact method) is listened to at once, not after the responders' idle wait.
       if (WAKES_RESPONDERS.has(method)) this.responders.wake();
+      if (WAKES_RESPONDERS.has(method) || method === 'secrets.delete') void this.channelSetup.check();
       return result;
     } catch (err) {
       // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug"; a full disk or a
@@ -299,6 +307,7 @@ export class Engine {
   private changed(entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all'): void {
     this.emit({ type: 'config.changed', data: { entity } });
     checkReachability(this.config, this.health);
+    void this.channelSetup.check();
   }
 
   private write<T>(entity: Parameters<Engine['changed']>[0], fn: () => T): T {
@@ -313,14 +322,16 @@ export class Engine {
     const deleted = { deleted: true } as const;
     return {
       'profile.get': () => c.getProfile(),
-      'profile.update': (a) => this.write('profile', () => {
-        const before = c.getProfile();
-        const after = c.setProfile(a);
-        if (after.phone && after.phone !== before.phone) addPhoneDefaults(c, after.phone);
-        return after;
-      }),
+      'profile.update': (a) => this.write('profile', () => c.setProfile(a)),
 
       'contactMethods.list': () => c.listContactMethods(),
+      'contactMethods.addPhone': (a) => {
+        const added = this.write('contactMethods', () => addPhoneContacts(c, a));
+        this.changed('notificationRules'); // the offer's rules too, so other windows show them
+        return added;
+      },
+      'channels.problems': (a) => channelProblems({ config: c, settingsOf: (k) => l.delivery.settings.get(k), secrets: this.secrets }, a.contactTypes ?? contactTypesInUse(c)),
+      ...setupHandlers(this.store, (e) => this.emit(e)),
       ...contactHandlers({ config: c, bindings: l.delivery.bindings, secrets: this.secrets, settingsOf: (k) => l.delivery.settings.get(k), clock: this.clock, write: (fn) => this.write('contactMethods', fn), log: this.log }),
 
       'notificationRules.list': () => c.listNotificationRules(),
@@ -373,13 +384,7 @@ export class Engine {
 
       'system.health': () => this.health.status(),
       'responders.status': () => this.responders.status(),
-      'pairing.start': () => ({ ...this.pairing.start(), fingerprint256: this.serverInfo.tls?.fingerprint256 ?? null, url: this.serverInfo.url }),
-      'devices.list': () => this.pairing.list(),
-      'devices.revoke': (a) => {
-        const device = this.pairing.revoke(a.id);
-        this.emit({ type: 'devices.changed', data: { deviceId: device.id, revoked: true } });
-        return device;
-      },
+      ...deviceHandlers(this.pairing, () => this.serverInfo, (e) => this.emit(e)),
       'system.server': () => this.serverInfo,
       ...remoteHandlersWithoutDesktop(),
       ...this.inboundAddress.handlers(),

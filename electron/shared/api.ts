@@ -11,11 +11,13 @@ import { ChannelSettingsKind, ChannelSettingsUpdate, SecretRef, type ChannelSett
 import { ConfigTextMaxChars } from './config-file.ts';
 import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './system-schemas.ts';
 import { DesktopSettingsUpdate, type DesktopSettings } from './desktop-schemas.ts';
+import { AddPhoneInput, ChannelProblemsInput, SetupUpdate, type ChannelProblem, type SetupState } from './trust-schemas.ts';
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
 import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, PairedDevice, PairingCode, RemotePaired, RemoteStatus, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
 export * from './api-results.ts';
+export type { ChannelProblem, ChannelSection, SetupState, SetupStep } from './trust-schemas.ts';
 
 const none = z.strictObject({});
 
@@ -72,6 +74,7 @@ export const apiSchemas = {
   'contactMethods.create': ContactMethodInput,
   'contactMethods.update': update(ContactMethodInput),
   'contactMethods.delete': byId,
+  'contactMethods.addPhone': AddPhoneInput,
 
   'notificationRules.list': none,
   'notificationRules.create': NotificationRuleInput,
@@ -142,6 +145,7 @@ export const apiSchemas = {
   'channels.setSecret': z.strictObject({ kind: ChannelWithSecret, value: SecretValue }),
   'secrets.rotate': z.strictObject({ ref: RotatableKey }),
   'delivery.budget': none,
+  'channels.problems': ChannelProblemsInput,
 
   'monitors.types': none,
   'monitors.list': z.strictObject({ serviceId: Id.optional() }),
@@ -166,6 +170,8 @@ export const apiSchemas = {
   'monitoring.updateSettings': MonitoringSettings,
 
   'system.health': none,
+  'setup.get': none,
+  'setup.update': SetupUpdate,
   'system.server': none,
   'system.info': none,
   'system.setInboundPort': SetInboundPortInput,
@@ -187,9 +193,10 @@ export type ApiArgs<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
 /**
  * HealthCode names one thing that can be wrong with Standby itself: its storage (disk full, damaged
  * database), its keychain, its backups, a setup that pages no one when nobody is at this computer, or
- * alerts over HTTP that do not arrive where tools send them (`inbound`: the port was taken).
+ * alerts over HTTP that do not arrive where tools send them (`inbound`: the port was taken), or notification
+ * rules that page through a channel that is not set up (`channel_setup`: those pages will fail).
  */
-export type HealthCode = 'storage' | 'keychain' | 'backup' | 'no_remote_contact' | 'inbound';
+export type HealthCode = 'storage' | 'keychain' | 'backup' | 'no_remote_contact' | 'inbound' | 'channel_setup';
 
 /** HealthProblem is one current problem: an `error` stops Standby keeping its promise (and fails /healthz), a `warning` does not. */
 export interface HealthProblem {
@@ -257,6 +264,7 @@ export interface ApiOutputs {
   'contactMethods.create': ContactMethod;
   'contactMethods.update': ContactMethod;
   'contactMethods.delete': { deleted: true };
+  'contactMethods.addPhone': ContactMethod[];
   'notificationRules.list': NotificationRule[];
   'notificationRules.create': NotificationRule;
   'notificationRules.update': NotificationRule;
@@ -307,6 +315,7 @@ export interface ApiOutputs {
   'channels.setSecret': ChannelSettingsView;
   'secrets.rotate': { ref: string; rotated: true };
   'delivery.budget': DeliveryBudget;
+  'channels.problems': ChannelProblem[];
   'monitors.types': MonitorTypeInfo[];
   'monitors.list': MonitorView[];
   'monitors.get': MonitorView;
@@ -325,6 +334,8 @@ export interface ApiOutputs {
   'monitoring.settings': MonitoringSettings;
   'monitoring.updateSettings': MonitoringSettings;
   'system.health': SystemHealth;
+  'setup.get': SetupState;
+  'setup.update': SetupState;
   'system.server': ServerInfo;
   'system.info': SystemInfo;
   'system.setInboundPort': SystemInfo;
@@ -372,6 +383,8 @@ export interface ApiEvents {
   'desktop.changed': DesktopSettings;
   /** The desktop app's link to a box changed: paired, connected, not connected (since when, why), unpaired on the box. */
   'remote.changed': RemoteStatus;
+  /** The guided first run's progress changed (skipped, resumed, a step done): every open window follows it. */
+  'setup.changed': SetupState;
 }
 /** ApiEventName is the name of one pushed event. */
 export type ApiEventName = keyof ApiEvents;

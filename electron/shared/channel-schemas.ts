@@ -1,5 +1,6 @@
 /** Notification channel and delivery settings (non-secret; secrets are keychain entries named by *Ref fields). */
 import { z } from 'zod';
+import './zod-words.ts';
 
 /**
  * channelUrl is a server a channel talks to. It carries no credential: settings are exported and shown,
@@ -24,6 +25,9 @@ export const SecretRef = z
 /** WEBHOOK_TEMPLATE_FIELDS are the {{placeholders}} a webhook body template may use. */
 export const WEBHOOK_TEMPLATE_FIELDS = ['event', 'incidentId', 'number', 'title', 'service', 'urgency', 'triggeredAt', 'details', 'text', 'ackUrl', 'resolveUrl', 'deliveryKey', 'repeat'] as const;
 
+/** SENDER is an address `user@host` where the host may be one label (localhost) or a domain name. */
+const SENDER = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 /** EmailSettings: the SMTP server email is sent through (port defaults to 587 for STARTTLS, 465 for TLS, 25 for none). */
 export const EmailSettings = z.strictObject({
   host: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
@@ -31,7 +35,8 @@ export const EmailSettings = z.strictObject({
   security: z.enum(['starttls', 'tls', 'none']).optional(),
   user: z.string().max(255, 'must be at most 255 characters').optional(),
   passwordRef: SecretRef.optional(),
-  from: z.email('must be an email address'),
+  /** from may name a host without a dot (standby@localhost): a local mail server accepts it. */
+  from: z.email({ pattern: SENDER, error: 'must be an email address, such as standby@example.com or standby@localhost' }),
   rejectUnauthorized: z.boolean({ error: 'must be true or false' }).optional(),
 });
 

@@ -23,17 +23,20 @@ export class ApiError extends Error {
   }
 }
 
+/** Issue is one field and the rule it broke. */
+export type Issue = { path: string; message: string };
+
 /** issuesOf turns zod issues into `{path, message}` pairs, the path dotted from the input's root. */
-export function issuesOf(error: z.ZodError, prefix = ''): Array<{ path: string; message: string }> {
+export function issuesOf(error: z.ZodError, prefix = ''): Issue[] {
   return error.issues.map((i) => {
     const path = [prefix, ...i.path.map(String)].filter((p) => p !== '').join('.');
     return { path: path || '(input)', message: i.message };
   });
 }
 
-/** invalidInput builds the 400 error for a failed schema check: "field: rule; field: rule". */
-export function invalidInput(error: z.ZodError, prefix = ''): ApiError {
-  const issues = issuesOf(error, prefix);
+/** invalidInput builds the 400 error for a failed schema check: "field: rule; field: rule" (with `more` checked alongside it). */
+export function invalidInput(error: z.ZodError, prefix = '', more: Issue[] = []): ApiError {
+  const issues = [...issuesOf(error, prefix), ...more];
   return new ApiError('invalid_input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 }
 

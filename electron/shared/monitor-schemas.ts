@@ -45,7 +45,7 @@ export const MonitorFields = z.strictObject({
 
 /** monitorRules checks what spans several monitor fields: a check must time out before the next one is due. */
 export function monitorRules(v: { intervalSeconds: number; timeoutSeconds: number }, ctx: z.RefinementCtx): void {
-  if (v.timeoutSeconds > v.intervalSeconds) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: `must be at most intervalSeconds (${v.intervalSeconds})` });
+  if (v.timeoutSeconds > v.intervalSeconds) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: `must be at most the check interval (${v.intervalSeconds} s)` });
 }
 
 /** MonitorInput creates or replaces a monitor: a check Standby runs on a schedule; when it fails, an incident opens on its service. */

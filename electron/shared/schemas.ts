@@ -5,6 +5,7 @@
  * in the engine, the Electron shell and the renderer alike.
  */
 import { z } from 'zod';
+import './zod-words.ts';
 import { SecretRef } from './channel-schemas.ts';
 
 /** Urgency decides how hard Standby tries to reach you: high escalates, low notifies quietly. */
@@ -195,6 +196,17 @@ export interface LogEntry {
   data: Record<string, unknown>;
 }
 
+/** PageFailure is the newest failed page of an incident whose contact method has not delivered a page on it since. */
+export interface PageFailure {
+  contactMethodId: number;
+  contactType: string;
+  /** label is the contact method's label when it still exists. */
+  label: string | null;
+  /** error is the delivery's reason, as recorded. */
+  error: string;
+  at: string;
+}
+
 /** Incident is something that needs the person's attention. Times are ISO 8601 strings. */
 export interface Incident {
   id: number;
@@ -215,6 +227,8 @@ export interface Incident {
   escalationRound: number;
   alertCount: number;
   details: Record<string, unknown>;
+  /** pageFailure is the newest page on it that failed and was not delivered since by the same contact method (null: none). */
+  pageFailure: PageFailure | null;
 }
 
 /** IncidentWithTimeline is an incident and every log entry, oldest first. */

@@ -57,12 +57,14 @@ describe('Health', () => {
 });
 
 describe('the no_remote_contact warning', () => {
-  it('is on for a fresh install and goes when a phone number adds SMS and voice rules', async () => {
+  it('is on for a fresh install and goes when a rule pages a webhook', async () => {
     const { engine } = await testEngine();
     const events: ApiEvent[] = [];
     engine.on((e) => events.push(e));
     expect((await engine.invoke('system.health', {})).problems.map((p) => p.code)).toEqual(['no_remote_contact']);
-    await engine.invoke('profile.update', { name: 'Ada', email: '', phone: '+14155550123', timeZone: 'UTC' });
+    const hook = await engine.invoke('contactMethods.create', { type: 'webhook', label: 'Hook', address: 'http://127.0.0.1:9/x' });
+    await engine.invoke('notificationRules.create', { urgency: 'high', startDelayMinutes: 5, contactMethodId: hook.id });
+    await engine.channelSetup.check();
     expect(await engine.invoke('system.health', {})).toEqual({ status: 'ok', problems: [] });
     expect(events.filter((e) => e.type === 'health.changed').map((e) => e.data)).toEqual([{ status: 'ok', problems: [] }]);
   });

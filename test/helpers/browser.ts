@@ -49,14 +49,19 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-/** openUiSession starts a headless server on port 0 in a fresh data directory and opens a page in Chromium (not yet navigated). */
-export async function openUiSession(o: { token: string; prefix: string; viewport: { width: number; height: number }; clipboard?: boolean; args?: string[]; secrets?: SecretStore; secretTimeoutMs?: number; tls?: 'self-signed' }): Promise<UiSession> {
+/**
+ * openUiSession starts a headless server on port 0 in a fresh data directory and opens a page in Chromium
+ * (not yet navigated). A fresh data directory starts the guided first run; the session marks it done, as
+ * a person who finished it, unless `firstRun` asks for it.
+ */
+export async function openUiSession(o: { token: string; firstRun?: boolean; prefix: string; viewport: { width: number; height: number }; clipboard?: boolean; args?: string[]; secrets?: SecretStore; secretTimeoutMs?: number; tls?: 'self-signed' }): Promise<UiSession> {
   if (!existsSync(join(UI_DIR, 'index.html'))) {
     throw new Error(`${join(UI_DIR, 'index.html')} is missing: run npm run build first (npm test builds before vitest)`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), o.prefix));
   const server = await startHeadless({ dataDir, port: 0, host: '127.0.0.1', token: o.token, uiDir: UI_DIR, log: () => {}, secrets: o.secrets, secretTimeoutMs: o.secretTimeoutMs, tls: o.tls });
+  if (!o.firstRun) await server.engine.invoke('setup.update', { status: 'done', step: 'done' });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(o.args ?? [])] });
   // A self-signed certificate is what a person checks by its fingerprint; the test's browser takes it as the person would after checking.
   const context = await browser.newContext({ viewport: o.viewport, ignoreHTTPSErrors: o.tls !== undefined });

@@ -27,6 +27,7 @@ function incident(n: number, status: Incident['status'] = 'triggered', title = `
     escalationRound: 0,
     alertCount: 1,
     details: {},
+    pageFailure: null,
   };
 }
 

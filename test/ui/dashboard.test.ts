@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     await page.getByRole('button', { name: 'Create service' }).click();
     const error = page.locator('#svc-name-error');
     await error.waitFor();
-    expect(await error.textContent()).toBe('must not be empty');
+    expect(await error.textContent()).toBe('Name must not be empty');
     const name = page.getByLabel('Name', { exact: true });
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     expect(await name.getAttribute('aria-describedby')).toContain('svc-name-error');

@@ -52,6 +52,8 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window connecting to a bo
     box = await startHeadless({ dataDir: mkdtempSync(join(tmpdir(), 'standby-ui-connect-box-')), port: 0, host: '127.0.0.1', token: 'ui-connect-box-token-0123456789abcdef', tls: 'self-signed', lanAccess: true, clock: new SystemClock(), log: () => {} });
     engine = new Engine({ databasePath: join(dataDir, 'standby.db'), clock: new SystemClock(), channels: builtinChannels({ show: async () => {} }), keepBackups: 0 });
     await engine.start();
+    // This computer was set up before it pairs (the guided first run is done); the box is new.
+    await engine.invoke('setup.update', { status: 'done', step: 'done' });
     const policy = (await engine.invoke('escalationPolicies.list', {}))[0]!;
     await engine.invoke('services.create', { name: 'Shop (from this laptop)', escalationPolicyId: policy.id });
     engine.on(push);
@@ -145,6 +147,8 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window connecting to a bo
       expect(switches).toBe(1);
       await page.getByTestId('connect-panel').getByText(`Connected to ${box.url}`).waitFor();
       expect((await box.engine.invoke('services.list', {})).map((s) => s.name)).toContain('Shop (from this laptop)');
+      // Moved in with its configuration, the box needs no guided first run.
+      expect((await box.engine.invoke('setup.get', {})).status).toBe('done');
       const device = (await box.engine.invoke('devices.list', {})).find((d) => d.name === 'Ada’s laptop')!;
       await waitFor(async () => (await box.engine.invoke('devices.list', {})).find((d) => d.id === device.id)?.connected, 'the box to list this computer as connected');
       // The box's own Paired devices, through this window (its calls reach the box now).

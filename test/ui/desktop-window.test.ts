@@ -56,6 +56,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window (app:// handler, I
 
     engine = new Engine({ databasePath: ':memory:', clock: new FakeClock('2026-03-02T12:00:00Z'), channels: builtinChannels({ show: async () => {} }), keepBackups: 0 });
     await engine.start();
+    await engine.invoke('setup.update', { status: 'done', step: 'done' });
     const policy = (await engine.invoke('escalationPolicies.list', {}))[0]!;
     const service = await engine.invoke('services.create', { name: 'Shop', escalationPolicyId: policy.id });
     await engine.invoke('integrations.create', { serviceId: service.id, type: 'events_v2', name: 'Events', rateLimitPerMinute: 0 });

@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     await page.getByRole('button', { name: 'Create monitor' }).click();
     const error = page.locator('#mf-config-url-error');
     await error.waitFor();
-    expect(await error.textContent()).toBe('must be an http(s) URL');
+    expect(await error.textContent()).toBe('URL must be an http(s) URL');
     expect(await page.getByLabel('URL').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('URL').getAttribute('aria-describedby')).toContain('mf-config-url-error');
     expect(expected400).toHaveLength(1);
@@ -199,7 +199,7 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     await delivery.getByRole('button', { name: 'Save Delivery' }).click();
     const error = page.locator('#ch-delivery-smsVoicePerDay-error');
     await error.waitFor();
-    expect(await error.textContent()).toBe('must be 0 to 10000');
+    expect(await error.textContent()).toBe('SMS and calls per day must be 0 to 10000');
     expect(await perDay.getAttribute('aria-invalid')).toBe('true');
     expect(expected400).toHaveLength(2);
 

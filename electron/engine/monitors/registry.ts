@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { MonitorTypeInfo } from '../../shared/monitor-schemas.ts';
-import { ApiError, invalidInput } from '../../shared/errors.ts';
+import { ApiError, invalidInput, issuesOf, type Issue } from '../../shared/errors.ts';
 import type { MonitorType } from './monitor-type.ts';
 import { diskMonitor } from './types/disk.ts';
 import { dnsMonitor } from './types/dns.ts';
@@ -46,6 +46,19 @@ export class MonitorTypeRegistry {
     const parsed = this.require(kind, kindPath).schema.safeParse(config);
     if (!parsed.success) throw invalidInput(parsed.error, path);
     return parsed.data as Record<string, unknown>;
+  }
+
+  /**
+   * configIssues checks the config of a monitor input that failed the contract's own check (so its type's
+   * settings were not checked yet): a form then hears of every error at once, not in rounds.
+   */
+  configIssues(method: string, input: unknown): Issue[] {
+    if (method !== 'monitors.create' && method !== 'monitors.update') return [];
+    const raw = (method === 'monitors.update' ? (input as { value?: unknown } | null)?.value : input) as { kind?: unknown; config?: unknown } | null | undefined;
+    const type = typeof raw?.kind === 'string' ? this.types.get(raw.kind) : undefined;
+    if (!type) return [];
+    const parsed = type.schema.safeParse(raw?.config ?? {});
+    return parsed.success ? [] : issuesOf(parsed.error, method === 'monitors.update' ? 'value.config' : 'config');
   }
 
   /** describe lists every type with its settings as JSON Schema, for forms. */

@@ -10,7 +10,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; result: DeliveryRe
 
 /** parseSettings validates a settings section; missing or invalid settings are a permanent failure naming `channels.<kind>`. */
 export function parseSettings<S extends z.ZodType>(kind: string, schema: S, raw: unknown, what: string): Parsed<z.infer<S>> {
-  if (raw === undefined || raw === null) return { ok: false, result: permanent(`${what} is not configured: set channels.${kind} in Settings → Channels or the configuration file`) };
+  if (raw === undefined || raw === null) return { ok: false, result: permanent(`${what} is not set up: set channels.${kind} in Settings → Channels or the configuration file`) };
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];

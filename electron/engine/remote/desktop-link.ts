@@ -108,6 +108,8 @@ export class DesktopLink {
       const box = new RemoteClient({ pin: paired.pin, token: paired.token });
       try {
         copied = await box.call('config.import', { text: await this.o.localConfig(), format: 'yaml' });
+        // Moved in with a configuration, the box needs no guided first run.
+        await box.call('setup.update', { status: 'done', step: 'done' }).catch(() => {});
       } catch (err) {
         // Nothing is half done: the new device is unpaired again and this computer stays as it was.
         await box.call('devices.revoke', { id: paired.device.id }).catch(() => {});

@@ -6,7 +6,7 @@
 import type { Store } from './database.ts';
 
 /** AppSettingKey names one installation setting. */
-export type AppSettingKey = 'inbound.port' | 'desktop';
+export type AppSettingKey = 'inbound.port' | 'desktop' | 'setup';
 
 /** readAppSetting answers a setting's stored value, or undefined when none is stored (or the stored text is not JSON). */
 export function readAppSetting(store: Store, key: AppSettingKey): unknown {

@@ -4,7 +4,7 @@
  */
 import type { SQLInputValue } from 'node:sqlite';
 import { notFound } from '../../shared/errors.ts';
-import type { Actor, Incident, IncidentStatus, LogEntry, Severity, Urgency } from '../../shared/schemas.ts';
+import type { Actor, Incident, IncidentStatus, LogEntry, PageFailure, Severity, Urgency } from '../../shared/schemas.ts';
 import type { IncidentState, JobKind, LogDraft, PlannedJob } from '../incidents/lifecycle.ts';
 import type { Store } from './database.ts';
 
@@ -42,6 +42,19 @@ export interface IncidentFilter {
   limit: number;
   offset: number;
 }
+
+/**
+ * PAGE_FAILURE selects an incident's newest failed page whose contact method has not delivered a page on
+ * it since (a later success by the same contact method clears it; one by another contact method does not,
+ * since that channel still fails), as JSON. Index: delivery_attempts_incident (migration 12).
+ */
+const PAGE_FAILURE = `(SELECT json_object('contactMethodId', a.contact_method_id, 'contactType', a.contact_type, 'label', cm.label, 'error', COALESCE(a.error, 'failed'), 'at', a.finished_at)
+  FROM delivery_attempts a LEFT JOIN contact_methods cm ON cm.id = a.contact_method_id
+  WHERE a.incident_id = i.id AND a.outcome = 'failed'
+    AND NOT EXISTS (SELECT 1 FROM delivery_attempts b WHERE b.incident_id = a.incident_id AND b.contact_method_id = a.contact_method_id AND b.outcome = 'delivered' AND b.id > a.id)
+  ORDER BY a.id DESC LIMIT 1) AS page_failure`;
+/** INCIDENT_SELECT reads an incident for the API: its row, its service's name and its page failure. */
+const INCIDENT_SELECT = `SELECT i.*, s.name AS service_name, ${PAGE_FAILURE} FROM incidents i JOIN services s ON s.id = i.service_id`;
 
 const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
@@ -87,13 +100,13 @@ export class IncidentRepo {
 
   /** find returns an incident, or undefined when there is none with that id. */
   find(id: number): Incident | undefined {
-    const r = this.store.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare(`${INCIDENT_SELECT} WHERE i.id = ?`).get(id) as Row | undefined;
     return r ? incidentFromRow(r) : undefined;
   }
 
   /** get returns an incident for the API. */
   get(id: number): Incident {
-    const r = this.store.prepare('SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
+    const r = this.store.prepare(`${INCIDENT_SELECT} WHERE i.id = ?`).get(id) as Row | undefined;
     if (!r) throw notFound('incident', id);
     return incidentFromRow(r);
   }
@@ -123,7 +136,7 @@ export class IncidentRepo {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = this.store.prepare(`SELECT COUNT(*) AS n FROM incidents i JOIN services s ON s.id = i.service_id ${clause}`).get(...args) as { n: number };
     const rows = this.store
-      .prepare(`SELECT i.*, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id ${clause} ORDER BY i.id DESC LIMIT ? OFFSET ?`)
+      .prepare(`${INCIDENT_SELECT} ${clause} ORDER BY i.id DESC LIMIT ? OFFSET ?`)
       .all(...args, f.limit, f.offset) as Row[];
     return { incidents: rows.map(incidentFromRow), total: total.n };
   }
@@ -260,7 +273,14 @@ function incidentFromRow(r: Row): Incident {
     escalationRound: s.escalationRound,
     alertCount: s.alertCount,
     details: s.details,
+    pageFailure: pageFailureFromJson(r.page_failure),
   };
+}
+
+function pageFailureFromJson(v: unknown): PageFailure | null {
+  if (typeof v !== 'string') return null;
+  const f = JSON.parse(v) as Omit<PageFailure, 'at'> & { at: number | null };
+  return { ...f, at: iso(f.at) ?? new Date(0).toISOString() };
 }
 
 function jobFromRow(r: Row): JobRow {

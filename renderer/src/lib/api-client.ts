@@ -128,6 +128,7 @@ const FORWARDED_EVENTS = {
   'devices.changed': true,
   'desktop.changed': true,
   'remote.changed': true,
+  'setup.changed': true,
 } satisfies Record<ApiEventName, true>;
 const EVENT_NAMES = Object.keys(FORWARDED_EVENTS) as ApiEventName[];
 /** RECONNECT_MAX_MS caps the wait between attempts to reopen a closed event stream. */

@@ -1,8 +1,11 @@
 /**
  * FormState is one edit form's state: the draft being edited, whether it is saving, and the
  * engine's answer when it refused the draft, per field (the contract's `issues[].path`) so each
- * message can be shown next to the field it names.
+ * message can be shown next to the field it names. Each message is a sentence about its field in a
+ * person's words ("Timeout must be at most the check interval (5 s)"; see shared/field-labels.ts), and
+ * the engine answers every error of a draft at once.
  */
+import { issueSentence } from '../../../electron/shared/field-labels.ts';
 import { ApiClientError, errorMessage, type ApiIssue } from './api-client.ts';
 
 /** FormState holds a draft of T and the errors the engine returned for it. */
@@ -72,7 +75,10 @@ export class FormState<T> {
     } catch (err) {
       if (err instanceof ApiClientError && err.code === 'invalid_input' && err.issues.length > 0) {
         const strip = pathPrefix ? `${pathPrefix}.` : '';
-        this.issues = err.issues.map((i) => (strip && i.path.startsWith(strip) ? { path: i.path.slice(strip.length), message: i.message } : i));
+        this.issues = err.issues.map((i) => {
+          const path = strip && i.path.startsWith(strip) ? i.path.slice(strip.length) : i.path;
+          return { path, message: issueSentence(path, i.message) };
+        });
         this.message = this.#invalidMessage;
       } else {
         this.message = errorMessage(err);

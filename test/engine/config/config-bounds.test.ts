@@ -102,7 +102,7 @@ describe('parseConfig bounds', () => {
     const text = [`a: &a [${Array(20_000).fill(0).join(', ')}]`, `b: &b [${Array(10).fill('*a').join(', ')}]`, `c: [${Array(10).fill('*b').join(', ')}]`].join('\n');
     expect(refused(text).message).toBe('the file holds more than 200000 values, counting the copies its aliases (*name) make; a Standby configuration holds far fewer');
     expect(refused(`[${Array(MAX_VALUES + 1).fill(0).join(',')}]`, 'json').message).toBe('the file holds more than 200000 values; a Standby configuration holds far fewer');
-    expect(refused(`[${Array(MAX_VALUES).fill(0).join(',')}]`, 'json').message).toMatch(/^\(input\): Invalid input: expected object, received array$/);
+    expect(refused(`[${Array(MAX_VALUES).fill(0).join(',')}]`, 'json').message).toMatch(/^\(input\): must be a set of fields$/);
   });
 
   it('stops reading YAML once it holds more scalars than twice the values allowed (keys and values)', () => {

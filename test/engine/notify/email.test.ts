@@ -52,7 +52,7 @@ describe('the email channel', () => {
 
   it('needs its settings, and a password when it has a user', async () => {
     const m = testMessage(0, 'UTC');
-    expect(await emailChannel.send(contact, m, ctx(undefined as never))).toEqual({ ok: false, retryable: false, error: 'Email is not configured: set channels.email in Settings → Channels or the configuration file' });
+    expect(await emailChannel.send(contact, m, ctx(undefined as never))).toEqual({ ok: false, retryable: false, error: 'Email is not set up: set channels.email in Settings → Channels or the configuration file' });
     expect(await emailChannel.send(contact, m, ctx({ ...base, port, user: 'me' }))).toEqual({ ok: false, retryable: false, error: 'the SMTP password is missing: store it in the keychain entry "email.password" (secrets.set)' });
     expect(await emailChannel.send(contact, m, ctx({ host: '', from: 'x' }))).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/^Email settings are not valid: channels\.email\.host: must not be empty/) });
   });

@@ -16,7 +16,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const statusSpec = z
   .string()
-  .regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, 'must be a status code such as "200" or a range such as "200-299"')
+  // abort: a value that is not a code at all gets that one message, not also "a range must go from low to high".
+  .regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, { message: 'must be a status code such as "200" or a range such as "200-299"', abort: true })
   .refine((s) => {
     const [lo, hi = lo] = s.split('-').map(Number);
     return lo! <= hi!;

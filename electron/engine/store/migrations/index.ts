@@ -14,6 +14,7 @@ import { m008Responders } from './008-responders.ts';
 import { m009AnswerTests } from './009-answer-tests.ts';
 import { m010Devices } from './010-devices.ts';
 import { m011DueTimers } from './011-due-timers.ts';
+import { m012PageFailures } from './012-page-failures.ts';
 
 /** Migration is one numbered schema change. */
 export interface Migration {
@@ -24,7 +25,7 @@ export interface Migration {
 }
 
 /** migrations lists every migration, oldest first. */
-export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009AnswerTests, m010Devices, m011DueTimers];
+export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009AnswerTests, m010Devices, m011DueTimers, m012PageFailures];
 
 for (const [i, m] of migrations.entries()) {
   if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);

@@ -13,6 +13,7 @@ import { config } from './config.svelte.ts';
 import { devices } from './devices.svelte.ts';
 import { deliveryBudget } from './delivery-budget.svelte.ts';
 import { health } from './health.svelte.ts';
+import { setupGuide } from './setup.svelte.ts';
 import { inbound } from './inbound.svelte.ts';
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { incidents } from './incidents.svelte.ts';
@@ -89,6 +90,7 @@ export class AppState {
     void monitorDetail.reload();
     void deliveryBudget.load();
     void health.load();
+    void setupGuide.load();
     void inbound.load();
     void integrations.open(integrations.serviceId);
     void remote.load();
@@ -140,6 +142,9 @@ export class AppState {
         return;
       case 'changeEvent.recorded':
         integrations.handleChangeEvent(e.data.changeEvent);
+        return;
+      case 'setup.changed':
+        setupGuide.progress = e.data;
         return;
       case 'devices.changed':
         if (devices.list) void devices.load();

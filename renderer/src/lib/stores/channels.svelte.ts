@@ -36,6 +36,8 @@ export class ChannelsState {
   removed = $state<Partial<Record<ChannelSettingsKind, boolean>>>({});
   /** loaded is true once the settings page has fetched the sections. */
   loaded = $state(false);
+  /** focus is the section a link asked to open (a banner's "Set up Twilio"), or null. */
+  focus = $state<ChannelSettingsKind | null>(null);
   /** ackKeyRotation is the state of the ack links' "Rotate signing key" button. */
   ackKeyRotation = new FormState<Record<string, never>>({}, []);
 

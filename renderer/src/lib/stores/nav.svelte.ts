@@ -3,9 +3,9 @@
  * are the part of the URL after `#`, as the Electron shell opens them (`/incidents/12` from a
  * notification or the tray; see electron/main/renderer-policy.ts): `/` and `/incidents` are the
  * incident list, `/incidents/<id>` one incident, `/monitors/<id>` one monitor, `/monitors`,
- * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views, `/connect` the
- * desktop app's connect screen. Back and
- * forward work as in any page.
+ * `/services`, `/policies`, `/profile`, `/analytics`, `/settings` the other views, and `/connect`
+ * the desktop app's connect screen ("Connect to a Standby server", lib/connect.ts). Back and forward
+ * work as in any page.
  */
 import { incidentDetail } from './incident-detail.svelte.ts';
 import { monitorDetail } from './monitor-detail.svelte.ts';

@@ -8,6 +8,7 @@ import { FormState } from '../form.svelte.ts';
 import { contactDependents } from '../dependents.ts';
 import { config } from './config.svelte.ts';
 import { confirmation } from './confirm.svelte.ts';
+import { phoneOffer } from './phone-offer.svelte.ts';
 import { SECRET_USES } from './contact-delivery.svelte.ts';
 
 /** CONTACT_METHOD_TYPES are the kinds of contact method, with what their address is. */
@@ -59,8 +60,12 @@ export class ProfileState {
   }
 
   saveProfile = async (): Promise<void> => {
+    const before = config.profile?.phone ?? '';
     const saved = await this.profile.submit((d) => call('profile.update', d));
-    if (saved) await config.load('all');
+    if (!saved) return;
+    await config.load('all');
+    // A new phone number is offered SMS and voice rules; nothing is added unless the person accepts.
+    if (saved.phone && saved.phone !== before) await phoneOffer.offer(saved.phone);
   };
 
   newContact(): void {
