@@ -378,6 +378,7 @@ export class Engine {
       ...this.inboundAddress.handlers(),
       ...desktopSettingsHandlers(this.store, (e) => this.emit(e)),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
+      'notifications.confirmMany': (a) => ({ confirmed: a.deliveryIds.filter((id) => this.desktopRelay?.confirm(id) ?? false) }),
       ...backupHandlers(this.backups),
 
       ...this.inbound.handlers(),

@@ -166,6 +166,12 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
     [{ alarm: { sound: true, volume: 50, quietHours: { from: '22:00', to: '22:00' } } }, 'alarm.quietHours.to', /must differ from from/],
   ],
   'notifications.confirm': [[{ deliveryId: 'x' }, 'deliveryId', /must be the deliveryId of a notification.desktop event/], [{}, 'deliveryId', /must be the deliveryId/]],
+  'notifications.confirmMany': [
+    [{ deliveryIds: ['x'] }, 'deliveryIds.0', /must be the deliveryId of a notification.desktop event/],
+    [{ deliveryIds: [] }, 'deliveryIds', /at least one deliveryId/],
+    [{ deliveryIds: Array.from({ length: 501 }, () => '00000000-0000-4000-8000-000000000000') }, 'deliveryIds', /at most 500 deliveryIds/],
+    [{ deliveryId: '00000000-0000-4000-8000-000000000000' }, 'deliveryIds', /list of deliveryIds/],
+  ],
   'backups.list': [[{ all: true }, '(input)', /Unrecognized key/]],
   'backups.create': [[{ file: '/tmp/x.db' }, '(input)', /Unrecognized key/]],
 };
