@@ -139,6 +139,7 @@ export const apiSchemas = {
     before: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   }),
   'monitors.uptime': byId,
+  'monitors.uptimeAll': none,
   'monitors.series': z.strictObject({ id: Id, window: z.enum(['24h', '7d', '30d', '90d', '1y']).default('24h') }),
   'monitoring.status': none,
   'monitoring.pauseAll': z.strictObject({ minutes: PauseMinutes.optional() }),
@@ -302,6 +303,8 @@ export interface ApiOutputs {
   'monitors.rotatePingKey': MonitorView;
   'monitors.results': { results: CheckResult[] };
   'monitors.uptime': { windows: UptimeWindow[] };
+  /** Every monitor's windows in one answer, for the monitor list; their latency has no p95 (null): `monitors.uptime` has it. */
+  'monitors.uptimeAll': { monitors: Array<{ id: number; windows: UptimeWindow[] }> };
   'monitors.series': { bucket: 'hour' | 'day'; points: SeriesPoint[] };
   'monitoring.status': MonitoringStatus;
   'monitoring.pauseAll': MonitoringStatus;

@@ -147,6 +147,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitors.rotatePingKey': [[{ id: 2.5 }, 'id', /must be an integer/]],
   'monitors.results': [[{ id: 1, limit: 0 }, 'limit', /1 to 1000/], [{ id: 1, before: 'yesterday' }, 'before', /ISO 8601/]],
   'monitors.uptime': [[{ id: null }, 'id', /must be a number/]],
+  'monitors.uptimeAll': [[{ id: 1 }, '(input)', /Unrecognized key/]],
   'monitors.series': [[{ id: 1, window: '2y' }, 'window', /Invalid option/]],
   'monitoring.status': [[{ verbose: true }, '(input)', /Unrecognized key/]],
   'monitoring.pauseAll': [[{ minutes: 1.5 }, 'minutes', /whole minutes/]],
