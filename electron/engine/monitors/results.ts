@@ -64,12 +64,17 @@ export class ResultStore {
 
   /**
    * flush writes the queued results and their rollups, plus whatever `also` writes, in one transaction
-   * (the caller's, or its own). When it fails (a full disk) the results stay queued for the next flush,
+   * (the caller's, or its own, committed without an fsync). When it fails (a full disk) the results stay queued for the next flush,
    * ahead of newer ones; past MAX_BUFFERED the newest are dropped.
    */
   flush(also: () => void = () => {}): void {
     const batch = this.buffer;
     this.buffer = [];
+    // Its own commit waits for no fsync (synchronous=NORMAL, WAL): it survives a crash of Standby (a
+    // kill -9) all the same, and the next FULL commit (an incident, an event, a page) or checkpoint
+    // makes it durable through a power cut too. An fsync every second stalled every check due meanwhile.
+    const relaxed = !this.store.db.isTransaction;
+    if (relaxed) this.store.db.exec('PRAGMA synchronous = NORMAL');
     try {
       this.store.transaction(() => {
         this.write(batch);
@@ -78,6 +83,8 @@ export class ResultStore {
     } catch (err) {
       this.buffer = [...batch, ...this.buffer].slice(0, MAX_BUFFERED);
       throw err;
+    } finally {
+      if (relaxed && this.store.db.isOpen) this.store.db.exec('PRAGMA synchronous = FULL');
     }
   }
 
