@@ -8,7 +8,8 @@
  * 3. Standby's reported total time for one URL against curl's `time_total` (median difference).
  * 4. Idle cost of the headless server: CPU % of one core and RSS with 20 monitors at 60 s.
  * Goals (issue 14): ratio <= 2x, RSS < 100 MB, lateness p99 < 50 ms at 2,000 monitors; within 1 ms
- * of curl. Runs in about 4 minutes.
+ * of curl. Also `standby serve` itself at 2,000 monitors, from its bundle and from its sources
+ * (`--served` runs only those two rows). Runs in about 6 minutes.
  *
  * Long mode: `STANDBY_BENCH_LONG=60 npm run bench -- monitors` (or `node bench/monitors.bench.ts
  * --long 60`) runs 2,000 monitors for 60 minutes and prints RSS every minute, then the last minute
