@@ -76,11 +76,21 @@ async function api<T>(agent: Agent, url: string, method: string, input: unknown)
 
 /**
  * openDesktop is the browser tab a headless desktop page needs: it follows the event stream and
- * confirms every `notification.desktop`, as the web UI does, so "paging the desktop" is delivered
- * (with no UI connected, each desktop page would fail at once instead). It returns the count confirmed and the stop function.
+ * confirms every `notification.desktop`, as the web UI does (renderer/src/lib/confirmations.ts: the
+ * confirmations of the same 20 ms go in one `notifications.confirmMany`), so "paging the desktop" is
+ * delivered (with no UI connected, each desktop page would fail at once instead). It returns the
+ * count confirmed and the stop function.
  */
 function openDesktop(agent: Agent, url: string): { confirmed: () => number; close: () => void } {
   let confirmed = 0;
+  const queued: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const deliveryIds = queued.splice(0, 500);
+    if (queued.length) timer = setTimeout(flush, 0);
+    void api<{ confirmed: string[] }>(agent, url, 'notifications.confirmMany', { deliveryIds }).then((r) => (confirmed += r.confirmed.length), () => {});
+  };
   const req = request(`${url}/api/events?token=${TOKEN}`, (res) => {
     res.setEncoding('utf8');
     let buffer = '';
@@ -93,7 +103,9 @@ function openDesktop(agent: Agent, url: string): { confirmed: () => number; clos
         if (!block.includes('event: notification.desktop')) continue;
         const data = /^data: (.*)$/m.exec(block)?.[1];
         const deliveryId = data ? (JSON.parse(data) as { deliveryId?: string }).deliveryId : undefined;
-        if (deliveryId) void api(agent, url, 'notifications.confirm', { deliveryId }).then(() => confirmed++, () => {});
+        if (!deliveryId) continue;
+        queued.push(deliveryId);
+        timer ??= setTimeout(flush, 20);
       }
     });
   });

@@ -8,7 +8,8 @@
  * 3. Standby's reported total time for one URL against curl's `time_total` (median difference).
  * 4. Idle cost of the headless server: CPU % of one core and RSS with 20 monitors at 60 s.
  * Goals (issue 14): ratio <= 2x, RSS < 100 MB, lateness p99 < 50 ms at 2,000 monitors; within 1 ms
- * of curl. Runs in about 4 minutes.
+ * of curl. Also `standby serve` itself at 2,000 monitors, from its bundle and from its sources
+ * (`--served` runs only those two rows). Runs in about 6 minutes.
  *
  * Long mode: `STANDBY_BENCH_LONG=60 npm run bench -- monitors` (or `node bench/monitors.bench.ts
  * --long 60`) runs 2,000 monitors for 60 minutes and prints RSS every minute, then the last minute
@@ -247,6 +248,56 @@ async function idle(url: string) {
   }
 }
 
+/**
+ * served runs `standby serve` (electron/engine/headless/cli.ts, as a person starts it, with the
+ * shipped V8 flags) with n HTTP monitors at 10 s and measures it from outside for MEASURE_S seconds
+ * after WARMUP_S: RSS (max, sampled every 250 ms), RssAnon, and CPU per check (the process's CPU over
+ * the checks its database gained). `engine` picks the prebuilt bundle or the TypeScript sources.
+ */
+async function served(url: string, n: number, engine: 'bundle' | 'source') {
+  const dir = mkdtempSync(join(tmpdir(), 'standby-bench-served-'));
+  const file = join(dir, 'standby.json');
+  writeFileSync(file, config(url, n, INTERVAL_S));
+  const child = spawn(process.execPath, [...SHIPPED_FLAGS, join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, STANDBY_SECRETS_FROM_ENV: '1', STANDBY_ENGINE: engine === 'source' ? 'source' : '' },
+  });
+  const { DatabaseSync } = await import('node:sqlite');
+  let db: InstanceType<typeof DatabaseSync> | undefined;
+  try {
+    await new Promise<void>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error('the headless server did not say "listening on" within 60 s')), 60_000);
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && (clearTimeout(timer), ok()));
+    });
+    await sleep(WARMUP_S * 1000);
+    db = new DatabaseSync(join(dir, 'data', 'standby.db'), { readOnly: true });
+    const checks = () => (db!.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n;
+    const a = procStat(child.pid!);
+    const c0 = checks();
+    let rssMax = 0;
+    let anonMax = 0;
+    const sampler = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        rssMax = Math.max(rssMax, Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024);
+        anonMax = Math.max(anonMax, Number(/RssAnon:\s+(\d+)/.exec(status)![1]) * 1024);
+      } catch {
+        // the process ended; the row says so by its numbers
+      }
+    }, 250);
+    await sleep(MEASURE_S * 1000);
+    clearInterval(sampler);
+    const b = procStat(child.pid!);
+    const stored = checks() - c0;
+    return { engine, n, rssMax, anonMax, checksPerSecond: stored / MEASURE_S, cpuMsPerCheck: stored ? (b.cpuMs - a.cpuMs) / stored : NaN };
+  } finally {
+    db?.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** long runs 2,000 monitors for `minutes` in this process and prints RSS every `everyS` seconds. */
 async function long(url: string, minutes: number, everyS: number): Promise<void> {
   const probe = await standbyProbe(url, 2000);
@@ -280,6 +331,35 @@ if (process.argv[2] === '--long-child') {
   process.exit(0);
 }
 
+/** servedTable prints `standby serve` at 2,000 monitors from its prebuilt bundle and from its sources, one after the other. */
+async function servedTable(url: string): Promise<void> {
+  if (process.platform !== 'linux') {
+    console.log('\n`standby serve` rows: skipped (they read /proc, Linux only)');
+    return;
+  }
+  const { engineModule } = await import('../electron/engine/headless/engine-bundle.ts');
+  const bundle = engineModule(ROOT);
+  if (!bundle.bundled) console.log(`\n(the bundle row runs the sources: ${bundle.why})`);
+  console.log(`\n| \`standby serve\`, 2,000 HTTP monitors at 10 s (node ${SHIPPED_FLAGS.join(' ')}) | checks/s (expected) | CPU per check | RSS (max) | own memory (RssAnon, max) |`);
+  console.log('|---|---:|---:|---:|---:|');
+  for (const engine of ['source', 'bundle'] as const) {
+    const r = await served(url, 2000, engine);
+    const label = engine === 'bundle' ? 'the prebuilt bundle (out/engine, what `standby serve` runs after `npm run build`)' : 'the TypeScript sources (STANDBY_ENGINE=source: no build, or a stale one)';
+    console.log(`| ${label} | ${r.checksPerSecond.toFixed(1)} (${2000 / INTERVAL_S}) | ${r.cpuMsPerCheck.toFixed(3)} ms | ${mb(r.rssMax)} | ${mb(r.anonMax)} |`);
+  }
+  console.log('Goal: RSS under 100 MB at 2,000 monitors for what `standby serve` runs.');
+}
+
+if (process.argv[2] === '--served') {
+  const target = await startTarget();
+  try {
+    await servedTable(target.url);
+  } finally {
+    target.child.kill();
+  }
+  process.exit(0);
+}
+
 const longMinutes = Number(process.argv[2] === '--long' ? process.argv[3] : process.env.STANDBY_BENCH_LONG ?? 0);
 const target = await startTarget();
 try {
@@ -308,6 +388,8 @@ try {
     const ratio = shipped.cpuMsPerCheck / bare.cpuMsPerCheck;
     console.log(`\nCPU per HTTP check at 2,000 monitors / 10 s (both with node ${SHIPPED_FLAGS.join(' ')}): Standby ${shipped.cpuMsPerCheck.toFixed(3)} ms, bare http.request ${bare.cpuMsPerCheck.toFixed(3)} ms, ratio ${ratio.toFixed(2)}x (goal: at most 2x).`);
     console.log(`RSS ${mb(shipped.rssMax)}, of which ${mb(shipped.rssMax - shipped.anonMax)} are pages of Node's own binary (goal: under 100 MB); lateness p99 ${shipped.p99} ms (goal: under 50 ms).`);
+
+    await servedTable(target.url);
 
     const curl = await versusCurl(target.url);
     console.log('\n| loopback GET, fresh connection | median total |');

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { engineModule } from '../electron/engine/headless/engine-bundle.ts';
 import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
 
 /** PROJECT_DIR is the repository root (the folder with package.json). */
@@ -147,6 +148,12 @@ export async function main(argv: string[]): Promise<number> {
   console.log(notAvailableLine(electron.reason));
   if ((await buildIfMissing(['out/renderer/index.html'], { verbose })) !== 0) {
     console.error('The web UI could not be built; starting the API anyway (its page says how to build the UI).');
+  }
+  // The engine's bundle (scripts/build-engine.ts, about a second), when it is missing or older than the
+  // sources: `standby serve` runs it in less memory. Without it the sources run, so a failure only says so.
+  if (process.env.STANDBY_NO_BUILD !== '1' && !engineModule(PROJECT_DIR, {}).bundled) {
+    const code = await runQuietly(process.execPath, [join(PROJECT_DIR, 'scripts/build-engine.ts')], { cwd: PROJECT_DIR, verbose, write: (t) => void process.stdout.write(t) });
+    if (code !== 0) console.error('The engine could not be bundled; running it from its sources (it uses more memory).');
   }
   // A child process, so that the headless server runs with Standby's V8 flags like `npm run serve`.
   return run(process.execPath, [...V8_FLAGS, join(PROJECT_DIR, 'electron/engine/headless/cli.ts'), 'serve', ...args]);

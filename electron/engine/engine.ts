@@ -390,8 +390,8 @@ export class Engine {
       ...this.inboundAddress.handlers(),
       ...desktopSettingsHandlers(this.store, (e) => this.emit(e)),
       'notifications.confirm': (a) => ({ confirmed: this.desktopRelay?.confirm(a.deliveryId) ?? false }),
+      'notifications.confirmMany': (a) => ({ confirmed: a.deliveryIds.filter((id) => this.desktopRelay?.confirm(id) ?? false) }),
       ...backupHandlers(this.backups),
-
       ...this.inbound.handlers(),
       ...monitorHandlers(this.monitors, this.store, () => this.clock.now(), this.secrets, this.log),
       ...notifyHandlers({ store: this.store, config: c, delivery: l.delivery, secrets: this.secrets, clock: this.clock, log: this.log }),

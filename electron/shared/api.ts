@@ -32,6 +32,8 @@ const SecretValue = z.string({ error: 'must be a string' }).min(1, 'must not be 
 /** ChannelWithSecret names a settings section that names one secret (`channels.setSecret` stores it for that channel's destination). */
 const ChannelWithSecret = z.enum(['email', 'twilio', 'pushover', 'telegram', 'ntfy'], { error: 'must be one of email, twilio, pushover, telegram, ntfy (the channels with a secret of their own)' });
 const byId = z.strictObject({ id: Id });
+/** MAX_CONFIRMATIONS bounds one `notifications.confirmMany` call. */
+export const MAX_CONFIRMATIONS = 500;
 /** PauseMinutes is how long to pause monitoring (absent: until resumed). */
 const PauseMinutes = z.number({ error: 'must be a number' }).int('must be whole minutes').min(1, 'must be 1 to 43200 minutes (30 days)').max(43_200, 'must be 1 to 43200 minutes (30 days)');
 const update = <T extends z.ZodType>(s: T) => z.strictObject({ id: Id, value: s });
@@ -162,6 +164,7 @@ export const apiSchemas = {
     before: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   }),
   'monitors.uptime': byId,
+  'monitors.uptimeAll': none,
   'monitors.series': z.strictObject({ id: Id, window: z.enum(['24h', '7d', '30d', '90d', '1y']).default('24h') }),
   'monitoring.status': none,
   'monitoring.pauseAll': z.strictObject({ minutes: PauseMinutes.optional() }),
@@ -178,6 +181,12 @@ export const apiSchemas = {
   'desktop.settings': none,
   'desktop.updateSettings': DesktopSettingsUpdate,
   'notifications.confirm': z.strictObject({ deliveryId: z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }) }),
+  'notifications.confirmMany': z.strictObject({
+    deliveryIds: z
+      .array(z.uuid({ error: 'must be the deliveryId of a notification.desktop event' }), { error: 'must be a list of deliveryIds' })
+      .min(1, { error: 'must list at least one deliveryId' })
+      .max(MAX_CONFIRMATIONS, { error: `must list at most ${MAX_CONFIRMATIONS} deliveryIds (send more in another call)` }),
+  }),
 
   'backups.list': none,
   'backups.create': none,
@@ -327,6 +336,8 @@ export interface ApiOutputs {
   'monitors.rotatePingKey': MonitorView;
   'monitors.results': { results: CheckResult[] };
   'monitors.uptime': { windows: UptimeWindow[] };
+  /** Every monitor's windows in one answer, for the monitor list; their latency has no p95 (null): `monitors.uptime` has it. */
+  'monitors.uptimeAll': { monitors: Array<{ id: number; windows: UptimeWindow[] }> };
   'monitors.series': { bucket: 'hour' | 'day'; points: SeriesPoint[] };
   'monitoring.status': MonitoringStatus;
   'monitoring.pauseAll': MonitoringStatus;
@@ -342,6 +353,8 @@ export interface ApiOutputs {
   'desktop.settings': DesktopSettings;
   'desktop.updateSettings': DesktopSettings;
   'notifications.confirm': { confirmed: boolean };
+  /** confirmed lists the deliveryIds that counted as delivered; the others were unknown or their wait was over. */
+  'notifications.confirmMany': { confirmed: string[] };
   'backups.list': BackupList;
   'backups.create': BackupInfo;
 }
@@ -360,7 +373,8 @@ export interface ApiEvents {
   /**
    * A desktop notification to show (the Electron shell shows it; headless, the web UI does). Headless,
    * it carries a deliveryId: the UI that shows it calls `notifications.confirm`, and only then does the
-   * delivery count as delivered.
+   * delivery count as delivered. A UI that shows many at once confirms them together with
+   * `notifications.confirmMany` (one request, and one commit of their outcomes, for the lot).
    */
   'notification.desktop': { incidentId: number; number: number; title: string; body: string; urgency: 'high' | 'low'; deliveryId?: string };
   /** A service's integrations were created, changed, rotated or deleted. */

@@ -46,7 +46,7 @@ export function portProblem(err: unknown, host: string, port: number): string | 
 }
 
 /** main runs the CLI; it returns the process exit code for errors before the server starts. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], paths: { uiDir?: string } = {}): Promise<number> {
   if (argv[0] === 'backup') return backupCommand(argv.slice(1));
   if (argv[0] === 'restore') return restoreCommand(argv.slice(1));
   if (argv[0] === 'pair') return pairCommand(argv.slice(1));
@@ -111,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       configFile: values.config,
       token: process.env.STANDBY_TOKEN || undefined,
       rotateToken: values['new-token'] === true,
-      uiDir: resolve(import.meta.dirname, '../../../out/renderer'),
+      uiDir: paths.uiDir ?? resolve(import.meta.dirname, '../../../out/renderer'),
       clock: new SystemClock(Number.isFinite(offset) ? offset : 0),
       secrets: secrets.store,
       keepBackups,

@@ -192,27 +192,35 @@ export class JobRunner {
       let ni = 0;
       // Pages to claim, in due order: claimed together in one commit before a timer runs or the look ends.
       const toClaim: Array<{ job: JobRow; channel: string }> = [];
-      const claimPending = () => {
+      const claiming = new Map<string, number>();
+      const channels = new Map<number, string>();
+      const claimPending = async () => {
         if (toClaim.length === 0) return;
-        const claimed = this.d.delivery.claimAll(toClaim.map((t) => t.job), this.d.clock.now());
-        claimed.forEach((c, i) => c && this.track(c, toClaim[i]!.channel));
-        toClaim.length = 0;
+        const batch = toClaim.splice(0);
+        claiming.clear();
+        // Through the group commit: the claims share an fsync with the events and outcomes of this turn, and are on disk before any send.
+        const claimed = await this.d.delivery.claimAll(batch.map((t) => t.job), this.d.clock.now());
+        // Stopped meanwhile: not sent now; left running, so the next start sends them (at-least-once).
+        if (this.stopped) return;
+        claimed.forEach((c, i) => c && this.track(c, batch[i]!.channel));
       };
       while (!this.stopped && (ti < timers.length || ni < notifies.length)) {
         const timerFirst = ni >= notifies.length || (ti < timers.length && timers[ti]!.dueAt <= notifies[ni]!.dueAt);
         if (timerFirst) {
-          claimPending();
+          await claimPending();
           this.d.runTimer(timers[ti++]!, now);
           continue;
         }
         const job = notifies[ni++]!;
-        const channel = this.d.delivery.channelOf(job);
-        if (this.busy(channel) + toClaim.filter((t) => t.channel === channel).length >= slotsOf(channel)) continue; // it waits, pending, for a free slot
+        const channel = this.d.delivery.channelOf(job, channels);
+        const waiting = claiming.get(channel) ?? 0;
+        if (this.busy(channel) + waiting >= slotsOf(channel)) continue; // it waits, pending, for a free slot
         progressed = true;
+        claiming.set(channel, waiting + 1);
         toClaim.push({ job, channel });
       }
       if (this.stopped) return;
-      claimPending();
+      await claimPending();
       if (progressed) continue; // what ran may have planned more work that is due now
       if (this.inflight.size === 0) return;
       await this.waitForWork();
@@ -250,7 +258,8 @@ export class JobRunner {
   private async waitForWork(): Promise<void> {
     let timer: TimerHandle | undefined;
     const interrupted = new Promise<void>((resolve) => {
-      this.poke = resolve;
+      // After the current turn: sends whose outcomes were committed together all free their slots before the next look.
+      this.poke = () => setImmediate(resolve);
       const now = this.d.clock.now();
       // Strictly after now: jobs due already but waiting for a slot are looked at when a send finishes.
       const next = this.d.incidents.nextDueAfter(now);

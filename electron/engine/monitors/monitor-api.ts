@@ -164,6 +164,10 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       runner.repo.get(a.id);
       return { windows: runner.results.uptime(a.id, now(), retentionMs()) };
     },
+    'monitors.uptimeAll': () => {
+      runner.flush();
+      return { monitors: runner.results.uptimeAll(now()) };
+    },
     'monitors.series': (a) => {
       runner.flush();
       runner.repo.get(a.id);

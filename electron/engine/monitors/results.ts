@@ -64,12 +64,17 @@ export class ResultStore {
 
   /**
    * flush writes the queued results and their rollups, plus whatever `also` writes, in one transaction
-   * (the caller's, or its own). When it fails (a full disk) the results stay queued for the next flush,
+   * (the caller's, or its own, committed without an fsync). When it fails (a full disk) the results stay queued for the next flush,
    * ahead of newer ones; past MAX_BUFFERED the newest are dropped.
    */
   flush(also: () => void = () => {}): void {
     const batch = this.buffer;
     this.buffer = [];
+    // Its own commit waits for no fsync (synchronous=NORMAL, WAL): it survives a crash of Standby (a
+    // kill -9) all the same, and the next FULL commit (an incident, an event, a page) or checkpoint
+    // makes it durable through a power cut too. An fsync every second stalled every check due meanwhile.
+    const relaxed = !this.store.db.isTransaction;
+    if (relaxed) this.store.db.exec('PRAGMA synchronous = NORMAL');
     try {
       this.store.transaction(() => {
         this.write(batch);
@@ -78,6 +83,8 @@ export class ResultStore {
     } catch (err) {
       this.buffer = [...batch, ...this.buffer].slice(0, MAX_BUFFERED);
       throw err;
+    } finally {
+      if (relaxed && this.store.db.isOpen) this.store.db.exec('PRAGMA synchronous = FULL');
     }
   }
 
@@ -173,6 +180,29 @@ export class ResultStore {
       const p95 = ms <= rawRetentionMs ? this.percentile(monitorId, from, now + 1, 0.95) : null;
       return { window, ...counts(r), latency: latencyOf(r, p95) };
     });
+  }
+
+  /**
+   * uptimeAll reports every monitor's windows at once, as the monitor list shows them: one grouped
+   * query per window over the hourly rollups, instead of a request and a dozen queries per monitor.
+   * The latency's p95 is left out (null), since it needs each monitor's raw results; `uptime` has it.
+   */
+  uptimeAll(now: number): Array<{ id: number; windows: UptimeWindow[] }> {
+    const ids = (this.store.db.prepare('SELECT id FROM monitors ORDER BY id').all() as Array<{ id: number }>).map((r) => Number(r.id));
+    const sums = this.store.db.prepare(`
+      SELECT monitor_id, SUM(checks) AS checks, SUM(up) AS up, SUM(degraded) AS degraded, SUM(down) AS down, SUM(unknown) AS unknown,
+             SUM(latency_count) AS latency_count, SUM(latency_sum) AS latency_sum, MIN(latency_min) AS latency_min, MAX(latency_max) AS latency_max
+      FROM monitor_rollups WHERE bucket_ms = ? AND start >= ? GROUP BY monitor_id`);
+    const current = Math.floor(now / HOUR) * HOUR;
+    const none: Row = { checks: 0, up: 0, degraded: 0, down: 0, unknown: 0, latency_count: 0, latency_sum: 0, latency_min: null, latency_max: null };
+    const byWindow = (Object.entries(WINDOWS) as Array<[UptimeWindowName, number]>).map(([window, ms]) => {
+      const rows = new Map((sums.all(HOUR, current - ms + HOUR) as Row[]).map((r) => [Number(r.monitor_id), r]));
+      return { window, rows };
+    });
+    return ids.map((id) => ({ id, windows: byWindow.map(({ window, rows }) => {
+      const r = rows.get(id) ?? none;
+      return { window, ...counts(r), latency: latencyOf(r, null) };
+    }) }));
   }
 
   /** series gives a chart's points: hourly up to 7 days, daily beyond, oldest first, only buckets with checks. */

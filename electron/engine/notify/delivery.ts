@@ -149,17 +149,26 @@ export class DeliveryStage {
   }
 
   /**
-   * claimAll claims several due jobs (see claim) in one commit: every claim is on disk before any of
-   * their sends starts, at the cost of one fsync for the lot instead of one each.
+   * claimAll claims several due jobs (see claim) through the group commit, so they share one fsync
+   * with each other and with the inbound events and delivery outcomes of the same turn. It resolves
+   * once every claim is on disk: no send starts before its claim is stored.
    */
-  claimAll(jobs: JobRow[], now: number): Array<ClaimedDelivery | undefined> {
-    return this.d.store.transaction(() => jobs.map((job) => this.claim(job, now)));
+  claimAll(jobs: JobRow[], now: number): Promise<Array<ClaimedDelivery | undefined>> {
+    return this.commits.run(() => jobs.map((job) => this.claim(job, now)));
   }
 
-  /** channelOf names the channel a notify job goes through (its contact method's type), for per-channel concurrency. */
-  channelOf(job: JobRow): string {
+  /**
+   * channelOf names the channel a notify job goes through (its contact method's type), for per-channel
+   * concurrency. `seen` caches the answer per contact method for one look at the schedule, which may
+   * pass a hundred pages of the same contact method.
+   */
+  channelOf(job: JobRow, seen?: Map<number, string>): string {
     const p = job.payload as unknown as NotifyPayload;
-    return this.contact(p.contactMethodId)?.type ?? 'unknown';
+    const known = seen?.get(p.contactMethodId);
+    if (known !== undefined) return known;
+    const type = this.contact(p.contactMethodId)?.type ?? 'unknown';
+    seen?.set(p.contactMethodId, type);
+    return type;
   }
 
   /** contactsOf lists the ids of the contact methods that go through these channels. */

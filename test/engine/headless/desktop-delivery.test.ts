@@ -2,7 +2,8 @@
  * "Delivered" means someone could see it. Headless, the desktop is the connected UIs: with none
  * connected the desktop page fails ("no desktop is connected") and the next rule, a real loopback
  * webhook, is paged on time; an event stream that never confirms is not a desktop either; with a
- * real Chromium tab open on the dashboard the page is delivered, because the tab confirmed it.
+ * real Chromium tab open on the dashboard the page is delivered, because the tab confirmed it. A UI
+ * confirms the pages it showed together in one call: each named page counts once, the others not.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import { FakeClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
 import { NO_DESKTOP_CONNECTED } from '../../../electron/engine/notify/desktop-relay.ts';
 import { hasChromium, openUiSession, uiSuiteName, type UiSession } from '../../helpers/browser.ts';
-import { tempDir, waitFor } from '../../helpers/headless.ts';
+import { api, tempDir, waitFor } from '../../helpers/headless.ts';
 
 const TOKEN = 'desktop-delivery-token-0123456789';
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -101,6 +102,43 @@ describe('headless desktop delivery', () => {
     expect(notifies(s, id)[0]!.data).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^no connected desktop confirmed the notification within 1\.5 s \(1 connected\)$/) });
     stream.abort();
     await waitFor(() => s.engine.desktopRelay?.connected() === 0, 'the stream to detach');
+  });
+});
+
+describe('confirming pages in one call', () => {
+  it('counts each page it names as delivered, only those, and only once', async () => {
+    const s = await startHeadless({ dataDir: tempDir('standby-desktop-'), port: 0, host: '127.0.0.1', token: TOKEN, log: () => {} });
+    cleanup.push(() => s.close());
+    const stream = new AbortController();
+    const res = await fetch(`${s.url}/api/events?token=${TOKEN}`, { signal: stream.signal });
+    cleanup.push(() => stream.abort());
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await waitFor(() => s.engine.desktopRelay?.connected() === 1, 'the stream to attach');
+    const ids = [await trigger(s, 'First'), await trigger(s, 'Second'), await trigger(s, 'Third')];
+    let text = '';
+    const deliveryIds = new Map<number, string>();
+    while (deliveryIds.size < 3) {
+      const { value } = await reader.read();
+      text += value ?? '';
+      for (const m of text.matchAll(/event: notification\.desktop\ndata: (.*)\n/g)) {
+        const n = JSON.parse(m[1]!) as { incidentId: number; deliveryId: string };
+        deliveryIds.set(n.incidentId, n.deliveryId);
+      }
+    }
+    // Shown but not yet confirmed: nothing is delivered.
+    expect(ids.map((id) => notifies(s, id).length)).toEqual([0, 0, 0]);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const first = await api(s.url, TOKEN, 'notifications.confirmMany', { deliveryIds: [deliveryIds.get(ids[0]!)!, unknown, deliveryIds.get(ids[2]!)!] });
+    expect(first).toEqual({ status: 200, body: { confirmed: [deliveryIds.get(ids[0]!), deliveryIds.get(ids[2]!)] } });
+    await waitFor(() => notifies(s, ids[0]!).length === 1 && notifies(s, ids[2]!).length === 1, 'the two outcomes');
+    expect([ids[0]!, ids[2]!].map((id) => notifies(s, id)[0]!.data.outcome)).toEqual(['delivered', 'delivered']);
+    expect(notifies(s, ids[1]!)).toEqual([]);
+    // A second confirmation of the same pages counts for nothing; the page not named is still waiting.
+    const again = await api(s.url, TOKEN, 'notifications.confirmMany', { deliveryIds: [deliveryIds.get(ids[0]!)!, deliveryIds.get(ids[1]!)!] });
+    expect(again.body).toEqual({ confirmed: [deliveryIds.get(ids[1]!)] });
+    await waitFor(() => notifies(s, ids[1]!).length === 1, 'the third outcome');
+    expect(notifies(s, ids[1]!)[0]!.data.outcome).toBe('delivered');
+    expect(notifies(s, ids[0]!)).toHaveLength(1);
   });
 });
 

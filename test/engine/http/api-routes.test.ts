@@ -157,6 +157,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitors.rotatePingKey': [[{ id: 2.5 }, 'id', /must be an integer/]],
   'monitors.results': [[{ id: 1, limit: 0 }, 'limit', /1 to 1000/], [{ id: 1, before: 'yesterday' }, 'before', /ISO 8601/]],
   'monitors.uptime': [[{ id: null }, 'id', /must be a number/]],
+  'monitors.uptimeAll': [[{ id: 1 }, '(input)', /Unrecognized key/]],
   'monitors.series': [[{ id: 1, window: '2y' }, 'window', /must be one of/]],
   'monitoring.status': [[{ verbose: true }, '(input)', /Unrecognized key/]],
   'monitoring.pauseAll': [[{ minutes: 1.5 }, 'minutes', /whole minutes/]],
@@ -178,6 +179,12 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
     [{ alarm: { sound: true, volume: 50, quietHours: { from: '22:00', to: '22:00' } } }, 'alarm.quietHours.to', /must differ from from/],
   ],
   'notifications.confirm': [[{ deliveryId: 'x' }, 'deliveryId', /must be the deliveryId of a notification.desktop event/], [{}, 'deliveryId', /must be the deliveryId/]],
+  'notifications.confirmMany': [
+    [{ deliveryIds: ['x'] }, 'deliveryIds.0', /must be the deliveryId of a notification.desktop event/],
+    [{ deliveryIds: [] }, 'deliveryIds', /at least one deliveryId/],
+    [{ deliveryIds: Array.from({ length: 501 }, () => '00000000-0000-4000-8000-000000000000') }, 'deliveryIds', /at most 500 deliveryIds/],
+    [{ deliveryId: '00000000-0000-4000-8000-000000000000' }, 'deliveryIds', /list of deliveryIds/],
+  ],
   'backups.list': [[{ all: true }, '(input)', /Unrecognized key/]],
   'backups.create': [[{ file: '/tmp/x.db' }, '(input)', /Unrecognized key/]],
 };

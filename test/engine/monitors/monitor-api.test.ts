@@ -99,6 +99,12 @@ describe('monitor API', () => {
     expect(older.results.length).toBe(1);
     const { windows } = await m.t.engine.invoke('monitors.uptime', { id: mon.id });
     expect(windows.map((w) => [w.window, w.checks, w.uptime])).toEqual([['24h', 2, 0.5], ['7d', 2, 0.5], ['30d', 2, 0.5], ['90d', 2, 0.5]]);
+    // The list's answer for every monitor at once: the same windows, without the p95.
+    const other = await m.create({ name: 'Never checked', kind: 'http', config: { url: target.url }, enabled: false });
+    const all = await m.t.engine.invoke('monitors.uptimeAll', {});
+    expect(all.monitors.map((x) => x.id)).toEqual([mon.id, other.id]);
+    expect(all.monitors[0]!.windows).toEqual(windows.map((w) => ({ ...w, latency: w.latency && { ...w.latency, p95: null } })));
+    expect(all.monitors[1]!.windows.map((w) => [w.window, w.checks, w.uptime, w.latency])).toEqual([['24h', 0, null, null], ['7d', 0, null, null], ['30d', 0, null, null], ['90d', 0, null, null]]);
     const series = await m.t.engine.invoke('monitors.series', { id: mon.id, window: '7d' });
     expect(series.bucket).toBe('hour');
     expect(series.points.reduce((n, p) => n + p.checks, 0)).toBe(2);

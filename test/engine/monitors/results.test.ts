@@ -25,6 +25,19 @@ const result = (at: number, status: PendingResult['status'], latencyMs: number |
 });
 
 describe('result store', () => {
+  it('commits its own flush without an fsync (synchronous=NORMAL) and leaves every other commit FULL', () => {
+    const level = () => (store.db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
+    const seen: number[] = [];
+    results.add(result(T0 + 1000, 'up'));
+    results.flush(() => seen.push(level()));
+    // Inside a caller's transaction (an incident's), the caller's FULL commit is kept.
+    results.add(result(T0 + 2000, 'down'));
+    store.transaction(() => results.flush(() => seen.push(level())));
+    expect(seen).toEqual([1, 2]);
+    expect(level()).toBe(2);
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n).toBe(2);
+  });
+
   it('rolls each check into its hour and its UTC day, with latency of answered checks only', () => {
     results.add(result(T0 + 1000, 'up', 10));
     results.add(result(T0 + 2000, 'up', 30));

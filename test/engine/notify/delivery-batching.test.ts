@@ -2,12 +2,14 @@
  * What batching the delivery records guarantees, read through a second connection to the database
  * file (what a process started after a kill -9 would see): pages claimed together are all on disk
  * before any of them is sent; outcomes of sends that end together share one commit, and each is on
- * disk before its job is let go; events and outcomes share that commit.
+ * disk before its job is let go; events and outcomes share that commit; slots freed together are
+ * claimed again together, through the same group commit.
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
+import { MAX_DESKTOP_SENDS } from '../../../electron/engine/incidents/job-runner.ts';
 import type { Channel } from '../../../electron/engine/notify/channel.ts';
 import { tempDir } from '../../helpers/headless.ts';
 import { harness, type Harness } from './harness.ts';
@@ -67,6 +69,44 @@ describe('delivery records in group commits', () => {
     expect(onDisk(reader, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'delivered'")).toBe(5);
     const notes = (await h.engine.invoke('incidents.list', {})).incidents.map((i) => h!.notifies(i.id).map((e) => e.data.outcome));
     expect(notes).toEqual([['delivered'], ['delivered'], ['delivered'], ['delivered'], ['delivered']]);
+  });
+
+  it('slots freed together are refilled in one look: the outcomes share one commit and the next claims share the next', async () => {
+    const databasePath = join(tempDir(), 'standby.db');
+    const seenAtSend: number[] = [];
+    const release: Array<() => void> = [];
+    const channel: Channel = {
+      type: 'desktop',
+      async send() {
+        seenAtSend.push(onDisk(reader!, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'sending'"));
+        await new Promise<void>((r) => release.push(r));
+        return { ok: true };
+      },
+    };
+    h = await harness({ channels: [channel], contact: DESKTOP, settings: {}, secrets: {}, clock: new FakeClock('2026-03-02T12:00:00Z'), databasePath });
+    reader = new DatabaseSync(databasePath, { readOnly: true });
+    const serviceId = (await h.engine.invoke('services.list', {}))[0]!.id;
+    // Two more pages than the desktop has slots: two wait, pending.
+    h.engine.store.transaction(() => {
+      for (let i = 0; i < MAX_DESKTOP_SENDS + 2; i++) h!.engine.lifecycle.trigger({ serviceId, title: `Incident ${i}`, severity: 'critical', details: {} }, 'api');
+    });
+    const running = h.clock.advance(0);
+    while (release.length < MAX_DESKTOP_SENDS) await new Promise((r) => setTimeout(r, 5));
+    expect(h.engine.lifecycle.jobs.inFlight().get('desktop')).toBe(MAX_DESKTOP_SENDS);
+
+    // Every send in flight ends in the same turn (a UI confirmed them in one call).
+    const batches = h.engine.lifecycle.commits.stats().batches;
+    for (const r of release.splice(0)) r();
+    while (release.length < 2) await new Promise((r) => setTimeout(r, 5));
+    // One commit for the 32 outcomes, one for both claims; each claim on disk before either send started.
+    expect(h.engine.lifecycle.commits.stats().batches).toBe(batches + 2);
+    expect(seenAtSend.slice(MAX_DESKTOP_SENDS)).toEqual([2, 2]);
+    expect(onDisk(reader, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'delivered'")).toBe(MAX_DESKTOP_SENDS);
+
+    for (const r of release.splice(0)) r();
+    await running;
+    await h.engine.lifecycle.idle();
+    expect(onDisk(reader, "SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'delivered'")).toBe(MAX_DESKTOP_SENDS + 2);
   });
 
   it('a record the disk refuses is not taken for done: the job stays running and the page is sent again', async () => {

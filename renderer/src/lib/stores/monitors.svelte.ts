@@ -36,7 +36,9 @@ export class MonitorsState {
       this.types = types;
       this.error = null;
       this.loaded = true;
-      await Promise.all(list.map((m) => this.loadUptime(m.id)));
+      // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
+      const all = await call('monitors.uptimeAll', {});
+      this.uptime = Object.fromEntries(all.monitors.map((u) => [u.id, u.windows]));
     } catch (err) {
       this.error = errorMessage(err);
     }

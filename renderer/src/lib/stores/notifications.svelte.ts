@@ -6,6 +6,7 @@
  */
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { confirmShown } from '../confirmations.ts';
 
 /** Banner is one desktop notification on screen. */
 export interface Banner extends Readonly<ApiEvents['notification.desktop']> {
@@ -58,10 +59,8 @@ export class NotificationsState {
 
 /** confirmWhenSeen tells the engine a notification was shown, now if the tab is visible, or when it becomes visible. */
 function confirmWhenSeen(deliveryId: string): void {
-  const confirm = (): void => {
-    // A confirmation that comes too late answers { confirmed: false }: the engine already counted the page as failed.
-    call('notifications.confirm', { deliveryId }).catch(() => {});
-  };
+  // Confirmations of the same moment share one request (confirmations.ts).
+  const confirm = (): void => confirmShown(deliveryId);
   if (typeof document === 'undefined' || document.visibilityState === 'visible') {
     confirm();
     return;

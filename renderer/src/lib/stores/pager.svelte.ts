@@ -11,6 +11,7 @@
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { Incident } from '../../../../electron/shared/schemas.ts';
 import { call, hasBridge } from '../api-client.ts';
+import { confirmShown } from '../confirmations.ts';
 
 /** SEEN_KEY is the localStorage key of the highest incident id a tab has seen. */
 export const SEEN_KEY = 'standby.seenIncidentId';
@@ -94,7 +95,7 @@ export class PagerState {
     const shown = new Notification(n.title, { body: n.body, tag: n.incidentId > 0 ? `standby-incident-${n.incidentId}` : 'standby-test', requireInteraction: n.urgency === 'high' });
     // Shown by the browser, the page has reached someone even while this tab is in the background.
     const deliveryId = n.deliveryId;
-    if (deliveryId) shown.onshow = () => void call('notifications.confirm', { deliveryId }).catch(() => {});
+    if (deliveryId) shown.onshow = () => confirmShown(deliveryId);
     shown.onclick = () => {
       window.focus();
       if (n.incidentId > 0) this.openIncident(n.incidentId);
