@@ -12,6 +12,7 @@ import { previewConfig } from './config/config-preview.ts';
 import { importWithCredentials } from './config/import-credentials.ts';
 import { seedDefaults, addPhoneDefaults } from './defaults.ts';
 import { IncidentEngine } from './incidents/incident-engine.ts';
+import type { ChecksListener } from './monitors/check-feed.ts';
 import { monitorHandlers } from './monitors/monitor-api.ts';
 import { MonitorRunner, type MonitorRunnerOptions } from './monitors/runner.ts';
 import { Inbound } from './inbound/inbound.ts';
@@ -230,6 +231,11 @@ export class Engine {
   on(listener: (e: ApiEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** watchChecks hears every check result (`monitor.checks`, throttled) until the returned function is called; unwatched, checks are not gathered. */
+  watchChecks(listener: ChecksListener): () => void {
+    return this.monitors.feed.watch(listener);
   }
 
   /** call runs one API method with untrusted input: unknown methods and bad input are ApiErrors. */

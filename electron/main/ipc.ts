@@ -4,6 +4,7 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Engine } from '../engine/engine.ts';
+import type { ApiEvent } from '../shared/api.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeResult } from '../shared/bridge.ts';
 import { handleInvoke, type InvokeSender } from './ipc-guard.ts';
 import type { RendererLocation } from './renderer-policy.ts';
@@ -27,12 +28,16 @@ export function serveIpc(engine: Engine, window: MainWindow, loc: RendererLocati
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown): Promise<BridgeResult> =>
     handleInvoke(engine, senderOf(event, window, isOtherWindow), method, input, loc, log),
   );
-  const unsubscribe = engine.on((e) => {
+  const send = (e: ApiEvent): void => {
     const contents = window.webContents;
     if (contents && !contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, e);
-  });
+  };
+  const unsubscribe = engine.on(send);
+  // The window shows monitors live: every check result, throttled by the engine (`monitor.checks`).
+  const unwatch = engine.watchChecks((data) => send({ type: 'monitor.checks', data }));
   return () => {
     unsubscribe();
+    unwatch();
     ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
   };
 }

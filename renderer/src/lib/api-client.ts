@@ -114,6 +114,7 @@ const FORWARDED_EVENTS = {
   'changeEvent.recorded': true,
   'delivery.budget': true,
   'monitor.changed': true,
+  'monitor.checks': true,
   'monitor.deleted': true,
   'monitoring.changed': true,
   'health.changed': true,
@@ -154,7 +155,8 @@ function openHttpStream(): () => void {
     const token = sessionToken();
     if (!token || stopped) return;
     setStatus('connecting');
-    const es = new EventSource(`./api/events?token=${encodeURIComponent(token)}`);
+    // checks=1: this window shows monitors live, so it asks for every check result (`monitor.checks`).
+    const es = new EventSource(`./api/events?token=${encodeURIComponent(token)}&checks=1`);
     source = es;
     es.addEventListener('ready', () => {
       attempts = 0;

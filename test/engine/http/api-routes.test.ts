@@ -148,6 +148,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitors.results': [[{ id: 1, limit: 0 }, 'limit', /1 to 1000/], [{ id: 1, before: 'yesterday' }, 'before', /ISO 8601/]],
   'monitors.uptime': [[{ id: null }, 'id', /must be a number/]],
   'monitors.series': [[{ id: 1, window: '2y' }, 'window', /Invalid option/]],
+  'monitors.lastChecks': [[{ limit: 101 }, 'limit', /1 to 100/], [{ serviceId: 'one' }, 'serviceId', /must be a number/]],
   'monitoring.status': [[{ verbose: true }, '(input)', /Unrecognized key/]],
   'monitoring.pauseAll': [[{ minutes: 1.5 }, 'minutes', /whole minutes/]],
   'monitoring.resumeAll': [[{ now: 1 }, '(input)', /Unrecognized key/]],
