@@ -163,6 +163,8 @@ describe('the runner feeds every check to those watching', () => {
 
     const strip = await m.t.engine.invoke('monitors.lastChecks', { limit: 2 });
     expect(strip.monitors).toEqual([{ monitorId: mon.id, checks: fed.slice(1).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message })) }]);
+    expect(await m.t.engine.invoke('monitors.lastChecks', { serviceId: m.serviceId, limit: 2 })).toEqual(strip);
+    expect((await m.t.engine.invoke('monitors.lastChecks', { serviceId: m.serviceId + 1000 })).monitors).toEqual([]);
     const series = await m.t.engine.invoke('monitors.series', { id: mon.id, window: '24h' });
     expect(series.checks.map((c) => [c.at, c.latencyMs])).toEqual(fed.map((c) => [c.at, c.latencyMs]));
     expect((await m.t.engine.invoke('monitors.series', { id: mon.id, window: '30d' })).checks).toEqual([]);
