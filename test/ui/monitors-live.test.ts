@@ -15,7 +15,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessServer } from '../../electron/engine/headless/server.ts';
 import type { MonitorView } from '../../electron/shared/monitor-schemas.ts';
-import { hasChromium, openUiSession, RESULTS_DIR, UI_TEST_MS, uiSuiteName, type UiSession } from '../helpers/browser.ts';
+import { hasChromium, openUiSession, RESULTS_DIR, UI_TEST_MS, uiSuiteName, WAIT_MS, type UiSession } from '../helpers/browser.ts';
 
 const TOKEN = 'ui-monitors-live-token-0123456789abcdef';
 /** INTERVAL_S is the monitors' check interval, the shortest a monitor allows. */
@@ -95,8 +95,8 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
   it('a monitor whose server starts answering 500 goes down and moves first at its next check, without a reload', async () => {
     flipping.status = 500;
     await row('Zulu API').locator('[data-monitor-status="down"]').waitFor({ timeout: ONE_CHECK_MS });
-    await expect.poll(rowNames).toEqual(['Zulu API', 'Bravo search', 'Alpha site', 'Nightly backup']);
-    await expect.poll(async () => (await stripOf('Zulu API')).at(-1)).toBe('down');
+    await expect.poll(rowNames, { timeout: WAIT_MS }).toEqual(['Zulu API', 'Bravo search', 'Alpha site', 'Nightly backup']);
+    await expect.poll(async () => (await stripOf('Zulu API')).at(-1), { timeout: WAIT_MS }).toBe('down');
     expect((await server.engine.invoke('monitors.get', { id: zulu.id })).status).toBe('down');
     expect(await notReloaded()).toBe(true);
   });
@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     const shows = async (filter: string, names: string[]): Promise<void> => {
       await filters.getByRole('button', { name: new RegExp(`^${filter} \\d`) }).click();
       expect(await filters.getByRole('button', { name: new RegExp(`^${filter} \\d`) }).getAttribute('aria-pressed')).toBe('true');
-      await expect.poll(rowNames).toEqual(names);
+      await expect.poll(rowNames, { timeout: WAIT_MS }).toEqual(names);
     };
     await shows('Down', ['Zulu API']);
     await shows('Degraded', ['Bravo search']);
@@ -144,20 +144,27 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     await page.getByRole('heading', { level: 1, name: 'Alpha site' }).waitFor();
     const rows = page.getByTestId('check-results').locator('tbody tr');
     await rows.first().waitFor();
-    const chart = page.getByTestId('response-chart');
-    await chart.locator('canvas').waitFor();
-    const count = await rows.count();
-    const onLine = Number(await chart.getAttribute('data-checks'));
-    expect(onLine).toBe(count);
-    const newest = await rows.first().locator('td').first().textContent();
+    await page.getByTestId('response-chart').locator('canvas').waitFor();
+    // One snapshot of the table and the chart, so a check landing between two reads cannot mislead.
+    const snapshot = (): Promise<{ count: number; newest: string; line: number }> =>
+      page.evaluate(() => {
+        const trs = document.querySelectorAll('[data-testid="check-results"] tbody tr');
+        return { count: trs.length, newest: trs[0]?.querySelector('td')?.textContent ?? '', line: Number(document.querySelector('[data-testid="response-chart"]')?.getAttribute('data-checks')) };
+      });
+    const before = await snapshot();
+    expect(before.line).toBe(before.count);
 
-    await expect.poll(() => rows.count(), { timeout: ONE_CHECK_MS }).toBe(count + 1);
-    expect(await rows.first().locator('td').first().textContent()).not.toBe(newest);
+    await expect.poll(async () => (await snapshot()).count, { timeout: ONE_CHECK_MS }).toBe(before.count + 1);
+    const after = await snapshot();
+    expect(after.newest).not.toBe(before.newest);
+    expect(after.line).toBe(before.line + 1);
     expect(await rows.first().locator('[data-monitor-status="up"]').count()).toBe(1);
-    await expect.poll(async () => Number(await chart.getAttribute('data-checks'))).toBe(onLine + 1);
-    // What the page shows is what the engine stored, newest first.
-    const results = (await server.engine.invoke('monitors.results', { id: (await server.engine.invoke('monitors.list', {})).find((m) => m.name === 'Alpha site')!.id, limit: count + 1 })).results;
-    expect(results).toHaveLength(count + 1);
+    // What the page shows is what the engine stored, newest first (a check after the snapshot aside).
+    const shownAt = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-at') ?? ''));
+    const alpha = (await server.engine.invoke('monitors.list', {})).find((m) => m.name === 'Alpha site')!;
+    const stored = (await server.engine.invoke('monitors.results', { id: alpha.id, limit: 50 })).results.map((r) => r.at).filter((at) => at <= shownAt[0]!);
+    expect(shownAt).toEqual(stored.slice(0, shownAt.length));
+    expect(shownAt.length).toBeGreaterThanOrEqual(after.count);
     expect(await notReloaded()).toBe(true);
     await page.screenshot({ path: join(RESULTS_DIR, 'monitor-detail-live.png'), fullPage: true });
     expect(problems).toEqual([]);

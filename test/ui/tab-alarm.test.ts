@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('the alarm in a browser tab in Chromiu
     expect(await bar().textContent()).toContain('Queue backlog above 10k');
 
     await server.engine.invoke('incidents.resolve', { id: first });
-    await expect.poll(async () => (await bar().textContent()) ?? '').not.toContain('Queue backlog above 10k');
+    await expect.poll(async () => (await bar().textContent()) ?? '', { timeout: WAIT_MS }).not.toContain('Queue backlog above 10k');
     expect((await audio()).paused).toBe(false);
     await server.engine.invoke('incidents.resolve', { id: second });
     await bar().waitFor({ state: 'detached' });
