@@ -5,8 +5,11 @@
  * with the alarm off in Settings the tab says so instead of ringing.
  *
  * Chromium is started with `--autoplay-policy=no-user-gesture-required`: the page plays the alarm
- * when a page arrives, and a test has no person to have clicked the tab first (a real tab that was
- * never clicked shows "Play the alarm" instead).
+ * when a page arrives, and a test has no person to have clicked the tab first. A tab nobody clicked
+ * in a desktop browser is refused sound instead; headless Chromium allows it whatever the autoplay
+ * flag says (and counts the test's navigation as an activation), so in one test an init script makes
+ * `play()` refuse (NotAllowedError, as Chromium does) until the document has had a trusted click, and
+ * the test clicks the page's own "Play the alarm" (a real input event).
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -88,13 +91,50 @@ describe.skipIf(!hasChromium)(uiSuiteName('the alarm in a browser tab in Chromiu
     expect((await audio()).paused).toBe(true);
   });
 
-  it('with the alarm off in Settings, a high-urgency page says so instead of ringing', async () => {
+  it('a tab nobody clicked, whose browser refuses sound until then, offers Play the alarm, which plays it', async () => {
+    const strict = await session.browser.newContext({ viewport: { width: 1100, height: 700 } });
+    await strict.addInitScript(() => {
+      let clicked = false;
+      document.addEventListener('click', (e) => (clicked ||= e.isTrusted), { capture: true });
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        if (clicked) return play.call(this);
+        return Promise.reject(new DOMException("play() failed because the user didn't interact with the document first.", 'NotAllowedError'));
+      };
+    });
+    try {
+      const tab = await strict.newPage();
+      tab.setDefaultTimeout(WAIT_MS);
+      await tab.goto(`${server.url}/#token=${TOKEN}`);
+      await tab.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      const id = await trigger('Login page times out', 'critical');
+      const strictBar = tab.getByTestId('tab-alarm');
+      await strictBar.and(tab.locator('[data-sound="blocked"]')).waitFor();
+      const paused = () => tab.getByTestId('tab-alarm-audio').evaluate((a: HTMLAudioElement) => a.paused);
+      expect(await paused()).toBe(true);
+      await strictBar.getByRole('button', { name: 'Play the alarm' }).click();
+      await expect.poll(paused, { timeout: WAIT_MS }).toBe(false);
+      expect(await strictBar.getAttribute('data-sound')).toBe('playing');
+      await server.engine.invoke('incidents.acknowledge', { id });
+      await strictBar.waitFor({ state: 'detached' });
+      expect(await paused()).toBe(true);
+    } finally {
+      await strict.close();
+    }
+    await bar().waitFor({ state: 'detached' });
+  });
+
+  it('with the alarm off in Settings, a high-urgency page says so instead of ringing, and silences one already ringing', async () => {
+    // One page rings; the alarm is switched off; the next page silences it and says why.
+    const ringing = await trigger('Cache hit rate below 50 %', 'critical');
+    await expect.poll(async () => (await audio()).paused, { timeout: WAIT_MS }).toBe(false);
     await server.engine.invoke('desktop.updateSettings', { alarm: { sound: false, volume: 80, quietHours: null } });
     const id = await trigger('Disk full on db1', 'critical');
     await bar().filter({ hasText: 'the alarm is off in Settings' }).waitFor();
     expect(await bar().getAttribute('data-sound')).toBe('quiet');
     expect((await audio()).paused).toBe(true);
     await server.engine.invoke('incidents.acknowledge', { id });
+    await server.engine.invoke('incidents.acknowledge', { id: ringing });
     await bar().waitFor({ state: 'detached' });
     expect(session.problems).toEqual([]);
   });

@@ -98,6 +98,7 @@ export class TabAlarmState {
     }
     if (this.ringing.length === 0) return;
     if (!alarm.plays) {
+      this.#silence();
       this.quietWhy = alarm.why;
       this.sound = 'quiet';
       return;
