@@ -128,6 +128,7 @@ export class PagerState {
   /** refresh reads the triggered incidents: the count for the title, and (after a gap) those paged while away. */
   async refresh(): Promise<void> {
     let list: { incidents: Incident[]; total: number };
+    const asked = tabAlarm.mark();
     try {
       list = await call('incidents.list', { status: ['triggered'], limit: TRIGGERED_LIMIT });
     } catch {
@@ -135,7 +136,7 @@ export class PagerState {
     }
     this.triggered = list.total;
     this.#showCount(list.total);
-    if (list.total <= list.incidents.length) tabAlarm.stillTriggered(list.incidents.map((i) => i.id));
+    if (list.total <= list.incidents.length) tabAlarm.stillTriggered(list.incidents.map((i) => i.id), asked);
     const newest = list.incidents.reduce((m, i) => Math.max(m, i.id), 0);
     if (this.#awaySince !== undefined) {
       const seen = this.#awaySince;

@@ -19,13 +19,17 @@ export interface RingingIncident {
   title: string;
 }
 
+/** Ringing is a ringing incident with the count of rings before it (a read that started earlier cannot silence it). */
+type Ringing = RingingIncident & { rang: number };
+
 /** TabAlarmState holds what the alarm rings for and its sound. */
 export class TabAlarmState {
-  ringing = $state<RingingIncident[]>([]);
+  ringing = $state<Ringing[]>([]);
   sound = $state<TabAlarmSound>('off');
   /** quietWhy says why Settings keep the alarm silent now. */
   quietWhy = $state<string | null>(null);
   #audio: HTMLAudioElement | undefined;
+  #rings = 0;
 
   /** attach gives the page's <audio> element (looping alarm.wav). */
   attach(audio: HTMLAudioElement): () => void {
@@ -48,7 +52,8 @@ export class TabAlarmState {
     if (hasBridge()) return;
     const added = incidents.filter((i) => !this.ringing.some((r) => r.id === i.id));
     if (added.length === 0) return;
-    this.ringing = [...this.ringing, ...added];
+    this.#rings++;
+    this.ringing = [...this.ringing, ...added.map((i) => ({ ...i, rang: this.#rings }))];
     void this.#start();
   }
 
@@ -59,12 +64,20 @@ export class TabAlarmState {
 
   /** changed stops ringing for an incident once it is acknowledged or resolved (anywhere); silent once none is left. */
   changed(incident: Incident): void {
-    if (incident.status !== 'triggered') this.#drop((id) => id === incident.id);
+    if (incident.status !== 'triggered') this.#drop((r) => r.id === incident.id);
   }
 
-  /** stillTriggered keeps ringing only for incidents still triggered (after the tab read them again, e.g. on reconnect). */
-  stillTriggered(triggered: readonly number[]): void {
-    this.#drop((id) => !triggered.includes(id));
+  /** mark is taken before the tab reads the triggered incidents, for stillTriggered. */
+  mark(): number {
+    return this.#rings;
+  }
+
+  /**
+   * stillTriggered keeps ringing only for incidents still triggered, as read after `mark` (on a
+   * reconnect, or a burst of changes); what rang since the read began stays (the read may predate it).
+   */
+  stillTriggered(triggered: readonly number[], mark: number): void {
+    this.#drop((r) => r.rang <= mark && !triggered.includes(r.id));
   }
 
   /** mute silences the alarm for the incidents ringing now. */
@@ -76,8 +89,8 @@ export class TabAlarmState {
   /** play starts the alarm after a click (the browser refused it without one). */
   play = (): Promise<void> => this.#start();
 
-  #drop(gone: (id: number) => boolean): void {
-    const left = this.ringing.filter((r) => !gone(r.id));
+  #drop(gone: (r: Ringing) => boolean): void {
+    const left = this.ringing.filter((r) => !gone(r));
     if (left.length === this.ringing.length) return;
     this.ringing = left;
     if (left.length === 0) {
