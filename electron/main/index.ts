@@ -147,6 +147,8 @@ async function run(dataDir: string): Promise<boolean> {
     const caller: IpcBackend = {
       call: (method, input) => (typeof method === 'string' && isRemoteMethod(method) ? linkApi.call(method, input) : answer.call(method, input)),
       on: (listener) => answer.on(listener),
+      // A local engine's check results, throttled; in remote mode they come with the box's events.
+      ...(local ? { watchChecks: (listener: Parameters<Engine['monitors']['feed']['watch']>[0]) => local.monitors.feed.watch(listener) } : {}),
     };
     const tray = new StandbyTray(
       answer,

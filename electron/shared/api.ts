@@ -12,7 +12,7 @@ import { ConfigTextMaxChars } from './config-file.ts';
 import { SetInboundPortInput, type InboundStatus, type SystemInfo } from './system-schemas.ts';
 import { DesktopSettingsUpdate, type DesktopSettings } from './desktop-schemas.ts';
 import { AddPhoneInput, ChannelProblemsInput, SetupUpdate, type ChannelProblem, type SetupState } from './trust-schemas.ts';
-import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckResult, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
+import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckMark, type CheckResult, type MonitorChecks, type SeriesPoint, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
 import type { AnalyticsSummary, ConfigPreview, ImportSummary, AnswerTestStatus, PairedDevice, PairingCode, RemotePaired, RemoteStatus, ResponderStatus, SecretUseView, TriggerResult } from './api-results.ts';
@@ -166,6 +166,10 @@ export const apiSchemas = {
   'monitors.uptime': byId,
   'monitors.uptimeAll': none,
   'monitors.series': z.strictObject({ id: Id, window: z.enum(['24h', '7d', '30d', '90d', '1y']).default('24h') }),
+  'monitors.lastChecks': z.strictObject({
+    serviceId: Id.optional(),
+    limit: z.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(30),
+  }),
   'monitoring.status': none,
   'monitoring.pauseAll': z.strictObject({ minutes: PauseMinutes.optional() }),
   'monitoring.resumeAll': none,
@@ -338,7 +342,9 @@ export interface ApiOutputs {
   'monitors.uptime': { windows: UptimeWindow[] };
   /** Every monitor's windows in one answer, for the monitor list; their latency has no p95 (null): `monitors.uptime` has it. */
   'monitors.uptimeAll': { monitors: Array<{ id: number; windows: UptimeWindow[] }> };
-  'monitors.series': { bucket: 'hour' | 'day'; points: SeriesPoint[] };
+  /** checks are the raw checks of the last hours (hourly windows only), oldest first: the per-check latency line. */
+  'monitors.series': { bucket: 'hour' | 'day'; points: SeriesPoint[]; checks: CheckMark[] };
+  'monitors.lastChecks': { monitors: MonitorChecks[] };
   'monitoring.status': MonitoringStatus;
   'monitoring.pauseAll': MonitoringStatus;
   'monitoring.resumeAll': MonitoringStatus;
@@ -385,6 +391,12 @@ export interface ApiEvents {
   'delivery.budget': { limit: number; used: number; remaining: number; day: string; blocked: { incidentId: number | null; contactMethodId: number; type: string } };
   /** A monitor was created or changed, or its status changed (up, down, unknown, paused...). */
   'monitor.changed': { monitor: MonitorView };
+  /**
+   * monitor.checks: checks that ran since the last such event, per monitor (oldest first), at most one
+   * event a second. Only to those who asked (`/api/events?checks=1`, the desktop window) and never
+   * kept for a reconnect (it has no id): a client that was away loads the checks again.
+   */
+  'monitor.checks': { monitors: Array<MonitorChecks<CheckResult>> };
   /** A monitor was deleted. */
   'monitor.deleted': { id: number };
   /** Standby's own monitoring state changed: online/offline ("is it me?"), paused, woke from sleep. */

@@ -73,6 +73,15 @@ export interface CheckResult {
   details: Record<string, unknown> | null;
 }
 
+/** CheckMark is one check as the monitor list's up/down strip and the per-check latency line show it. */
+export type CheckMark = Pick<CheckResult, 'at' | 'status' | 'latencyMs' | 'message'>;
+
+/** MonitorChecks are checks of one monitor, oldest first: its last ones (`monitors.lastChecks`), or those since the last `monitor.checks` event. */
+export interface MonitorChecks<C extends CheckMark = CheckMark> {
+  monitorId: number;
+  checks: C[];
+}
+
 /** MonitorView is a monitor with its live state. `pingPath` is a heartbeat's URL path, which holds its key (null when the secret store does not have it). */
 export interface MonitorView extends Monitor {
   status: MonitorStatus;

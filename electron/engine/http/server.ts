@@ -11,6 +11,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
+import type { ApiEvent } from '../../shared/api.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
@@ -145,13 +146,15 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     const device = deviceAuth(c, engine, (header?.startsWith('Bearer ') ? header.slice(7) : undefined) ?? c.req.query('token'));
     const deviceId = device?.ok ? device.device.id : undefined;
     return streamSSE(c, async (stream) => {
-      const queue: LoggedEvent[] = [];
+      // A check result (`monitor.checks`) has no number: it is sent only to a stream that asked, and never replayed.
+      const queue: Array<LoggedEvent | { n: null; event: ApiEvent }> = [];
       let wake: (() => void) | undefined;
-      const listener = (e: LoggedEvent) => {
+      const listener = (e: LoggedEvent | { n: null; event: ApiEvent }) => {
         queue.push(e);
         wake?.();
       };
       const off = events.subscribe(listener);
+      const offChecks = c.req.query('checks') === '1' ? engine.monitors.feed.watch((data) => listener({ n: null, event: { type: 'monitor.checks', data } })) : undefined;
       // What the client missed since its last event comes first; or, when some of it is lost, a word to reload.
       const missed = events.since(lastEventId);
       const seen = missed.events.at(-1)?.n ?? 0;
@@ -161,6 +164,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       const closed = deviceId === undefined ? undefined : engine.pairing.streamOpened(deviceId, () => engine.devicesChanged(deviceId));
       stream.onAbort(() => {
         off();
+        offChecks?.();
         detach?.();
         closed?.();
         wake?.();
@@ -170,6 +174,10 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       for (const m of missed.events) await stream.writeSSE({ id: m.id, event: m.event.type, data: JSON.stringify(m.event.data) });
       while (!stream.aborted) {
         const e = queue.shift();
+        if (e?.n === null) {
+          await stream.writeSSE({ event: e.event.type, data: JSON.stringify(e.event.data) });
+          continue;
+        }
         if (e) {
           if (e.event.type === 'devices.changed' && e.event.data.revoked && e.event.data.deviceId === deviceId) {
             await stream.writeSSE({ event: 'revoked', data: JSON.stringify({ message: 'this device was unpaired on the box; pair it again with a new code' }) });
@@ -186,6 +194,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       }
       off();
+      offChecks?.();
       detach?.();
       closed?.();
     });

@@ -29,6 +29,20 @@ export function nextOnGrid(dueAt: number, intervalMs: number, now: number): numb
   return now + intervalMs - ((now - dueAt) % intervalMs);
 }
 
+/**
+ * nextCheckAt plans a monitor's next check `settleMs` from now plus its spread, or at the end of its
+ * pause; null when none is due (disabled, paused with no end, all monitoring paused). Given when it
+ * was last checked (a start), a check less than an interval old keeps its place: the next one is due
+ * an interval after it, so a restart checks nothing early and nothing twice.
+ */
+export function nextCheckAt(rec: MonitorRecord, allPaused: boolean, now: number, settleMs: number, lastCheckAt?: number): number | null {
+  const intervalMs = rec.intervalSeconds * 1000;
+  if (!rec.enabled || allPaused || (rec.paused && rec.pausedUntil === null)) return null;
+  if (rec.paused) return rec.pausedUntil!;
+  if (lastCheckAt !== undefined && lastCheckAt <= now && lastCheckAt + intervalMs > now + settleMs) return lastCheckAt + intervalMs;
+  return now + settleMs + spreadOffset(rec.id, intervalMs);
+}
+
 /** sameJudgement tells whether two states would be stored alike (so unchanged ones are not written). */
 export function sameJudgement(a: JudgementState, b: JudgementState): boolean {
   return a.status === b.status && a.since === b.since && a.failStreak === b.failStreak && a.okStreak === b.okStreak && a.flapping === b.flapping

@@ -173,6 +173,11 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       runner.repo.get(a.id);
       return runner.results.series(a.id, a.window, now());
     },
+    'monitors.lastChecks': (a) => {
+      runner.flush();
+      const ids = runner.all().filter((l) => a.serviceId === undefined || l.rec.serviceId === a.serviceId).map((l) => l.rec.id);
+      return { monitors: ids.map((monitorId) => ({ monitorId, checks: runner.results.marks(monitorId, a.limit) })) };
+    },
     'monitoring.status': () => runner.status(),
     'monitoring.pauseAll': (a) => runner.pauseAll(a.minutes),
     'monitoring.resumeAll': () => runner.resumeAll(),

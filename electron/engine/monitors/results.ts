@@ -6,7 +6,7 @@
  * history. Writes are buffered and committed together (one transaction, one fsync) every second.
  */
 import type { StatementSync } from 'node:sqlite';
-import type { CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
+import type { CheckMark, CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
 import type { Store } from '../store/database.ts';
 
 /** HOUR and DAY are the rollup bucket sizes in ms. */
@@ -14,6 +14,11 @@ export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 /** HOURLY_RETENTION_MS is how long hourly rollups are kept (uptime windows reach back 90 days); daily ones are kept forever. */
 export const HOURLY_RETENTION_MS = 92 * DAY;
+
+/** RAW_SERIES_MS is how far back an hourly chart draws each check (the per-check latency line); hourly rollups reach beyond. */
+export const RAW_SERIES_MS = 6 * HOUR;
+/** MAX_RAW_SERIES bounds that line's checks (a 10 s monitor makes 2,160 in 6 hours). */
+export const MAX_RAW_SERIES = 2500;
 
 /** MAX_BUFFERED bounds the results held in memory while they cannot be written (a full disk): about a day of 20 monitors checked every minute. */
 export const MAX_BUFFERED = 30_000;
@@ -42,6 +47,7 @@ export class ResultStore {
   private buffer: PendingResult[] = [];
   private insertRaw: StatementSync | undefined;
   private upsertRollup: StatementSync | undefined;
+  private selectMarks: StatementSync | undefined;
 
   constructor(store: Store) {
     this.store = store;
@@ -165,6 +171,18 @@ export class ResultStore {
     return rows.map(resultFromRow);
   }
 
+  /** marks are a monitor's newest checks at or after `from` (at most `limit`), oldest first, with what the list's strip and the latency line need. */
+  marks(monitorId: number, limit: number, from = 0): CheckMark[] {
+    this.selectMarks ??= this.store.db.prepare('SELECT at, status, latency_ms, message FROM monitor_results WHERE monitor_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?');
+    const rows = this.selectMarks.all(monitorId, from, limit) as Row[];
+    return rows.reverse().map((r) => ({
+      at: new Date(Number(r.at)).toISOString(),
+      status: r.status as CheckStatus,
+      latencyMs: r.latency_ms === null || r.latency_ms === undefined ? null : Number(r.latency_ms),
+      message: r.message === null || r.message === undefined ? null : String(r.message),
+    }));
+  }
+
   /** uptime reports the 24 h, 7 d, 30 d and 90 d windows from hourly rollups (the p95 from raw results when they still cover the window). */
   uptime(monitorId: number, now: number, rawRetentionMs: number): UptimeWindow[] {
     const sum = this.store.db.prepare(`
@@ -205,8 +223,11 @@ export class ResultStore {
     }) }));
   }
 
-  /** series gives a chart's points: hourly up to 7 days, daily beyond, oldest first, only buckets with checks. */
-  series(monitorId: number, window: SeriesWindow, now: number): { bucket: 'hour' | 'day'; points: SeriesPoint[] } {
+  /**
+   * series gives a chart's points: hourly up to 7 days, daily beyond, oldest first, only buckets with
+   * checks; with hourly points, also each check of the last RAW_SERIES_MS (the per-check latency line).
+   */
+  series(monitorId: number, window: SeriesWindow, now: number): { bucket: 'hour' | 'day'; points: SeriesPoint[]; checks: CheckMark[] } {
     const span = window === '1y' ? 365 * DAY : WINDOWS[window];
     const bucket = span <= 7 * DAY ? HOUR : DAY;
     const from = Math.floor(now / bucket) * bucket - span + bucket;
@@ -220,7 +241,8 @@ export class ResultStore {
       if (p95 === null && Number(r.latency_count) > 0) p95 = this.percentile(monitorId, start, start + bucket, 0.95);
       return { start: new Date(start).toISOString(), ...counts(r), latency: latencyOf(r, p95) };
     });
-    return { bucket: bucket === HOUR ? 'hour' : 'day', points };
+    const checks = bucket === HOUR ? this.marks(monitorId, MAX_RAW_SERIES, now - RAW_SERIES_MS) : [];
+    return { bucket: bucket === HOUR ? 'hour' : 'day', points, checks };
   }
 
   /** percentile is the nearest-rank percentile of answered checks' latency in [from, to), or null without any. */

@@ -9,11 +9,12 @@ import type { MonitoringStatus, MonitorView } from '../../shared/monitor-schemas
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { IncidentEngine } from '../incidents/incident-engine.ts';
 import type { Store } from '../store/database.ts';
+import { CheckFeed } from './check-feed.ts';
 import { Connectivity } from './connectivity.ts';
 import { applyIncidentEffects } from './incident-effects.ts';
 import { regraceHeartbeats } from './heartbeats.ts';
 import { judge, judgementSettings, restartedJudgement } from './judgement.ts';
-import { monitorView, nextOnGrid, runCheck, sameJudgement, shownState, spreadOffset, type Live } from './live.ts';
+import { monitorView, nextCheckAt, nextOnGrid, runCheck, sameJudgement, shownState, type Live } from './live.ts';
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
 import { errorText } from './monitor-type.ts';
 import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
@@ -43,6 +44,8 @@ export class MonitorRunner {
   readonly connectivity: Connectivity;
   readonly types: MonitorTypeRegistry;
   readonly scheduler: Scheduler;
+  /** feed sends each check to those watching live (`monitor.checks`), throttled. */
+  readonly feed: CheckFeed;
   private readonly d: MonitorRunnerDeps;
   private readonly o: RunnerTuning;
   private readonly live = new Map<number, Live>();
@@ -64,6 +67,7 @@ export class MonitorRunner {
     this.repo = new MonitorRepo(deps.store);
     this.pause = this.repo.globalPause();
     this.results = new ResultStore(deps.store);
+    this.feed = new CheckFeed(deps.clock, deps.log);
     this.writer = new ResultWriter({
       store: deps.store,
       results: this.results,
@@ -107,6 +111,7 @@ export class MonitorRunner {
     this.epochController.abort();
     for (const t of [this.maintenanceTimer, this.pauseTimer]) if (t) this.d.clock.clearTimer(t);
     this.connectivity.stop();
+    this.feed.stop();
     await this.scheduler.stop();
     this.writer.close();
   }
@@ -161,6 +166,7 @@ export class MonitorRunner {
   remove(id: number): void {
     this.live.delete(id);
     this.writer.forget(id);
+    this.feed.forget(id);
     this.scheduler.unschedule(id);
   }
 
@@ -197,24 +203,11 @@ export class MonitorRunner {
     return { online: c.online, offlineSince: iso(c.offlineSince), checkedAt: iso(c.checkedAt), paused: p.paused, pausedUntil: iso(p.until), monitors: this.live.size, lastWakeAt: iso(this.lastWakeAt) };
   }
 
-  /**
-   * scheduleOne plans a monitor's next check `settleMs` from now plus its spread, or at the end of its
-   * pause. Given when it was last checked (a start), a check less than an interval old keeps its place:
-   * the next one is due an interval after it, so a restart checks nothing early and nothing twice.
-   */
+  /** scheduleOne plans a monitor's next check (see nextCheckAt), or none. */
   scheduleOne(live: Live, settleMs: number, lastCheckAt?: number): void {
-    const { rec } = live;
-    const now = this.d.clock.now();
-    const intervalMs = rec.intervalSeconds * 1000;
-    if (!rec.enabled || this.pause.paused || (rec.paused && rec.pausedUntil === null)) {
-      this.scheduler.unschedule(rec.id);
-    } else if (rec.paused) {
-      this.scheduler.schedule(rec.id, rec.pausedUntil!);
-    } else if (lastCheckAt !== undefined && lastCheckAt <= now && lastCheckAt + intervalMs > now + settleMs) {
-      this.scheduler.schedule(rec.id, lastCheckAt + intervalMs);
-    } else {
-      this.scheduler.schedule(rec.id, now + settleMs + spreadOffset(rec.id, intervalMs));
-    }
+    const at = nextCheckAt(live.rec, this.pause.paused, this.d.clock.now(), settleMs, lastCheckAt);
+    if (at === null) this.scheduler.unschedule(live.rec.id);
+    else this.scheduler.schedule(live.rec.id, at);
   }
 
   /** checkNow runs a monitor's check at once (a heartbeat ping) and stores its result before resolving. */
@@ -313,6 +306,7 @@ export class MonitorRunner {
       this.writer.tryFlush();
     }
     if (shownState(live, this.pause.paused) !== before) this.emitMonitor(this.view(live));
+    if (this.feed.watching) this.feed.push(id, live.lastCheck);
     return judged.confirming ? Math.min(at + rec.retryIntervalSeconds * 1000, regular) : regular;
   }
 

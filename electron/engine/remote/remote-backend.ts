@@ -58,6 +58,8 @@ export class RemoteBackend {
       ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
       ...(o.silenceMs !== undefined ? { silenceMs: o.silenceMs } : {}),
       log: o.log,
+      // The window shows the box's monitors live, as it does a local engine's.
+      liveChecks: true,
       // The box's own desktop settings are not this computer's.
       onEvent: (e) => e.type !== 'desktop.changed' && this.emit(e),
       onState: (s) => this.stateChanged(s),

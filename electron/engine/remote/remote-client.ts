@@ -38,6 +38,8 @@ export interface RemoteClientOptions {
   maxBackoffMs?: number;
   /** silenceMs: a stream that says nothing this long (keepalives included) is taken for cut. */
   silenceMs?: number;
+  /** liveChecks asks the box for every check result too (`monitor.checks`: the window shows monitors live). */
+  liveChecks?: boolean;
   /** callTimeoutMs bounds each forwarded call (default 30 s). */
   callTimeoutMs?: number;
 }
@@ -140,7 +142,7 @@ export class RemoteClient {
   private async stream(signal: AbortSignal, heard: () => void): Promise<void> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.o.token}`, accept: 'text/event-stream' };
     if (this.lastEventId) headers['last-event-id'] = this.lastEventId;
-    const s = got.stream(`${this.o.pin.url}/api/events`, { headers, https: pinnedTls(this.o.pin), timeout: { connect: 10_000, secureConnect: 10_000 }, retry: { limit: 0 }, throwHttpErrors: false, signal });
+    const s = got.stream(`${this.o.pin.url}/api/events${this.o.liveChecks ? '?checks=1' : ''}`, { headers, https: pinnedTls(this.o.pin), timeout: { connect: 10_000, secureConnect: 10_000 }, retry: { limit: 0 }, throwHttpErrors: false, signal });
     let watchdog: TimerHandle | undefined;
     const arm = () => {
       if (watchdog) this.clock.clearTimer(watchdog);

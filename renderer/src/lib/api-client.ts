@@ -121,6 +121,7 @@ const FORWARDED_EVENTS = {
   'changeEvent.recorded': true,
   'delivery.budget': true,
   'monitor.changed': true,
+  'monitor.checks': true,
   'monitor.deleted': true,
   'monitoring.changed': true,
   'health.changed': true,
@@ -163,8 +164,9 @@ function openHttpStream(): () => void {
     const token = sessionToken();
     if ((!token && !pairedBrowser()) || stopped) return;
     setStatus('connecting');
-    // A paired browser's cookie goes with the stream by itself (same origin).
-    const es = new EventSource(token ? `./api/events?token=${encodeURIComponent(token)}` : './api/events');
+    // A paired browser's cookie goes with the stream by itself (same origin). checks=1: this window shows
+    // monitors live, so it asks for every check result (`monitor.checks`).
+    const es = new EventSource(token ? `./api/events?token=${encodeURIComponent(token)}&checks=1` : './api/events?checks=1');
     source = es;
     es.addEventListener('ready', () => {
       attempts = 0;

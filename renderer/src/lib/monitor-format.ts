@@ -4,7 +4,7 @@
  * Schemas carry none).
  */
 import type { CheckStatus, MonitorStatus, MonitorView } from '../../../electron/shared/monitor-schemas.ts';
-import { humanDuration } from './format.ts';
+import { age, humanDuration } from './format.ts';
 import type { FieldText } from './schema-form.ts';
 
 /** MONITOR_STATUS_LABELS names each monitor status (always shown with its word, never colour alone). */
@@ -23,6 +23,23 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** checkAge says how long ago a check ran, to the second under a minute ("just now", "8 s ago", "3 min ago"). */
+export function checkAge(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  return `${age(iso, now)} ago`;
+}
+
+/** checkSummary says what a strip of checks shows, for screen readers and the tooltip ("Last 30 checks: 28 up, 2 down"). */
+export function checkSummary(checks: ReadonlyArray<{ status: CheckStatus }>): string {
+  if (checks.length === 0) return 'No checks yet';
+  const counts = new Map<CheckStatus, number>();
+  for (const c of checks) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  const parts = (['up', 'degraded', 'down', 'unknown'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  return `Last ${checks.length === 1 ? 'check' : `${checks.length} checks`}: ${parts.join(', ')}`;
 }
 
 /** formatUptime writes a fraction as a percentage with enough digits to tell 99.9 % from 100 %; null is "–". */

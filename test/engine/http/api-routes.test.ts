@@ -159,6 +159,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitors.uptime': [[{ id: null }, 'id', /must be a number/]],
   'monitors.uptimeAll': [[{ id: 1 }, '(input)', /Unrecognized key/]],
   'monitors.series': [[{ id: 1, window: '2y' }, 'window', /must be one of/]],
+  'monitors.lastChecks': [[{ limit: 101 }, 'limit', /1 to 100/], [{ serviceId: 'one' }, 'serviceId', /must be a number/]],
   'monitoring.status': [[{ verbose: true }, '(input)', /Unrecognized key/]],
   'monitoring.pauseAll': [[{ minutes: 1.5 }, 'minutes', /whole minutes/]],
   'monitoring.resumeAll': [[{ now: 1 }, '(input)', /Unrecognized key/]],

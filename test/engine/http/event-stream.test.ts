@@ -23,9 +23,9 @@ interface Stream {
   close(): void;
 }
 
-async function open(s: HeadlessServer, lastEventId?: string): Promise<Stream> {
+async function open(s: HeadlessServer, lastEventId?: string, query = ''): Promise<Stream> {
   const controller = new AbortController();
-  const res = await fetch(`${s.url}/api/events`, { headers: { authorization: `Bearer ${TOKEN}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal });
+  const res = await fetch(`${s.url}/api/events${query}`, { headers: { authorization: `Bearer ${TOKEN}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal });
   expect(res.status).toBe(200);
   const messages: SseMessage[] = [];
   void (async () => {
@@ -98,6 +98,35 @@ describe('the event stream', () => {
     await waitFor(() => stale.messages.some((m) => m.event === 'resync'), 'the resync event');
     expect(JSON.parse(stale.messages.find((m) => m.event === 'resync')!.data).reason).toMatch(/load everything again/);
     stale.close();
+  });
+});
+
+describe('check results on the event stream', () => {
+  it('go only to a stream that asked (checks=1), without an id, and are never replayed to a reconnecting client', async () => {
+    const hb = await s.engine.invoke('monitors.create', { name: 'Nightly backup', kind: 'heartbeat', serviceId, config: { periodSeconds: 86_400 } });
+    const live = await open(s, undefined, '?checks=1');
+    const plain = await open(s);
+    expect(s.engine.monitors.feed.watching).toBe(true);
+    const ping = await fetch(`${s.url}${hb.pingPath!}`);
+    expect(ping.status).toBe(200);
+    await waitFor(() => live.messages.some((m) => m.event === 'monitor.checks'), 'the check on the stream that asked');
+    const sent = live.messages.find((m) => m.event === 'monitor.checks')!;
+    expect(sent.id).toBeUndefined();
+    const data = JSON.parse(sent.data) as { monitors: Array<{ monitorId: number; checks: Array<{ status: string }> }> };
+    expect(data.monitors).toEqual([{ monitorId: hb.id, checks: [expect.objectContaining({ status: 'up' })] }]);
+    // The monitor's change (pending to up) is numbered as usual; the stream that did not ask has it, and no check.
+    await waitFor(() => plain.messages.some((m) => m.event === 'monitor.changed'), 'the monitor change');
+    expect(plain.messages.some((m) => m.event === 'monitor.checks')).toBe(false);
+    const lastId = plain.messages.filter((m) => m.id).at(-1)!.id!;
+    const before = lastId.split('-')[1]!;
+    live.close();
+    plain.close();
+    await waitFor(() => !s.engine.monitors.feed.watching, 'the engine to stop gathering checks');
+
+    const again = await open(s, `${lastId.split('-')[0]!}-${Number(before) - 1}`, '?checks=1');
+    await waitFor(() => again.messages.some((m) => m.id === lastId), 'the replay of the last numbered event');
+    expect(again.messages.some((m) => m.event === 'monitor.checks')).toBe(false);
+    again.close();
   });
 });
 

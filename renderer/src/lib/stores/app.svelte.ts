@@ -122,6 +122,10 @@ export class AppState {
         monitors.put(e.data.monitor);
         monitorDetail.changed(e.data.monitor.id);
         return;
+      case 'monitor.checks':
+        monitors.checked(e.data);
+        monitorDetail.checked(e.data);
+        return;
       case 'monitor.deleted':
         monitors.drop(e.data.id);
         return;

@@ -1,10 +1,14 @@
 /**
  * MonitorDetailState is one monitor's page: its recent check results (`monitors.results`), its
- * response time over a window (`monitors.series`), its uptime, and for a heartbeat the ping URL
- * and key rotation. It refreshes when the engine says the monitor changed (a check ran).
+ * response time over a window (`monitors.series`: each check of the last hours, hourly or daily
+ * rollups beyond), its uptime, and for a heartbeat the ping URL and key rotation. Each check the
+ * engine sends (`monitor.checks`) joins the recent checks and the latency line at once; when the
+ * monitor itself changed (status, settings) the page is read again.
  */
-import type { CheckResult, MonitorView, SeriesPoint } from '../../../../electron/shared/monitor-schemas.ts';
+import type { ApiEvents } from '../../../../electron/shared/api.ts';
+import type { CheckMark, CheckResult, MonitorView, SeriesPoint } from '../../../../electron/shared/monitor-schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { newestFirst } from '../monitor-order.ts';
 import { monitors } from './monitors.svelte.ts';
 
 /** SeriesWindow is a period the response-time chart covers. */
@@ -24,6 +28,11 @@ export const WINDOW_SECONDS: Record<SeriesWindow, number> = { '24h': 86_400, '7d
 
 /** RESULTS_LIMIT is how many recent checks the table shows. */
 const RESULTS_LIMIT = 50;
+/** MAX_LINE_CHECKS bounds the per-check latency line kept in the page (the engine sends at most 2,500). */
+const MAX_LINE_CHECKS = 3000;
+/** UPTIME_REFRESH_MS gathers the checks of a busy monitor into one uptime read. */
+const UPTIME_REFRESH_MS = 5000;
+
 /** REFRESH_DEBOUNCE_MS gathers a check's events into one refresh. */
 const REFRESH_DEBOUNCE_MS = 500;
 
@@ -33,6 +42,8 @@ export class MonitorDetailState {
   fetched = $state<MonitorView | null>(null);
   results = $state<CheckResult[]>([]);
   points = $state<SeriesPoint[]>([]);
+  /** checks are the per-check latency line: each check of the last hours, oldest first (hourly windows only). */
+  checks = $state<CheckMark[]>([]);
   bucket = $state<'hour' | 'day'>('hour');
   window = $state<SeriesWindow>('24h');
   error = $state<string | null>(null);
@@ -44,6 +55,7 @@ export class MonitorDetailState {
   rotateError = $state<string | null>(null);
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #uptimeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** monitor is the open monitor as the list has it (live), or as fetched. */
   get monitor(): MonitorView | null {
@@ -66,6 +78,7 @@ export class MonitorDetailState {
     if (this.id !== id) {
       this.results = [];
       this.points = [];
+      this.checks = [];
       this.fetched = null;
       this.confirmingRotate = false;
       this.rotateError = null;
@@ -79,6 +92,8 @@ export class MonitorDetailState {
     this.id = null;
     this.fetched = null;
     clearTimeout(this.#timer);
+    clearTimeout(this.#uptimeTimer);
+    this.#uptimeTimer = undefined;
   }
 
   /** remember keeps a ping path the engine showed (on create). */
@@ -101,9 +116,12 @@ export class MonitorDetailState {
       ]);
       if (seq !== this.#seq) return;
       this.fetched = m;
-      this.results = results.results;
+      // Checks that arrived while this was read stay (the answer may predate them).
+      this.results = newestFirst(results.results, this.results.filter((r) => r.at > (results.results[0]?.at ?? '')), RESULTS_LIMIT);
       this.points = series.points;
       this.bucket = series.bucket;
+      const lineEnd = series.checks.at(-1)?.at ?? '';
+      this.checks = [...series.checks, ...(series.bucket === 'hour' ? this.checks.filter((c) => c.at > lineEnd) : [])];
       this.error = null;
     } catch (err) {
       if (seq === this.#seq) this.error = errorMessage(err);
@@ -116,6 +134,23 @@ export class MonitorDetailState {
   setWindow(w: SeriesWindow): void {
     this.window = w;
     void this.reload();
+  }
+
+  /** checked takes a `monitor.checks` event: the open monitor's checks join the recent checks and the latency line now, its uptime soon. */
+  checked(data: ApiEvents['monitor.checks']): void {
+    const id = this.id;
+    const mine = data.monitors.find((x) => x.monitorId === id)?.checks;
+    if (id === null || !mine || mine.length === 0) return;
+    this.results = newestFirst(mine, this.results, RESULTS_LIMIT);
+    if (this.bucket === 'hour') {
+      const end = this.checks.at(-1)?.at ?? '';
+      const added = mine.filter((c) => c.at > end).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message }));
+      this.checks = [...this.checks, ...added].slice(-MAX_LINE_CHECKS);
+    }
+    this.#uptimeTimer ??= setTimeout(() => {
+      this.#uptimeTimer = undefined;
+      if (this.id === id) void monitors.loadUptime(id);
+    }, UPTIME_REFRESH_MS);
   }
 
   /** changed refreshes soon when the open monitor changed (a check ran, it was paused...). */

@@ -1,10 +1,17 @@
 /**
- * MonitorsState is the monitor list: every monitor with its live status, its 24 h / 7 d / 30 d
- * uptime, the monitor types (for the form), and the row actions (pause, resume, delete) with their
- * errors. `monitor.changed` replaces one row and refreshes its uptime; `monitor.deleted` drops it.
+ * MonitorsState is the monitor list: every monitor with its live status, its last checks (the up/down
+ * strip), its 24 h / 7 d / 30 d uptime, the status filter, the monitor types (for the form), and the
+ * row actions (pause, resume, delete) with their errors. `monitor.changed` replaces one row and
+ * refreshes its uptime; `monitor.checks` adds each check to its row's strip and last check;
+ * `monitor.deleted` drops it.
  */
-import type { MonitorTypeInfo, MonitorView, UptimeWindow } from '../../../../electron/shared/monitor-schemas.ts';
+import type { ApiEvents } from '../../../../electron/shared/api.ts';
+import type { CheckMark, MonitorTypeInfo, MonitorView, UptimeWindow } from '../../../../electron/shared/monitor-schemas.ts';
 import { call, errorMessage } from '../api-client.ts';
+import { filterCounts, orderMonitors, type MonitorFilter } from '../monitor-order.ts';
+
+/** STRIP_LENGTH is how many of its last checks a row's up/down strip shows. */
+export const STRIP_LENGTH = 24;
 
 /** UPTIME_DEBOUNCE_MS gathers a monitor's burst of changes into one uptime fetch. */
 const UPTIME_DEBOUNCE_MS = 1000;
@@ -14,6 +21,14 @@ export class MonitorsState {
   monitors = $state<MonitorView[]>([]);
   types = $state<MonitorTypeInfo[]>([]);
   uptime = $state<Record<number, UptimeWindow[]>>({});
+  /** strips are each monitor's last checks, oldest first (at most STRIP_LENGTH). */
+  strips = $state<Record<number, CheckMark[]>>({});
+  /** filter is the status the list shows. */
+  filter = $state<MonitorFilter>('all');
+  /** shown is the list as shown: the filter's monitors, down and degraded first. */
+  shown = $derived(orderMonitors(this.monitors, this.filter));
+  /** counts is how many monitors each filter shows. */
+  counts = $derived(filterCounts(this.monitors));
   loaded = $state(false);
   error = $state<string | null>(null);
   rowErrors = $state<Record<number, string>>({});
@@ -28,12 +43,17 @@ export class MonitorsState {
     return this.monitors.filter((m) => m.status === 'down').length;
   }
 
-  /** load fetches the monitors, the types and every monitor's uptime. */
+  /** load fetches the monitors, their last checks, the types and every monitor's uptime. */
   async load(): Promise<void> {
     try {
-      const [list, types] = await Promise.all([call('monitors.list', {}), this.types.length ? Promise.resolve(this.types) : call('monitors.types', {})]);
+      const [list, types, last] = await Promise.all([
+        call('monitors.list', {}),
+        this.types.length ? Promise.resolve(this.types) : call('monitors.types', {}),
+        call('monitors.lastChecks', { limit: STRIP_LENGTH }),
+      ]);
       this.monitors = list;
       this.types = types;
+      this.strips = Object.fromEntries(last.monitors.map((x) => [x.monitorId, x.checks]));
       this.error = null;
       this.loaded = true;
       // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
@@ -73,10 +93,25 @@ export class MonitorsState {
     this.#timers[m.id] = setTimeout(() => void this.loadUptime(m.id), UPTIME_DEBOUNCE_MS);
   }
 
+  /** checked takes a `monitor.checks` event: each check joins its row's strip and becomes its last check. */
+  checked(data: ApiEvents['monitor.checks']): void {
+    for (const { monitorId, checks } of data.monitors) {
+      const newest = checks.at(-1);
+      if (!newest) continue;
+      const strip = this.strips[monitorId] ?? [];
+      const known = strip.at(-1)?.at ?? '';
+      const added = checks.filter((c) => c.at > known).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message }));
+      this.strips[monitorId] = [...strip, ...added].slice(-STRIP_LENGTH);
+      const m = this.monitors.find((x) => x.id === monitorId);
+      if (m && (m.lastCheck === null || m.lastCheck.at <= newest.at)) m.lastCheck = newest;
+    }
+  }
+
   /** drop removes a deleted monitor. */
   drop(id: number): void {
     this.monitors = this.monitors.filter((m) => m.id !== id);
     delete this.uptime[id];
+    delete this.strips[id];
     if (this.confirmingDelete === id) this.confirmingDelete = null;
   }
 

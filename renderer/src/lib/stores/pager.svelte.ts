@@ -1,8 +1,9 @@
 /**
  * PagerState makes a browser tab a pager (headless, the tab is the desktop): a browser notification
  * per page once the person allowed them (a click opens the incident), the count of triggered
- * incidents in the tab's title and favicon, and, when the tab comes back (its event stream
- * reconnected, or a new tab opened), the incidents paged while it was away.
+ * incidents in the tab's title and favicon, the alarm for a high-urgency page (tab-alarm.svelte.ts),
+ * and, when the tab comes back (its event stream reconnected, or a new tab opened), the incidents
+ * paged while it was away.
  *
  * "Away" is measured in incident ids, not clocks: the highest incident id any tab of this origin has
  * seen is kept in localStorage, and a triggered incident with a higher id was paged while no tab saw
@@ -12,6 +13,7 @@ import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { Incident } from '../../../../electron/shared/schemas.ts';
 import { call, hasBridge } from '../api-client.ts';
 import { confirmShown } from '../confirmations.ts';
+import { tabAlarm } from './tab-alarm.svelte.ts';
 
 /** SEEN_KEY is the localStorage key of the highest incident id a tab has seen. */
 export const SEEN_KEY = 'standby.seenIncidentId';
@@ -91,6 +93,7 @@ export class PagerState {
   /** notify shows a browser notification for a page; a click focuses the tab and opens the incident. */
   notify(n: ApiEvents['notification.desktop']): void {
     if (n.incidentId > 0) this.#see(n.incidentId);
+    tabAlarm.page(n);
     if (this.permission !== 'granted' || typeof Notification === 'undefined') return;
     const shown = new Notification(n.title, { body: n.body, tag: n.incidentId > 0 ? `standby-incident-${n.incidentId}` : 'standby-test', requireInteraction: n.urgency === 'high' });
     // Shown by the browser, the page has reached someone even while this tab is in the background.
@@ -112,6 +115,7 @@ export class PagerState {
   /** changed is called on an incident event: it is seen now, and the count is read again soon. */
   changed(incident: Incident): void {
     this.#see(incident.id);
+    tabAlarm.changed(incident);
     if (incident.status !== 'triggered') this.away = this.away.filter((i) => i.id !== incident.id);
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.refresh(), REFRESH_DEBOUNCE_MS);
@@ -125,6 +129,7 @@ export class PagerState {
   /** refresh reads the triggered incidents: the count for the title, and (after a gap) those paged while away. */
   async refresh(): Promise<void> {
     let list: { incidents: Incident[]; total: number };
+    const asked = tabAlarm.mark();
     try {
       list = await call('incidents.list', { status: ['triggered'], limit: TRIGGERED_LIMIT });
     } catch {
@@ -132,6 +137,7 @@ export class PagerState {
     }
     this.triggered = list.total;
     this.#showCount(list.total);
+    if (list.total <= list.incidents.length) tabAlarm.stillTriggered(list.incidents.map((i) => i.id), asked);
     const newest = list.incidents.reduce((m, i) => Math.max(m, i.id), 0);
     if (this.#awaySince !== undefined) {
       const seen = this.#awaySince;
@@ -141,6 +147,7 @@ export class PagerState {
         if (missed.length > 0) {
           this.away = [...missed, ...this.away];
           this.#notifyAway(missed);
+          tabAlarm.ringAway(missed);
         }
       }
     }
