@@ -32,12 +32,24 @@ export interface AnalyticsSlice {
   weekly: AnalyticsWeek[];
 }
 
-/** AnalyticsSummary answers `analytics.summary`: overall and per service. */
+/** MonitorUptimeRow is one monitor's uptime over an analytics window. */
+export interface MonitorUptimeRow {
+  monitorId: number;
+  name: string;
+  serviceId: number;
+  checks: number;
+  down: number;
+  /** uptime is a fraction from 0 to 1 (up and degraded checks over the counted ones), null when none counted. */
+  uptime: number | null;
+}
+
+/** AnalyticsSummary answers `analytics.summary`: overall and per service, and each monitor's uptime (worst first). */
 export interface AnalyticsSummary {
   from: string;
   to: string;
   overall: AnalyticsSlice;
   services: Array<{ serviceId: number; serviceName: string } & AnalyticsSlice>;
+  monitors: MonitorUptimeRow[];
 }
 
 /** TriggerResult says what a trigger did: opened an incident, added an alert to an open one, or was suppressed. */

@@ -66,6 +66,13 @@ describe.skipIf(!hasChromium)(uiSuiteName('CSV downloads in Chromium'), { timeou
     const c = await trigger(first.id, 'Blog is slow', 'blog-slow');
     await server.engine.invoke('incidents.acknowledge', { id: a });
     await server.engine.invoke('incidents.resolve', { id: c });
+    // Two monitors with an hour of checks each, as the results writer rolls them up (paused: no real checks run).
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
+    for (const [name, serviceId, up, down] of [['Checkout page', shopId, 180, 20], ['Blog home', first.id, 200, 0]] as const) {
+      const m = await server.engine.invoke('monitors.create', { name, kind: 'http', serviceId, config: { url: 'http://127.0.0.1:9/' } });
+      await server.engine.invoke('monitors.pause', { id: m.id });
+      server.engine.store.db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum) VALUES (?, 3600000, ?, ?, ?, 0, ?, 0, 0, 0)').run(m.id, hour, up + down, up, down);
+    }
     await page.goto(`${server.url}/#token=${TOKEN}`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   });
@@ -104,6 +111,20 @@ describe.skipIf(!hasChromium)(uiSuiteName('CSV downloads in Chromium'), { timeou
     await page.getByTestId('incident-count').filter({ hasText: '2' }).waitFor();
     const shop = await download(() => page.getByRole('button', { name: 'Download the table as CSV' }).click());
     expect(shop.rows[1]!.slice(0, 3)).toEqual(['Shop', '2', '1']);
+  });
+
+  it('shows the uptime of each monitor over the window, worst first, for the service picked', async () => {
+    await page.getByLabel('Service', { exact: true }).selectOption({ label: 'All services' });
+    const table = page.getByTestId('monitor-uptime');
+    await table.getByTestId('monitor-uptime-row').nth(1).waitFor();
+    const rows = await table.getByTestId('monitor-uptime-row').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
+    expect(rows).toEqual([
+      ['Checkout page', 'Shop', '90.0 %', '20', '200'],
+      ['Blog home', 'Default service', '100 %', '0', '200'],
+    ]);
+    await page.getByLabel('Service', { exact: true }).selectOption({ label: 'Shop' });
+    await table.getByTestId('monitor-uptime-row').filter({ hasText: 'Blog home' }).waitFor({ state: 'detached' });
+    expect(await table.getByTestId('monitor-uptime-row').count()).toBe(1);
   });
 
   it('had no console error, page error or CSP violation', () => {

@@ -27,6 +27,7 @@
  * One indexed range query on `incidents.created_at` reads the window; the rest is done in memory.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { monitorUptime } from './monitor-uptime.ts';
 import type { AnalyticsSlice, AnalyticsSummary, AnalyticsWeek, AnalyticsWindow, ApiArgs, MetricSummary } from '../../shared/api.ts';
 
 const SECOND_MS = 1000;
@@ -253,5 +254,5 @@ export function computeAnalytics(db: DatabaseSync, args: ApiArgs<'analytics.summ
     .map(([serviceId, scope]) => ({ serviceId, serviceName: names.get(serviceId) ?? `Service ${serviceId}`, ...toSlice(scope, starts) }))
     .sort((a, b) => byName.compare(a.serviceName, b.serviceName) || a.serviceId - b.serviceId);
 
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), overall: toSlice(overall, starts), services };
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), overall: toSlice(overall, starts), services, monitors: monitorUptime(db, from, to, args.serviceId) };
 }
