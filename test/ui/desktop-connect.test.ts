@@ -23,10 +23,10 @@ import { readLink, readToken } from '../../electron/engine/remote/device-link.ts
 import { DesktopLink, isRemoteMethod } from '../../electron/engine/remote/desktop-link.ts';
 import { RemoteBackend } from '../../electron/engine/remote/remote-backend.ts';
 import { FileSecretStore, secretsFilePath } from '../../electron/engine/secrets/file-store.ts';
-import { APP_INDEX_URL, APP_ORIGIN, appResponse } from '../../electron/main/app-protocol.ts';
-import { handleInvoke } from '../../electron/main/ipc-guard.ts';
+import { APP_ORIGIN, appResponse } from '../../electron/main/app-protocol.ts';
 import { contentSecurityPolicy, rendererLocation } from '../../electron/main/renderer-policy.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, RESULTS_DIR, UI_DIR, UI_TEST_MS, uiSuiteName, WAIT_MS } from '../helpers/browser.ts';
+import { openBridgedPage, pushEvent } from '../helpers/desktop-bridge.ts';
 import { waitFor } from '../helpers/headless.ts';
 
 const loc = rendererLocation({ packaged: true, devServerUrl: undefined });
@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window connecting to a bo
   let page: Page;
   let switches = 0;
   const problems: string[] = [];
-  const push = (e: ApiEvent) => void page?.evaluate((ev) => (window as unknown as { __standbyEmit(e: unknown): void }).__standbyEmit(ev), e).catch(() => {});
+  const push = (e: ApiEvent) => pushEvent(page, e);
 
   beforeAll(async () => {
     if (!existsSync(join(UI_DIR, 'index.html'))) throw new Error(`${join(UI_DIR, 'index.html')} is missing: run npm run build first`);
@@ -99,22 +99,8 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window connecting to a bo
     context.setDefaultTimeout(WAIT_MS);
     // The shell's routing (index.ts): remote.* to the app's link, the rest to the engine or the box.
     const caller = { call: (m: string, i: unknown) => (isRemoteMethod(m) ? link.call(m, i) : (engine ?? remote)!.call(m, i)) };
-    await context.exposeFunction('__standbyInvoke', (method: unknown, input: unknown) => handleInvoke(caller, { frameUrl: `${APP_INDEX_URL}#/`, isMainFrame: true, isMainWindow: true }, method, input, loc, () => {}));
-    await context.addInitScript(() => {
-      const listeners = new Set<(e: unknown) => void>();
-      const w = window as unknown as Record<string, unknown>;
-      w.__standbyEmit = (e: unknown) => listeners.forEach((l) => l(e));
-      w.standby = {
-        invoke: (method: string, input: unknown) => (w.__standbyInvoke as (m: string, i: unknown) => Promise<unknown>)(method, input),
-        onEvent: (l: (e: unknown) => void) => (listeners.add(l), () => listeners.delete(l)),
-      };
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // The preload's bridge: invoke goes through the IPC guard as the main window's top frame on our page.
+    page = await openBridgedPage(context, { caller, loc, problems });
   });
 
   afterAll(async () => {

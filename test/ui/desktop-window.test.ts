@@ -19,10 +19,10 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { desktopInboundPort } from '../../electron/engine/http/inbound-address.ts';
 import { InboundListener } from '../../electron/engine/http/inbound-listener.ts';
 import { builtinChannels } from '../../electron/engine/notify/registry.ts';
-import { APP_INDEX_URL, APP_ORIGIN, appResponse } from '../../electron/main/app-protocol.ts';
-import { handleInvoke } from '../../electron/main/ipc-guard.ts';
+import { APP_ORIGIN, appResponse } from '../../electron/main/app-protocol.ts';
 import { contentSecurityPolicy, rendererLocation } from '../../electron/main/renderer-policy.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, RESULTS_DIR, UI_DIR, UI_TEST_MS, uiSuiteName, WAIT_MS } from '../helpers/browser.ts';
+import { openBridgedPage, pushEvent } from '../helpers/desktop-bridge.ts';
 import { waitFor } from '../helpers/headless.ts';
 
 const loc = rendererLocation({ packaged: true, devServerUrl: undefined });
@@ -79,26 +79,9 @@ describe.skipIf(!hasChromium)(uiSuiteName('the desktop window (app:// handler, I
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(WAIT_MS);
     // The preload's bridge: invoke goes through the IPC guard as the main window's top frame on our page.
-    await context.exposeFunction('__standbyInvoke', (method: unknown, input: unknown) =>
-      handleInvoke(engine, { frameUrl: `${APP_INDEX_URL}#/`, isMainFrame: true, isMainWindow: true }, method, input, loc, (l) => ipcLog.push(l)),
-    );
-    await context.addInitScript(() => {
-      const listeners = new Set<(e: unknown) => void>();
-      const w = window as unknown as Record<string, unknown>;
-      w.__standbyEmit = (e: unknown) => listeners.forEach((l) => l(e));
-      w.standby = {
-        invoke: (method: string, input: unknown) => (w.__standbyInvoke as (m: string, i: unknown) => Promise<unknown>)(method, input),
-        onEvent: (l: (e: unknown) => void) => (listeners.add(l), () => listeners.delete(l)),
-      };
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page = await openBridgedPage(context, { caller: engine, loc, log: (l) => ipcLog.push(l), problems });
     // The shell's event push (ipc.ts): every engine event to the window.
-    engine.on((e: ApiEvent) => void page.evaluate((ev) => (window as unknown as { __standbyEmit(e: unknown): void }).__standbyEmit(ev), e).catch(() => {}));
+    engine.on((e: ApiEvent) => pushEvent(page, e));
   });
 
   afterAll(async () => {
