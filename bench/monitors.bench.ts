@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
 import { startBareProber } from './lib/bare-prober.ts';
+import { procStat, startServe, stopServe } from './lib/serve-child.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INTERVAL_S = 10;
@@ -209,16 +210,6 @@ async function versusCurl(url: string) {
   return { standby: median(standby), curl: median(curl), node: median(node), diff: median(diffs) };
 }
 
-/** procStat reads a process's CPU time (ms) and RSS (bytes) from /proc. */
-function procStat(pid: number): { cpuMs: number; rss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of proc(5), in clock ticks (USER_HZ, 100 on Linux).
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-  return { cpuMs: ticks * 10, rss: rssKb * 1024 };
-}
-
 /**
  * idle starts the headless server with 20 monitors at 60 s and measures it for IDLE_S seconds. Its
  * secrets come from the environment (STANDBY_SECRETS_FROM_ENV=1), so it needs no keychain to start.
@@ -227,23 +218,15 @@ async function idle(url: string) {
   const dir = mkdtempSync(join(tmpdir(), 'standby-bench-idle-'));
   const file = join(dir, 'standby.json');
   writeFileSync(file, config(url, 20, 60));
-  const child = spawn(process.execPath, [...SHIPPED_FLAGS, join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, STANDBY_SECRETS_FROM_ENV: '1' },
-  });
+  const child = await startServe({ dataDir: join(dir, 'data'), configFile: file, flags: SHIPPED_FLAGS, timeoutMs: 30_000 });
   try {
-    await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('the headless server did not say "listening on" within 30 s')), 30_000);
-      child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && (clearTimeout(timer), ok()));
-    });
     await sleep(5000);
     const a = procStat(child.pid!);
     await sleep(IDLE_S * 1000);
     const b = procStat(child.pid!);
     return { cpuPercent: ((b.cpuMs - a.cpuMs) / (IDLE_S * 1000)) * 100, rss: b.rss };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -258,17 +241,10 @@ async function served(url: string, n: number, engine: 'bundle' | 'source') {
   const dir = mkdtempSync(join(tmpdir(), 'standby-bench-served-'));
   const file = join(dir, 'standby.json');
   writeFileSync(file, config(url, n, INTERVAL_S));
-  const child = spawn(process.execPath, [...SHIPPED_FLAGS, join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, STANDBY_SECRETS_FROM_ENV: '1', STANDBY_ENGINE: engine === 'source' ? 'source' : '' },
-  });
+  const child = await startServe({ dataDir: join(dir, 'data'), configFile: file, flags: SHIPPED_FLAGS, env: { STANDBY_ENGINE: engine === 'source' ? 'source' : '' }, timeoutMs: 60_000 });
   const { DatabaseSync } = await import('node:sqlite');
   let db: InstanceType<typeof DatabaseSync> | undefined;
   try {
-    await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('the headless server did not say "listening on" within 60 s')), 60_000);
-      child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && (clearTimeout(timer), ok()));
-    });
     await sleep(WARMUP_S * 1000);
     db = new DatabaseSync(join(dir, 'data', 'standby.db'), { readOnly: true });
     const checks = () => (db!.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n;
@@ -292,8 +268,7 @@ async function served(url: string, n: number, engine: 'bundle' | 'source') {
     return { engine, n, rssMax, anonMax, checksPerSecond: stored / MEASURE_S, cpuMsPerCheck: stored ? (b.cpuMs - a.cpuMs) / stored : NaN };
   } finally {
     db?.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

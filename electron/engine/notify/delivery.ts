@@ -25,6 +25,7 @@ import { withDeadline } from './deadline.ts';
 import { BUDGETED_TYPES, localDay } from './budget.ts';
 import { permanent, type AckLinkSet, type Channel, type ChannelContext, type DeliveryResult, type NotificationMessage } from './channel.ts';
 import { DeliveryRepo } from './delivery-repo.ts';
+import { charges, payloadData, redact, who } from './delivery-words.ts';
 import { incidentMessage, testMessage } from './message.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
@@ -55,16 +56,6 @@ export interface ClaimedDelivery {
   job: JobRow;
   attempt: number;
   attemptId: number;
-}
-
-/** redact removes every secret a channel read (raw and URL-encoded) from a text, the last guard before a timeline or a log. */
-export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length < 4) continue;
-    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('[redacted]');
-  }
-  return out;
 }
 
 /** DeliveryStage delivers notify jobs and test sends. */
@@ -391,17 +382,4 @@ export class DeliveryStage {
       return undefined;
     }
   }
-}
-
-function who(contact: ContactMethod | undefined, id: number): string {
-  return contact ? `${contact.type} "${contact.label}"` : `contact method ${id}`;
-}
-
-function payloadData(p: NotifyPayload, contact: ContactMethod | undefined, key: string): Record<string, unknown> {
-  return { contactMethodId: p.contactMethodId, contactType: contact?.type ?? null, ruleId: p.ruleId, level: p.level, round: p.round, key };
-}
-
-/** charges says whether a failed attempt counts against the budget: only if it may have reached the vendor. */
-function charges(result: DeliveryResult): { charged: boolean } {
-  return { charged: result.ok || result.maybeDelivered === true };
 }

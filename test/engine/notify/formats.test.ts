@@ -9,7 +9,7 @@ import { ntfyBody, ntfyTarget } from '../../../electron/engine/notify/channels/n
 import { escapeSlack, slackBody } from '../../../electron/engine/notify/channels/slack.ts';
 import { spokenSummary, twiml } from '../../../electron/engine/notify/channels/twilio-voice.ts';
 import { defaultWebhookBody, renderTemplate, signWebhook, webhookFields } from '../../../electron/engine/notify/channels/webhook.ts';
-import { redact } from '../../../electron/engine/notify/delivery.ts';
+import { redact } from '../../../electron/engine/notify/delivery-words.ts';
 import { redactUrl, retryAfterMs } from '../../../electron/engine/notify/http-client.ts';
 import { detailLines } from '../../../electron/engine/notify/message.ts';
 import { backoffMs, deliveryPolicy, nextRetry } from '../../../electron/engine/notify/retry.ts';
