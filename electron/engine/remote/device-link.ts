@@ -78,9 +78,17 @@ export async function saveLink(dataDir: string, secrets: SecretStore, paired: Pa
   return link;
 }
 
-/** readToken reads the device's token, or explains in words why it cannot. */
-export async function readToken(secrets: SecretStore, link: DeviceLink): Promise<string> {
-  const token = await secrets.get(link.tokenRef);
+/** TOKEN_READ_TIMEOUT_MS bounds reading the token at start: a locked keychain that never answers must not hold the app. */
+export const TOKEN_READ_TIMEOUT_MS = 10_000;
+
+/** readToken reads the device's token, or explains in words why it cannot (also when the keychain does not answer in time). */
+export async function readToken(secrets: SecretStore, link: DeviceLink, timeoutMs = TOKEN_READ_TIMEOUT_MS): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new LinkFileError(`the ${secrets.kind} did not answer within ${timeoutMs / 1000} s when asked for this computer's token for ${link.url}: unlock it and start Standby again, or pair again`)), timeoutMs);
+    timer.unref();
+  });
+  const token = await Promise.race([secrets.get(link.tokenRef), late]).finally(() => clearTimeout(timer));
   if (!token) throw new LinkFileError(`this computer's token for ${link.url} is not in the ${secrets.kind} (${link.tokenRef}); pair again with a new code from the box`);
   return token;
 }

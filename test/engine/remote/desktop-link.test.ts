@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
-import { LINK_FILE, readLink } from '../../../electron/engine/remote/device-link.ts';
+import { LINK_FILE, readLink, readToken } from '../../../electron/engine/remote/device-link.ts';
 import { DesktopLink } from '../../../electron/engine/remote/desktop-link.ts';
 import { MemorySecretStore } from '../../../electron/engine/secrets/secret-store.ts';
 import type { RemoteStatus } from '../../../electron/shared/api.ts';
@@ -71,6 +71,14 @@ describe("the desktop app's link", () => {
     expect(await d.secrets.get(link.tokenRef)).toBeNull();
     expect(d.switches()).toBe(2);
     await expect(d.link.call('remote.disconnect', {})).rejects.toThrow(/not connected to a Standby server/);
+  });
+
+  it('does not wait for ever for a keychain that never answers when reading the token', async () => {
+    const d = desktop();
+    const link = { url: 'https://192.168.1.5:8730', fingerprint256: 'AA', certificatePem: '', deviceId: 1, deviceName: 'Laptop', tokenRef: 'standby.remote.0123456789abcdef', pairedAt: '' };
+    const hung = { kind: 'OS keychain', get: () => new Promise<string | null>(() => {}), set: async () => {}, delete: async () => {} };
+    await expect(readToken(hung, link, 200)).rejects.toThrow(/the OS keychain did not answer within 0\.2 s when asked for this computer's token for https:\/\/192\.168\.1\.5:8730/);
+    await expect(readToken(d.secrets, link, 200)).rejects.toThrow(/is not in the memory/);
   });
 
   it('refuses a damaged link file, naming it and what to do', () => {
