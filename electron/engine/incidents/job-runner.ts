@@ -186,7 +186,11 @@ export class JobRunner {
       const timers = this.d.incidents.dueTimers(now);
       // Only pages whose channel has a free slot: the others wait, pending, and cost nothing to look past.
       const full = new Set([...this.inFlight()].filter(([channel, n]) => n >= slotsOf(channel)).map(([channel]) => channel));
-      const notifies = this.d.incidents.dueNotifies(now, DUE_BATCH, this.d.delivery.contactsOf(full));
+      // With a channel full, only pages of the contact methods whose channel has a free slot: the
+      // backlog waiting for the full one is not read (a look per new event would read it all, as it
+      // grows). A page of a contact method deleted meanwhile waits for a look with no channel full,
+      // when it fails at once.
+      const notifies = this.d.incidents.dueNotifies(now, DUE_BATCH, full.size ? this.d.delivery.contactsOutside(full) : undefined);
       let progressed = timers.length > 0;
       let ti = 0;
       let ni = 0;

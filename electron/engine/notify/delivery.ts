@@ -162,10 +162,9 @@ export class DeliveryStage {
     return type;
   }
 
-  /** contactsOf lists the ids of the contact methods that go through these channels. */
-  contactsOf(channels: ReadonlySet<string>): number[] {
-    if (channels.size === 0) return [];
-    return this.d.config.listContactMethods().filter((c) => channels.has(c.type)).map((c) => c.id);
+  /** contactsOutside lists the ids of the contact methods that do not go through these channels. */
+  contactsOutside(channels: ReadonlySet<string>): number[] {
+    return this.d.config.listContactMethods().filter((c) => !channels.has(c.type)).map((c) => c.id);
   }
 
   /**

@@ -5,12 +5,13 @@
  * run that fails (a full disk) is retried later instead of crashing the process.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { Engine } from '../../../electron/engine/engine.ts';
 import { MAX_SENDS_PER_CHANNEL, RETRY_AFTER_ERROR_MS } from '../../../electron/engine/incidents/job-runner.ts';
 import type { Channel, DeliveryResult, NotificationMessage } from '../../../electron/engine/notify/channel.ts';
 import { ChannelRegistry } from '../../../electron/engine/notify/registry.ts';
+import { dueNotifiesSql, IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { tempDir, waitFor } from '../../helpers/headless.ts';
 
 /** gated is a channel whose sends wait until the test opens them. */
@@ -82,6 +83,45 @@ describe('the job runner', () => {
     await engine.lifecycle.idle();
     expect(jobStates(engine)).toEqual({ done: n });
     expect(hook.sent.map((m) => m.title)).toEqual(Array.from({ length: n }, (_, i) => `storm ${i}`));
+    await engine.stop();
+  });
+
+  it('while a channel is full, a new page costs no look at the pages waiting for it', async () => {
+    const hook = gated('webhook');
+    const { engine, clock } = await engineWith([hook.channel]);
+    await pageWith(engine, ['webhook']);
+    for (let i = 0; i < MAX_SENDS_PER_CHANNEL + 20; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `storm ${i}`, severity: 'critical' });
+    const run = clock.advance(0);
+    await waitFor(() => hook.waiting.length === MAX_SENDS_PER_CHANNEL, 'every slot taken');
+    // Each new incident wakes the runner; with the channel full, it looks only for pages of the other
+    // contact methods (a read of the whole backlog per event, while the backlog grows, is what made
+    // paging slow under load), through the index of pending pages by contact method.
+    const hookId = (await engine.invoke('contactMethods.list', {})).find((c) => c.type === 'webhook')!.id;
+    const plan = engine.store.db.prepare(`EXPLAIN QUERY PLAN ${dueNotifiesSql(1)}`).all(1, 0, 1) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join('; ')).toContain('USING INDEX jobs_due_pages_by_contact');
+    const looks = vi.spyOn(IncidentRepo.prototype, 'dueNotifies');
+    try {
+      for (let i = 0; i < 10; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `more ${i}`, severity: 'critical' });
+      // (the runner is woken within the same turn as each trigger; a few turns later it has looked)
+      for (let i = 0; i < 10 && looks.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(looks).toHaveBeenCalled();
+      for (const [, , only] of looks.mock.calls) expect(only).not.toContain(hookId);
+      for (const r of looks.mock.results) expect(r.value).toEqual([]);
+      // A free slot: the runner looks again, and the oldest waiting page goes.
+      hook.waiting.shift()!.open({ ok: true });
+      await waitFor(() => hook.sent.length === MAX_SENDS_PER_CHANNEL + 1, 'the next send in the freed slot');
+      expect(looks.mock.calls.some((c) => c[2] === undefined)).toBe(true);
+      expect(hook.sent.at(-1)!.title).toBe(`storm ${MAX_SENDS_PER_CHANNEL}`);
+    } finally {
+      looks.mockRestore();
+    }
+    while (hook.sent.length < MAX_SENDS_PER_CHANNEL + 30 || hook.waiting.length > 0) {
+      hook.openAll();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await run;
+    await engine.lifecycle.idle();
+    expect(jobStates(engine)).toEqual({ done: MAX_SENDS_PER_CHANNEL + 30 });
     await engine.stop();
   });
 
