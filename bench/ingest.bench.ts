@@ -26,7 +26,7 @@ interface Server {
 async function startServer(dir: string): Promise<Server> {
   // STANDBY_BENCH_PROFILE=<dir> writes the server's CPU profile there (open it in Chrome's DevTools).
   const profile = process.env.STANDBY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.STANDBY_BENCH_PROFILE] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', dir], {
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', '--data-dir', dir], {
     cwd: ROOT,
     env: { ...process.env, STANDBY_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -94,7 +94,7 @@ interface Probe {
 
 /** standbyProbe runs Standby's engine; it is imported here, so the bare prober's process never loads it. */
 async function standbyProbe(url: string, n: number): Promise<Probe> {
-  // As the headless server does (electron/engine/headless/cli.ts); main() warms the cache first.
+  // As the headless server does (electron/engine/headless/cli.mjs); main() warms the cache first.
   (await import('node:module')).enableCompileCache();
   const { SystemClock } = await import('../electron/engine/clock.ts');
   const { importConfig } = await import('../electron/engine/config/config-file.ts');
@@ -232,7 +232,7 @@ async function idle(url: string) {
 }
 
 /**
- * served runs `standby serve` (electron/engine/headless/cli.ts, as a person starts it, with the
+ * served runs `standby serve` (electron/engine/headless/cli.mjs, as a person starts it, with the
  * shipped V8 flags) with n HTTP monitors at 10 s and measures it from outside for MEASURE_S seconds
  * after WARMUP_S: RSS (max, sampled every 250 ms), RssAnon, and CPU per check (the process's CPU over
  * the checks its database gained). `engine` picks the prebuilt bundle or the TypeScript sources.
@@ -312,7 +312,7 @@ async function servedTable(url: string): Promise<void> {
     console.log('\n`standby serve` rows: skipped (they read /proc, Linux only)');
     return;
   }
-  const { engineModule } = await import('../electron/engine/headless/engine-bundle.ts');
+  const { engineModule } = await import('../electron/engine/headless/engine-bundle.mjs');
   const bundle = engineModule(ROOT);
   if (!bundle.bundled) console.log(`\n(the bundle row runs the sources: ${bundle.why})`);
   console.log(`\n| \`standby serve\`, 2,000 HTTP monitors at 10 s (node ${SHIPPED_FLAGS.join(' ')}) | checks/s (expected) | CPU per check | RSS (max) | own memory (RssAnon, max) |`);

@@ -2,7 +2,7 @@
  * `node scripts/build-engine.ts` (part of `npm run build`): bundles the headless engine
  * (electron/engine/headless/cli-main.ts and everything it imports, with got, hono, zod and yaml) into
  * out/engine/cli-main.js, which `standby serve` runs when it is newer than every source file
- * (electron/engine/headless/engine-bundle.ts). One module instead of several hundred: the engine starts with
+ * (electron/engine/headless/engine-bundle.mjs). One module instead of several hundred: the engine starts with
  * about a fifth less memory (docs/performance.md). Native and rarely used packages stay outside it
  * and load from node_modules as before: keytar, and those loaded on first use (nodemailer, the
  * certificate maker).
@@ -10,7 +10,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'rolldown';
-import { ENGINE_BUNDLE } from '../electron/engine/headless/engine-bundle.ts';
+import { ENGINE_BUNDLE } from '../electron/engine/headless/engine-bundle.mjs';
 
 /** PROJECT_DIR is the repository root. */
 const PROJECT_DIR = join(import.meta.dirname, '..');

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { engineModule } from '../electron/engine/headless/engine-bundle.ts';
+import { engineModule } from '../electron/engine/headless/engine-bundle.mjs';
 import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
 
 /** PROJECT_DIR is the repository root (the folder with package.json). */
@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     if (code !== 0) console.error('The engine could not be bundled; running it from its sources (it uses more memory).');
   }
   // A child process, so that the headless server runs with Standby's V8 flags like `npm run serve`.
-  return run(process.execPath, [...V8_FLAGS, join(PROJECT_DIR, 'electron/engine/headless/cli.ts'), 'serve', ...args]);
+  return run(process.execPath, [...V8_FLAGS, join(PROJECT_DIR, 'electron/engine/headless/cli.mjs'), 'serve', ...args]);
 }
 
 if (import.meta.main) {

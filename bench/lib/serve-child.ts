@@ -10,7 +10,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** startServe runs `standby serve --port 0` on dataDir with a configuration file, and answers once it listens. */
 export async function startServe(o: { dataDir: string; configFile: string; flags: string[]; env?: Record<string, string>; timeoutMs: number }): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...o.flags, join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', o.dataDir, '--config', o.configFile], {
+  const child = spawn(process.execPath, [...o.flags, join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', '--data-dir', o.dataDir, '--config', o.configFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
     // Secrets from the environment: the bench needs no keychain.
     env: { ...process.env, STANDBY_SECRETS_FROM_ENV: '1', ...o.env },

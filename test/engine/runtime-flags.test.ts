@@ -7,7 +7,7 @@ import { ROOT } from '../helpers/headless.ts';
 describe('V8 flags', () => {
   it('npm run serve starts Node with the same V8 flags as the app and npm start', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.serve).toBe(`node scripts/check-node.cjs && node ${V8_FLAGS.join(' ')} electron/engine/headless/cli.ts serve`);
+    expect(pkg.scripts.serve).toBe(`node scripts/check-node.cjs && node ${V8_FLAGS.join(' ')} electron/engine/headless/cli.mjs serve`);
   });
 
   it('are flags this Node accepts', async () => {

@@ -62,9 +62,9 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-/** startChild spawns `node electron/engine/headless/cli.ts serve ...` and waits for its "listening" line. */
+/** startChild spawns `node electron/engine/headless/cli.mjs serve ...` and waits for its "listening" line. */
 export async function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

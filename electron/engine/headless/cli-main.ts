@@ -1,5 +1,5 @@
 /**
- * The `standby` command (entered through cli.ts). `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1 [--allow-lan]] [--config FILE]`: Standby headless.
+ * The `standby` command (entered through cli.mjs). `npm run serve -- --data-dir DIR --port N [--host 127.0.0.1 [--allow-lan]] [--config FILE]`: Standby headless.
  * Prints where it listens and where to find the API token (token-notice.ts); SIGTERM or Ctrl-C shuts it down cleanly.
  * The network flags (--host, --allow-lan, TLS, --public-url, --token-file) are checked in serve-flags.ts.
  * `standby backup` and `standby restore` (`npm run standby -- backup`) are in backup-cli.ts.

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Which engine `standby` runs: the prebuilt bundle (out/engine/cli-main.js, written by
  * `npm run build`, scripts/build-engine.ts) when it is at least as new as every source file it was
@@ -5,7 +6,8 @@
  * hundred, so the engine runs in less memory (docs/performance.md); a bundle older than a source file
  * (an edit, a pull, an update of node_modules without a build) is never run, so a change is never
  * hidden by a stale build. STANDBY_ENGINE=source always runs the sources.
- * Only node:fs and node:path here: this runs before anything else loads.
+ * Only node:fs and node:path here: this runs before anything else loads. Plain JavaScript (checked by
+ * tsc through its JSDoc types), so that starting `standby` never loads Node's TypeScript stripper.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,10 +19,15 @@ export const ENGINE_BUNDLE = 'out/engine/cli-main.js';
 const SOURCE_DIRS = ['electron/engine', 'electron/shared'];
 const SOURCE_FILES = ['package.json', 'node_modules/.package-lock.json'];
 
-/** newestSource is the latest modification time (ms) of the files the bundle is built from. */
-export function newestSource(projectDir: string): number {
+/**
+ * newestSource is the latest modification time (ms) of the files the bundle is built from.
+ * @param {string} projectDir
+ * @returns {number}
+ */
+export function newestSource(projectDir) {
   let newest = 0;
-  const see = (path: string) => {
+  /** @param {string} path */
+  const see = (path) => {
     try {
       newest = Math.max(newest, statSync(path).mtimeMs);
     } catch {
@@ -39,12 +46,15 @@ export function newestSource(projectDir: string): number {
 /**
  * engineModule is the path of the module to import for the CLI's `main`: the bundle when it is
  * there and fresh, else cli-main.ts. `why` says why the sources run (for --verbose and tests).
+ * @param {string} projectDir
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {{ path: string; bundled: boolean; why?: string }}
  */
-export function engineModule(projectDir: string, env: NodeJS.ProcessEnv = process.env): { path: string; bundled: boolean; why?: string } {
+export function engineModule(projectDir, env = process.env) {
   const source = join(projectDir, 'electron/engine/headless/cli-main.ts');
   if (env.STANDBY_ENGINE === 'source') return { path: source, bundled: false, why: 'STANDBY_ENGINE=source' };
   const bundle = join(projectDir, ENGINE_BUNDLE);
-  let built: number;
+  let built;
   try {
     built = statSync(bundle).mtimeMs;
   } catch {

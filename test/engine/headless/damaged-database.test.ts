@@ -21,9 +21,9 @@ afterEach(() => {
   children.length = 0;
 });
 
-/** standby runs `node cli.ts <args>` (or, with npm, `npm run standby -- <args>`) to its end and answers its exit code and output. */
+/** standby runs `node cli.mjs <args>` (or, with npm, `npm run standby -- <args>`) to its end and answers its exit code and output. */
 function standby(args: string[], via: 'node' | 'npm' = 'node'): Promise<{ code: number | null; output: string }> {
-  const [command, prefix] = via === 'npm' ? ['npm', ['run', '--silent', 'standby', '--']] : [process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts')]];
+  const [command, prefix] = via === 'npm' ? ['npm', ['run', '--silent', 'standby', '--']] : [process.execPath, [join(ROOT, 'electron/engine/headless/cli.mjs')]];
   const child = spawn(command, [...prefix, ...args], { cwd: ROOT, env: { ...process.env, STANDBY_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -7,7 +7,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_BUNDLE, engineModule } from '../../../electron/engine/headless/engine-bundle.ts';
+import { ENGINE_BUNDLE, engineModule } from '../../../electron/engine/headless/engine-bundle.mjs';
 import { tempDir } from '../../helpers/headless.ts';
 
 /** project makes a project with a source file in each watched place, all dated at `t` (seconds). */

@@ -103,7 +103,7 @@ describe('a child server', () => {
   const hasScript = spawnSync('script', ['--version']).status === 0;
   it.skipIf(!hasScript)(`on a terminal prints the URL with its token${hasScript ? '' : ' (skipped: util-linux `script` is not installed to make a pseudo-terminal)'}`, async () => {
     const dataDir = tempDir();
-    const command = `${process.execPath} ${join(ROOT, 'electron/engine/headless/cli.ts')} serve --port 0 --data-dir ${dataDir}`;
+    const command = `${process.execPath} ${join(ROOT, 'electron/engine/headless/cli.mjs')} serve --port 0 --data-dir ${dataDir}`;
     const env = { ...process.env };
     delete env.STANDBY_TOKEN;
     const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env });

@@ -12,7 +12,7 @@ import { startHeadless, type HeadlessServer } from '../../../electron/engine/hea
 import { pairWithBox } from '../../../electron/engine/remote/pair-client.ts';
 import { ROOT, tempDir } from '../../helpers/headless.ts';
 
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts'), ...args], { encoding: 'utf8', env: { ...process.env, STANDBY_DATA_DIR: '' } });
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'electron/engine/headless/cli.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, STANDBY_DATA_DIR: '' } });
 let s: HeadlessServer | undefined;
 afterEach(() => s?.close());
 

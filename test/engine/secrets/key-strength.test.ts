@@ -42,7 +42,7 @@ describe('the rule', () => {
 
 /** cli runs `standby serve` in a child process that stops before it listens, and answers its exit status and output. */
 function cli(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'electron/engine/headless/cli.ts'), 'serve', '--port', '0', '--data-dir', tempDir()], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', '--data-dir', tempDir()], {
     cwd: ROOT,
     env: { ...process.env, STANDBY_TOKEN: '', ...env },
     encoding: 'utf8',
