@@ -12,7 +12,7 @@
  * (`--served` runs only those two rows). Runs in about 6 minutes.
  *
  * Long mode: `STANDBY_BENCH_LONG=60 npm run bench -- monitors` (or `node bench/monitors.bench.ts
- * --long 60`) runs 2,000 monitors for 60 minutes and prints RSS every minute, then the last minute
+ * --long 60`) runs `standby serve` with 2,000 monitors for 60 minutes and prints RSS every minute, then the last minute
  * against the first (goal: within 10 %). STANDBY_BENCH_LONG_EVERY_S changes the minute (for a short try).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
+import { SERVER_FLAGS } from '../electron/engine/runtime-flags.ts';
 import { startBareProber } from './lib/bare-prober.ts';
 import { procStat, startServe, stopServe } from './lib/serve-child.ts';
 
@@ -30,8 +30,8 @@ const WARMUP_S = 12;
 const MEASURE_S = 20;
 const IDLE_S = 30;
 const CURL_PAIRS = 60;
-/** SHIPPED_FLAGS are the V8 flags Standby runs with (electron/engine/runtime-flags.ts). */
-const SHIPPED_FLAGS = [...V8_FLAGS];
+/** SHIPPED_FLAGS are the V8 flags the headless server runs with (electron/engine/runtime-flags.ts). */
+const SHIPPED_FLAGS = [...SERVER_FLAGS];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SERVER = `require('http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/plain' }); s.end('ok'); })
@@ -273,20 +273,39 @@ async function served(url: string, n: number, engine: 'bundle' | 'source') {
   }
 }
 
-/** long runs 2,000 monitors for `minutes` in this process and prints RSS every `everyS` seconds. */
+/**
+ * long runs `standby serve` (as `served` does, from its bundle when fresh) with 2,000 HTTP monitors at
+ * 10 s for `minutes`, and prints its RSS and RssAnon from /proc every `everyS` seconds, then the last
+ * sample against the first (goal: within 10 %).
+ */
 async function long(url: string, minutes: number, everyS: number): Promise<void> {
-  const probe = await standbyProbe(url, 2000);
+  if (process.platform !== 'linux') {
+    console.log('long run: skipped (it reads /proc, Linux only)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'standby-bench-long-'));
+  const file = join(dir, 'standby.json');
+  writeFileSync(file, config(url, 2000, INTERVAL_S));
+  const child = await startServe({ dataDir: join(dir, 'data'), configFile: file, flags: SHIPPED_FLAGS, timeoutMs: 60_000 });
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(join(dir, 'data', 'standby.db'), { readOnly: true });
   const samples: number[] = [];
   const t0 = Date.now();
-  console.log(`| minute | RSS | JS heap | checks stored |\n|---:|---:|---:|---:|`);
-  for (let i = 1; (Date.now() - t0) / 60_000 < minutes; i++) {
-    await sleep(Math.max(0, t0 + i * everyS * 1000 - Date.now()));
-    probe.settle();
-    const m = process.memoryUsage();
-    samples.push(m.rss);
-    console.log(`| ${((Date.now() - t0) / 60_000).toFixed(1)} | ${mb(m.rss)} | ${mb(m.heapUsed)} | ${probe.checks()} |`);
+  try {
+    console.log(`| minute | RSS | own memory (RssAnon) | checks stored |\n|---:|---:|---:|---:|`);
+    for (let i = 1; (Date.now() - t0) / 60_000 < minutes; i++) {
+      await sleep(Math.max(0, t0 + i * everyS * 1000 - Date.now()));
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)![1]) * 1024;
+      const checks = (db.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n;
+      samples.push(kb('VmRSS'));
+      console.log(`| ${((Date.now() - t0) / 60_000).toFixed(1)} | ${mb(kb('VmRSS'))} | ${mb(kb('RssAnon'))} | ${checks} |`);
+    }
+  } finally {
+    db.close();
+    await stopServe(child);
+    rmSync(dir, { recursive: true, force: true });
   }
-  await probe.stop();
   const first = samples[0]!;
   const last = samples.at(-1)!;
   console.log(`\nRSS at the end ${mb(last)} against ${mb(first)} at the first sample: ${(((last - first) / first) * 100).toFixed(1)} % (goal: within 10 %).`);
@@ -299,10 +318,6 @@ if (process.argv[2] === '--load') {
 if (process.argv[2] === '--warm-cache') {
   (await import('node:module')).enableCompileCache();
   await import('../electron/engine/engine.ts');
-  process.exit(0);
-}
-if (process.argv[2] === '--long-child') {
-  await long(process.argv[5]!, Number(process.argv[3]), Number(process.argv[4]));
   process.exit(0);
 }
 
@@ -340,9 +355,8 @@ const target = await startTarget();
 try {
   if (longMinutes > 0) {
     const everyS = Number(process.env.STANDBY_BENCH_LONG_EVERY_S ?? 60);
-    console.log(`2,000 HTTP monitors at ${INTERVAL_S} s for ${longMinutes} min, RSS every ${everyS} s (node ${SHIPPED_FLAGS.join(' ')}):\n`);
-    const child = spawn(process.execPath, [...SHIPPED_FLAGS, import.meta.filename, '--long-child', String(longMinutes), String(everyS), target.url], { stdio: 'inherit' });
-    await new Promise((r) => child.once('exit', r));
+    console.log(`\`standby serve\` with 2,000 HTTP monitors at ${INTERVAL_S} s for ${longMinutes} min, RSS every ${everyS} s (node ${SHIPPED_FLAGS.join(' ')}):\n`);
+    await long(target.url, longMinutes, everyS);
   } else {
     // The compile cache is warm for every row, as it is for the headless server from its second start.
     await promisify(execFile)(process.execPath, [import.meta.filename, '--warm-cache']);

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { engineModule } from '../electron/engine/headless/engine-bundle.mjs';
-import { V8_FLAGS } from '../electron/engine/runtime-flags.ts';
+import { SERVER_FLAGS } from '../electron/engine/runtime-flags.ts';
 
 /** PROJECT_DIR is the repository root (the folder with package.json). */
 export const PROJECT_DIR = join(import.meta.dirname, '..');
@@ -155,8 +155,8 @@ export async function main(argv: string[]): Promise<number> {
     const code = await runQuietly(process.execPath, [join(PROJECT_DIR, 'scripts/build-engine.ts')], { cwd: PROJECT_DIR, verbose, write: (t) => void process.stdout.write(t) });
     if (code !== 0) console.error('The engine could not be bundled; running it from its sources (it uses more memory).');
   }
-  // A child process, so that the headless server runs with Standby's V8 flags like `npm run serve`.
-  return run(process.execPath, [...V8_FLAGS, join(PROJECT_DIR, 'electron/engine/headless/cli.mjs'), 'serve', ...args]);
+  // A child process, so that the headless server runs with the server's V8 flags like `npm run serve`.
+  return run(process.execPath, [...SERVER_FLAGS, join(PROJECT_DIR, 'electron/engine/headless/cli.mjs'), 'serve', ...args]);
 }
 
 if (import.meta.main) {
