@@ -9,13 +9,14 @@
  *   when the box cannot say what was missed (it restarted), `onResync` asks the app to load everything
  *   again. A stream silent for longer than three of the box's 15 s keepalives counts as cut.
  * - Disconnected is a state, not a silence: `state()` says since when, and why.
- * - A desktop notification the app showed is confirmed to the box (`notifications.confirm`), which is
- *   what makes the box count the desktop page as delivered; not connected, it fails on the box and the
- *   box pages the next rule.
+ * - A desktop notification the app showed is confirmed to the box (`notifications.confirmMany`), which
+ *   is what makes the box count the desktop page as delivered; not connected, it fails on the box and
+ *   the box pages the next rule. Pages shown while a confirmation is on its way share the next request
+ *   (a burst of alerts costs a few requests, and a few commits on the box, not one each).
  * - A revoked device is told so and stops: the app returns to its connect screen.
  */
 import got, { type Response } from 'got';
-import type { ApiArgs, ApiEvent, ApiEvents, ApiMethod, ApiOutputs } from '../../shared/api.ts';
+import { MAX_CONFIRMATIONS, type ApiArgs, type ApiEvent, type ApiEvents, type ApiMethod, type ApiOutputs } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { SystemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { CertificateMismatchError, mismatch, pinnedTls, type BoxPin } from './pin.ts';
@@ -54,6 +55,9 @@ export class RemoteClient {
   private controller = new AbortController();
   private sleeper: { handle: TimerHandle; wake: () => void } | undefined;
   private loop: Promise<void> | undefined;
+  /** toConfirm are shown pages whose confirmation waits for the one on its way (`confirming`). */
+  private toConfirm: string[] = [];
+  private confirming: Promise<void> | undefined;
 
   constructor(o: RemoteClientOptions) {
     this.o = { minBackoffMs: 1000, maxBackoffMs: 30_000, silenceMs: 45_000, ...o };
@@ -209,8 +213,21 @@ export class RemoteClient {
     this.o.onEvent?.(e);
     if (e.type === 'notification.desktop' && this.o.onNotify) {
       const shown = await this.o.onNotify(e.data);
-      if (shown && e.data.deliveryId) await this.call('notifications.confirm', { deliveryId: e.data.deliveryId }).catch((err: Error) => this.o.log?.(`remote: could not confirm a notification to the box: ${err.message}`));
+      if (shown && e.data.deliveryId) this.confirm(e.data.deliveryId);
     }
+  }
+
+  /** confirm tells the box a page was shown: now, or with the others shown meanwhile once the request on its way has ended. */
+  private confirm(deliveryId: string): void {
+    this.toConfirm.push(deliveryId);
+    this.confirming ??= (async () => {
+      while (this.toConfirm.length > 0) {
+        const deliveryIds = this.toConfirm.splice(0, MAX_CONFIRMATIONS);
+        // Not confirmed (the link is cut): the box fails those pages after their deadline and pages the next rule.
+        await this.call('notifications.confirmMany', { deliveryIds }).catch((err: Error) => this.o.log?.(`remote: could not confirm ${deliveryIds.length} notification(s) to the box: ${err.message}`));
+      }
+      this.confirming = undefined;
+    })();
   }
 
   private refused(message: string): void {

@@ -7,7 +7,7 @@
  * revoked device are refused with a clear message.
  */
 import { createServer, type Server, type Socket, connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SystemClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
 import { pairWithBox, PairingError } from '../../../electron/engine/remote/pair-client.ts';
@@ -113,6 +113,22 @@ describe('the desktop app as the tray of a box', () => {
     await c.client.call('incidents.acknowledge', { id });
     expect(s.engine.incidents.get(id).status).toBe('acknowledged');
     await waitFor(() => c.events.some((e) => e.type === 'incident.changed' && (e.data as ApiEvents['incident.changed']).incident.status === 'acknowledged'), 'the change back on the device');
+  });
+
+  it('a burst of pages is confirmed in a few requests, and every page counts as delivered on the box', { timeout: 60_000 }, async () => {
+    const s = await box();
+    const c = await pairedClient(s, s.url);
+    const calls = vi.spyOn(c.client, 'call');
+    // Thirty alerts at once: their pages reach the device together.
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => trigger(s, `Burst ${i}`)));
+    const delivered = (id: number) => s.engine.incidents.timeline(id).some((e) => e.type === 'notify' && (e.data as { outcome?: string }).outcome === 'delivered');
+    await waitFor(() => ids.every(delivered), 'every page delivered on the box', 30_000);
+    const confirms = calls.mock.calls.filter(([method]) => method === 'notifications.confirmMany').map(([, input]) => (input as { deliveryIds: string[] }).deliveryIds);
+    expect(confirms.flat()).toHaveLength(30);
+    expect(new Set(confirms.flat()).size).toBe(30);
+    // Pages shown while a confirmation was on its way went together in the next request.
+    expect(confirms.length).toBeLessThan(30);
+    expect(calls.mock.calls.some(([method]) => method === 'notifications.confirm')).toBe(false);
   });
 
   it('a cut link is a disconnected state within seconds, and what happened during the cut arrives after it', { timeout: 60_000 }, async () => {
