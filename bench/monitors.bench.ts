@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SERVER_FLAGS } from '../electron/engine/runtime-flags.ts';
 import { startBareProber } from './lib/bare-prober.ts';
+import { longRun } from './lib/long-run.ts';
 import { procStat, startServe, stopServe } from './lib/serve-child.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -273,44 +274,6 @@ async function served(url: string, n: number, engine: 'bundle' | 'source') {
   }
 }
 
-/**
- * long runs `standby serve` (as `served` does, from its bundle when fresh) with 2,000 HTTP monitors at
- * 10 s for `minutes`, and prints its RSS and RssAnon from /proc every `everyS` seconds, then the last
- * sample against the first (goal: within 10 %).
- */
-async function long(url: string, minutes: number, everyS: number): Promise<void> {
-  if (process.platform !== 'linux') {
-    console.log('long run: skipped (it reads /proc, Linux only)');
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'standby-bench-long-'));
-  const file = join(dir, 'standby.json');
-  writeFileSync(file, config(url, 2000, INTERVAL_S));
-  const child = await startServe({ dataDir: join(dir, 'data'), configFile: file, flags: SHIPPED_FLAGS, timeoutMs: 60_000 });
-  const { DatabaseSync } = await import('node:sqlite');
-  const db = new DatabaseSync(join(dir, 'data', 'standby.db'), { readOnly: true });
-  const samples: number[] = [];
-  const t0 = Date.now();
-  try {
-    console.log(`| minute | RSS | own memory (RssAnon) | checks stored |\n|---:|---:|---:|---:|`);
-    for (let i = 1; (Date.now() - t0) / 60_000 < minutes; i++) {
-      await sleep(Math.max(0, t0 + i * everyS * 1000 - Date.now()));
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)![1]) * 1024;
-      const checks = (db.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n;
-      samples.push(kb('VmRSS'));
-      console.log(`| ${((Date.now() - t0) / 60_000).toFixed(1)} | ${mb(kb('VmRSS'))} | ${mb(kb('RssAnon'))} | ${checks} |`);
-    }
-  } finally {
-    db.close();
-    await stopServe(child);
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const first = samples[0]!;
-  const last = samples.at(-1)!;
-  console.log(`\nRSS at the end ${mb(last)} against ${mb(first)} at the first sample: ${(((last - first) / first) * 100).toFixed(1)} % (goal: within 10 %).`);
-}
-
 if (process.argv[2] === '--load') {
   console.log(JSON.stringify(await load(process.argv[3] as LoadRow['who'], process.argv[5]!, Number(process.argv[4]))));
   process.exit(0);
@@ -356,7 +319,7 @@ try {
   if (longMinutes > 0) {
     const everyS = Number(process.env.STANDBY_BENCH_LONG_EVERY_S ?? 60);
     console.log(`\`standby serve\` with 2,000 HTTP monitors at ${INTERVAL_S} s for ${longMinutes} min, RSS every ${everyS} s (node ${SHIPPED_FLAGS.join(' ')}):\n`);
-    await long(target.url, longMinutes, everyS);
+    await longRun({ configText: config(target.url, 2000, INTERVAL_S), minutes: longMinutes, everyS, flags: SHIPPED_FLAGS });
   } else {
     // The compile cache is warm for every row, as it is for the headless server from its second start.
     await promisify(execFile)(process.execPath, [import.meta.filename, '--warm-cache']);
