@@ -4,11 +4,12 @@
  * code; the sources otherwise, or when STANDBY_ENGINE=source says so. Real files in a temporary
  * project; their times are set with utimes.
  */
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_BUNDLE, engineModule } from '../../../electron/engine/headless/engine-bundle.mjs';
-import { tempDir } from '../../helpers/headless.ts';
+import { ROOT, tempDir } from '../../helpers/headless.ts';
 
 /** project makes a project with a source file in each watched place, all dated at `t` (seconds). */
 function project(t: number): { dir: string; touch: (path: string, at: number) => void } {
@@ -45,5 +46,23 @@ describe('engineModule', () => {
     const { dir, touch } = project(1_000);
     touch(ENGINE_BUNDLE, 2_000);
     expect(engineModule(dir, { STANDBY_ENGINE: 'source' })).toMatchObject({ bundled: false, why: 'STANDBY_ENGINE=source' });
+  });
+
+  it('starts a fresh bundle from plain JavaScript: Node never loads its TypeScript stripper (memory it keeps for the life of the server)', () => {
+    const { dir, touch } = project(1_000);
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    utimesSync(join(dir, 'package.json'), 1_000, 1_000);
+    mkdirSync(join(dir, 'electron/engine/headless'), { recursive: true });
+    for (const f of ['cli.mjs', 'engine-bundle.mjs']) {
+      copyFileSync(join(ROOT, 'electron/engine/headless', f), join(dir, 'electron/engine/headless', f));
+      utimesSync(join(dir, 'electron/engine/headless', f), 1_000, 1_000);
+    }
+    // A stand-in bundle that says which of Node's own modules the process loaded.
+    touch(ENGINE_BUNDLE, 2_000);
+    writeFileSync(join(dir, ENGINE_BUNDLE), "export async function main(argv) { console.log(JSON.stringify({ argv, stripper: process.moduleLoadList.some((m) => m.includes('amaro')) })); return 0; }");
+    utimesSync(join(dir, ENGINE_BUNDLE), 2_000, 2_000);
+    const r = spawnSync(process.execPath, [join(dir, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0'], { encoding: 'utf8', env: { ...process.env, STANDBY_ENGINE: '' } });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(r.stdout)).toEqual({ argv: ['serve', '--port', '0'], stripper: false });
   });
 });
