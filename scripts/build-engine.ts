@@ -11,6 +11,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'rolldown';
 import { ENGINE_BUNDLE } from '../electron/engine/headless/engine-bundle.mjs';
+import { deferIntl } from './defer-intl.ts';
 
 /** PROJECT_DIR is the repository root. */
 const PROJECT_DIR = join(import.meta.dirname, '..');
@@ -24,6 +25,7 @@ export async function buildEngine(projectDir = PROJECT_DIR): Promise<void> {
     input: join(projectDir, 'electron/engine/headless/cli-main.ts'),
     platform: 'node',
     logLevel: 'warn',
+    plugins: [deferIntl()],
     external: (id) => id.startsWith('node:') || EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)),
     output: { file: join(projectDir, ENGINE_BUNDLE), format: 'esm', codeSplitting: false, minify: false, comments: { legal: true, annotation: false, jsdoc: false } },
   });

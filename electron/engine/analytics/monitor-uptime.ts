@@ -8,7 +8,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { MonitorUptimeRow } from '../../shared/api-results.ts';
 
 const HOUR = 3_600_000;
-const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+/** byName is made on first use: a collator loads ICU's locale data, megabytes a server that is never asked keeps for nothing. */
+let byName: Intl.Collator | undefined;
 
 /** monitorUptime answers each monitor's checks and uptime between from and to, for one service or all. */
 export function monitorUptime(db: DatabaseSync, from: number, to: number, serviceId?: number): MonitorUptimeRow[] {
@@ -35,5 +36,5 @@ export function monitorUptime(db: DatabaseSync, from: number, to: number, servic
         uptime: counted > 0 ? (Number(r.up) + Number(r.degraded)) / counted : null,
       };
     })
-    .sort((a, b) => (a.uptime ?? 2) - (b.uptime ?? 2) || byName.compare(a.name, b.name) || a.monitorId - b.monitorId);
+    .sort((a, b) => (a.uptime ?? 2) - (b.uptime ?? 2) || (byName ??= new Intl.Collator('en', { sensitivity: 'base', numeric: true })).compare(a.name, b.name) || a.monitorId - b.monitorId);
 }

@@ -219,7 +219,8 @@ function toSlice(scope: Scope, starts: readonly number[]): AnalyticsSlice {
   };
 }
 
-const byName = new Intl.Collator('en', { numeric: true });
+/** byName is made on first use: a collator loads ICU's locale data, megabytes a server that is never asked keeps for nothing. */
+let byName: Intl.Collator | undefined;
 
 /**
  * computeAnalytics answers `analytics.summary`: MTA and MTR over the window, overall and per service,
@@ -252,7 +253,7 @@ export function computeAnalytics(db: DatabaseSync, args: ApiArgs<'analytics.summ
   }
   const services = [...perService.entries()]
     .map(([serviceId, scope]) => ({ serviceId, serviceName: names.get(serviceId) ?? `Service ${serviceId}`, ...toSlice(scope, starts) }))
-    .sort((a, b) => byName.compare(a.serviceName, b.serviceName) || a.serviceId - b.serviceId);
+    .sort((a, b) => (byName ??= new Intl.Collator('en', { numeric: true })).compare(a.serviceName, b.serviceName) || a.serviceId - b.serviceId);
 
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), overall: toSlice(overall, starts), services, monitors: monitorUptime(db, from, to, args.serviceId) };
 }

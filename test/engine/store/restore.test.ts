@@ -38,16 +38,27 @@ function crashed(): string {
 }
 
 describe('taking a backup', () => {
-  it('of a database left by a crash includes what is only in its write-ahead log, and never overwrites a file', async () => {
+  // A child process where Standby runs on Node (the default here), a worker thread in Electron.
+  it.each(['process', 'thread'] as const)('in a %s, of a database left by a crash includes what is only in its write-ahead log, and never overwrites a file', async (runner) => {
     const dir = crashed();
     const target = join(dir, 'backups', backupName(Date.parse('2026-03-02T12:00:00Z'), join(dir, 'backups')));
-    const b = await takeBackup(join(dir, 'standby.db'), target);
+    const b = await takeBackup(join(dir, 'standby.db'), target, Date.now(), runner);
     expect(b.path).toBe(join(dir, 'backups', 'standby-2026-03-02T12-00-00Z.db'));
     expect(rows(b.path)).toEqual(['in the log only']);
     const before = readFileSync(b.path);
-    await expect(takeBackup(join(dir, 'standby.db'), b.path)).rejects.toThrow(`${b.path} already exists; a backup never overwrites a file`);
+    await expect(takeBackup(join(dir, 'standby.db'), b.path, Date.now(), runner)).rejects.toThrow(`${b.path} already exists; a backup never overwrites a file`);
     expect(readFileSync(b.path).equals(before)).toBe(true);
     expect(readdirSync(join(dir, 'backups'))).toEqual(['standby-2026-03-02T12-00-00Z.db']);
+  });
+
+
+  it.each(['process', 'thread'] as const)('in a %s, of a file that is not a database fails naming the file, and leaves no partial copy', async (runner) => {
+    const dir = tempDir('standby-not-db-');
+    const source = join(dir, 'standby.db');
+    writeFileSync(source, Buffer.alloc(8192, 'not a database '));
+    const target = join(dir, 'backups', 'standby-2026-03-02T12-00-00Z.db');
+    await expect(takeBackup(source, target, Date.now(), runner)).rejects.toThrow(new RegExp(`${source} (is damaged|is not a database)`));
+    expect(readdirSync(join(dir, 'backups'))).toEqual([]);
   });
 });
 
