@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { build } from 'rolldown';
 import { ENGINE_BUNDLE } from '../electron/engine/headless/engine-bundle.mjs';
 import { deferIntl } from './defer-intl.ts';
+import { requireBuiltins } from './require-builtins.ts';
 
 /** PROJECT_DIR is the repository root. */
 const PROJECT_DIR = join(import.meta.dirname, '..');
@@ -34,7 +35,8 @@ export async function buildEngine(projectDir = PROJECT_DIR): Promise<void> {
   // written as its \u escape, which means the same character in strings, templates and regexes.
   const file = join(projectDir, ENGINE_BUNDLE);
   const code = readFileSync(file, 'utf8');
-  writeFileSync(file, code.replace(/[^\t\n\r\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const ascii = code.replace(/[^\t\n\r\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(file, requireBuiltins(ascii));
 }
 
 if (import.meta.main) await buildEngine();
