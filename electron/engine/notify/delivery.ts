@@ -76,6 +76,8 @@ export class DeliveryStage {
   /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
   private readonly commits: GroupCommit;
   private stopping = false;
+  /** policyOf is the policy last made, with the stored text it was made from. */
+  private policyOf: { json: string | null; policy: DeliveryPolicy } | undefined;
 
   constructor(deps: DeliveryDeps) {
     this.d = deps;
@@ -88,10 +90,14 @@ export class DeliveryStage {
     this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack'), log: deps.log });
   }
 
-  /** policy is the delivery settings with defaults applied. */
+  /** policy is the delivery settings with defaults applied (validated once per stored text: a page asks several times). */
   policy(): DeliveryPolicy {
-    const r = DeliverySettings.safeParse(this.settings.get('delivery') ?? {});
-    return deliveryPolicy(r.success ? r.data : undefined);
+    const json = this.settings.json('delivery');
+    if (this.policyOf?.json !== json) {
+      const r = DeliverySettings.safeParse(json === null ? {} : JSON.parse(json));
+      this.policyOf = { json, policy: deliveryPolicy(r.success ? r.data : undefined) };
+    }
+    return this.policyOf.policy;
   }
 
   /** budget is today's SMS + voice count against its limit, in the profile's time zone. */
@@ -193,7 +199,7 @@ export class DeliveryStage {
       result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }
     if (this.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
-    await this.record(c, p, contact, result, linkWarning, repeat);
+    await this.record(c, p, contact, result, linkWarning, repeat, incident.number);
     this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
   }
 
@@ -322,7 +328,7 @@ export class DeliveryStage {
    * event loop share one commit. It resolves once the outcome is on disk and rejects when it is not
    * (then the job stays running and is sent again: at-least-once, as after a crash).
    */
-  private async record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean): Promise<void> {
+  private async record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean, incidentNumber: number): Promise<void> {
     const now = this.d.clock.now();
     const name = who(contact, p.contactMethodId);
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
@@ -350,7 +356,7 @@ export class DeliveryStage {
       line = `Notifying ${name} failed: ${result.error}${why}`;
       this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'failed' } });
     });
-    this.d.log(`notify #${this.d.incidents.get(c.job.incidentId).number}: ${line!}`);
+    this.d.log(`notify #${incidentNumber}: ${line!}`);
   }
 
   /** retryDecision applies the policy (counted since the last restart that interrupted this page), and stops retrying a page the incident no longer needs. */

@@ -1,5 +1,10 @@
-/** SettingsRepo reads and writes the `channel_settings` rows: each settings section's JSON (never a secret). */
+/**
+ * SettingsRepo reads and writes the `channel_settings` rows: each settings section's JSON (never a
+ * secret). Each page reads several sections (its channel's, the delivery policy, the ack links'), so
+ * the stored texts are kept until the table changes (store/kept-reads.ts).
+ */
 import type { Store } from '../store/database.ts';
+import { keptRead } from '../store/kept-reads.ts';
 
 /** SettingsRepo is the channel_settings table's one door in the delivery code. */
 export class SettingsRepo {
@@ -9,10 +14,18 @@ export class SettingsRepo {
     this.store = store;
   }
 
-  /** get returns a section's settings as stored, or undefined. */
+  /** get returns a section's settings as stored (a fresh object each time), or undefined. */
   get(kind: string): Record<string, unknown> | undefined {
-    const r = this.store.prepare('SELECT config_json FROM channel_settings WHERE kind = ?').get(kind) as { config_json: string } | undefined;
-    return r ? (JSON.parse(r.config_json) as Record<string, unknown>) : undefined;
+    const json = this.json(kind);
+    return json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
+  }
+
+  /** json returns a section's stored JSON text, or null: equal texts are equal settings. */
+  json(kind: string): string | null {
+    return keptRead(this.store, 'channel_settings', kind, () => {
+      const r = this.store.prepare('SELECT config_json FROM channel_settings WHERE kind = ?').get(kind) as { config_json: string } | undefined;
+      return r ? r.config_json : null;
+    });
   }
 
   /** set replaces a section's settings; null removes them. */

@@ -8,6 +8,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { ApiError, notFound } from '../../shared/errors.ts';
 import { isTimeZone, type ContactMethod, type ContactMethodInput, type EscalationPolicy, type EscalationPolicyInput, type NotificationRule, type NotificationRuleInput, type Profile, type Service, type ServiceInput } from '../../shared/schemas.ts';
 import type { Store } from './database.ts';
+import { keptRead } from './kept-reads.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -49,7 +50,8 @@ export class ConfigRepo {
   }
 
   getProfile(): Profile {
-    const r = this.store.prepare('SELECT name, email, phone, time_zone FROM profile WHERE id = 1').get() as Row | undefined;
+    // Kept until the table changes (kept-reads.ts): every page reads the time zone.
+    const r = keptRead(this.store, 'profile', 1, () => this.store.prepare('SELECT name, email, phone, time_zone FROM profile WHERE id = 1').get() as Row | undefined);
     if (!r) return { name: '', email: '', phone: '', timeZone: defaultTimeZone() };
     return { name: String(r.name), email: String(r.email), phone: String(r.phone), timeZone: String(r.time_zone) };
   }
@@ -68,7 +70,8 @@ export class ConfigRepo {
   }
 
   getContactMethod(id: number): ContactMethod {
-    const r = this.store.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined;
+    // Kept until the table changes (kept-reads.ts): every page reads its contact method, twice.
+    const r = keptRead(this.store, 'contact_methods', id, () => this.store.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined);
     if (!r) throw notFound('contact method', id);
     return contactFromRow(r);
   }
