@@ -8,12 +8,18 @@
 export const V8_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'] as const;
 
 /**
- * SERVER_FLAGS are the headless server's (`standby serve`): V8_FLAGS, and V8's optimizing compiler on
- * the main thread instead of its worker threads. Under glibc (plain Node; Electron has its own
- * allocator), each compiler thread keeps the compiler's scratch memory in an arena of its own long
- * after the compile: about 30 MB of the server's resident memory at 2,000 monitors, for no CPU saved
- * (the checks' code is compiled once and stays compiled; bench/monitors.bench.ts, docs/performance.md).
- * The Electron app keeps compiling in the background, where a compile on the main thread would
- * stall its window.
+ * SERVER_FLAGS are the headless server's (`standby serve`), chosen for a small always-on box by
+ * bench/monitors.bench.ts and alternating runs of the served process (docs/performance.md):
+ * - a 1 MB semi-space, with the old generation grown by 35 % after each full collection instead of
+ *   V8's size-over-speed mode: the same memory at 2,000 monitors, about a sixth less CPU per check
+ *   (that mode also shrinks and compacts the heap at every full collection, and the checks'
+ *   short-lived objects then cost more to collect and to re-optimize);
+ * - no Maglev, V8's mid-tier compiler: 2 MB of its code and scratch memory never touched; TurboFan
+ *   still compiles the hot code;
+ * - V8's optimizing compiler on the main thread instead of its worker threads. Under glibc (plain
+ *   Node; Electron has its own allocator), each compiler thread keeps the compiler's scratch memory
+ *   in an arena of its own long after the compile: about 30 MB at 2,000 monitors, for no CPU saved.
+ * The Electron app keeps V8_FLAGS and compiles in the background, where a compile on the main thread
+ * would stall its window.
  */
-export const SERVER_FLAGS = [...V8_FLAGS, '--no-concurrent-recompilation'] as const;
+export const SERVER_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=35', '--no-maglev', '--no-concurrent-recompilation'] as const;
