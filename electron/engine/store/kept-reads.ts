@@ -3,8 +3,10 @@
  * channel's settings) are kept per connection and table, and forgotten whenever a row of that table
  * changes on that connection, whoever changes it: a temporary trigger on the table calls back (a
  * config import, say, writes with SQL of its own). A read inside a transaction is never kept: the row
- * may be one the transaction wrote and a rollback takes back. Another process writes the database
- * only while Standby is not running (the instance lock), so the connection sees every change.
+ * may be one the transaction wrote and a rollback takes back. A trigger hears only its own
+ * connection: keep only tables no other process writes while Standby runs (the one that does,
+ * `standby pair`, writes pairing codes; config imports and restores go through the running engine or
+ * need it stopped, the instance lock).
  */
 import type { Store } from './database.ts';
 
@@ -18,21 +20,20 @@ const TABLE = /^[a-z_]+$/;
 function rowsOf(store: Store, table: string): Map<string | number, unknown> {
   let tables = kept.get(store);
   if (!tables) kept.set(store, (tables = new Map()));
-  let rows = tables.get(table);
+  const rows = tables.get(table);
   if (rows) return rows;
   if (!TABLE.test(table)) throw new Error(`keptRead: "${table}" is not a table name`);
-  const kept_ = new Map<string | number, unknown>();
+  const fresh = new Map<string | number, unknown>();
   const changed = `standby_${table}_changed`;
   store.db.function(changed, () => {
-    kept_.clear();
+    fresh.clear();
     return null;
   });
   for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
     store.db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS kept_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN SELECT ${changed}(); END`);
   }
-  tables.set(table, kept_);
-  rows = kept_;
-  return rows;
+  tables.set(table, fresh);
+  return fresh;
 }
 
 /**
