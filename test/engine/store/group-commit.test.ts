@@ -2,6 +2,7 @@
  * GroupCommit: work queued together commits in one transaction; each operation's failure rolls back
  * only its own savepoint; promises settle only after COMMIT, and a failed commit rejects them all.
  */
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/headless.ts';
@@ -110,6 +111,35 @@ describe('GroupCommit on a full database', () => {
     s.db.exec('PRAGMA max_page_count = 1000000');
     await Promise.all([small(), small()]);
     expect(count(s)).toBe(2);
+    s.close();
+  });
+});
+
+describe('GroupCommit and temporary files', () => {
+  // The savepoint journal of each operation in a batch: spilled to a temporary file (SQLite's default
+  // past 64 KiB), every page an operation changed was written a second time, to a file deleted at once.
+  it.skipIf(process.platform !== 'linux')('keeps each operation’s savepoint journal in memory, however many pages it changes (reads /proc, Linux only)', async () => {
+    const s = new Store(join(tempDir('standby-gc-temp-'), 'standby.db'));
+    s.db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+    s.transaction(() => {
+      for (let i = 0; i < 2000; i++) s.db.prepare('INSERT INTO t (v) VALUES (?)').run('a'.repeat(500));
+    });
+    const openTempFiles = () => readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    }).filter((target) => /etilqs_/.test(target));
+    const g = new GroupCommit(s);
+    const seen: string[][] = [];
+    // Each operation rewrites every row (about 250 pages) inside its savepoint, then looks at its open files.
+    await Promise.all([1, 2, 3].map((n) => g.run(() => {
+      s.db.prepare('UPDATE t SET v = ?').run(String(n).repeat(500));
+      seen.push(openTempFiles());
+    })));
+    expect(seen).toEqual([[], [], []]);
+    expect(s.db.prepare('SELECT COUNT(*) AS n FROM t WHERE v = ?').get('3'.repeat(500))).toEqual({ n: 2000 });
     s.close();
   });
 });
