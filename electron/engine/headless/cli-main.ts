@@ -16,6 +16,7 @@ import { pairCommand } from './pair-cli.ts';
 import { chooseSecretStore } from '../secrets/choose-store.ts';
 import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
+import { lineBatcher } from './line-batcher.ts';
 import { startHeadless } from './server.ts';
 import { checkServeFlags, SERVE_FLAG_OPTIONS, SERVE_FLAGS_USAGE } from './serve-flags.ts';
 import { announceToken } from './token-notice.ts';
@@ -94,8 +95,11 @@ export async function main(argv: string[], paths: { uiDir?: string } = {}): Prom
     started = true;
     for (const line of early.splice(0)) console.log(line);
   };
+  // Once started, the engine's lines (a page delivered is one) go out in one write per turn.
+  const out = lineBatcher((text) => process.stdout.write(text));
+  process.on('exit', () => out.flush());
   const engineLog = (line: string): void => {
-    if (started) console.log(line);
+    if (started) out.log(line);
     else early.push(line);
   };
   try {
@@ -134,12 +138,15 @@ export async function main(argv: string[], paths: { uiDir?: string } = {}): Prom
     for (const line of net.startLines(server.tls)) console.log(line);
     console.log(`Alerts: POST ${server.url}/v2/enqueue (PagerDuty Events API v2) and ${server.url}/integrations/alertmanager (Alertmanager webhook), with an integration key.`);
     let closing = false;
-    const log = (line: string) => console.log(line);
+    const log = (line: string) => {
+      out.flush();
+      console.log(line);
+    };
     // Bounded: the shutdown gets SHUTDOWN_LIMIT_MS, and a keychain call stuck in a worker thread cannot hold the exit (shutdown.ts).
     const shutdown = (signal: 'SIGTERM' | 'SIGINT') => {
       if (closing) return;
       closing = true;
-      console.log(`${signal}: shutting down`);
+      log(`${signal}: shutting down`);
       void stopWithin(() => server.close()).then((outcome) => {
         if (!outcome.ok) console.error(`${outcome.reason}; exiting anyway`);
         exitProcess(outcome.ok ? 0 : 1, { stuck: server.engine.secrets.busy || secrets.probing(), signal, log });

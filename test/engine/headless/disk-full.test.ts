@@ -103,7 +103,8 @@ describe('a full disk under a running Standby', () => {
     // Space returns: /healthz notices by itself, and events are accepted again.
     for (const f of fillers) f.free();
     await waitFor(async () => (await fetch(`${first.url}/healthz`)).status === 200, '/healthz to answer 200 again', 20_000);
-    expect(first.output()).toContain(`solved: Standby cannot write its database: ${full}.`);
+    // stdout is another pipe than the HTTP answer, and the server writes a turn's lines at the turn's end: no order between them.
+    await waitFor(() => first.output().includes(`solved: Standby cannot write its database: ${full}.`), 'the "solved" line', 10_000);
     const after = await send(first.url, key, 'after', 20, () => false);
     expect([after.accepted.length, after.refused]).toEqual([20, []]);
 
