@@ -56,6 +56,8 @@ export interface ClaimedDelivery {
   job: JobRow;
   attempt: number;
   attemptId: number;
+  /** repeat: an earlier attempt was interrupted by a restart, so this page may repeat one that arrived. */
+  repeat: boolean;
 }
 
 /** DeliveryStage delivers notify jobs and test sends. */
@@ -133,9 +135,10 @@ export class DeliveryStage {
           return undefined;
         }
       }
-      const attempt = this.repo.history(job.id).count + 1;
+      const history = this.repo.history(job.id);
+      const attempt = history.count + 1;
       const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now });
-      return { job, attempt, attemptId };
+      return { job, attempt, attemptId, repeat: history.interrupted };
     });
     if (blocked) {
       this.budgetEvent(blocked.budget, { incidentId: job.incidentId, contactMethodId: blocked.contact.id, type: blocked.contact.type });
@@ -182,7 +185,7 @@ export class DeliveryStage {
     const p = c.job.payload as unknown as NotifyPayload;
     const incident = this.d.incidents.get(c.job.incidentId);
     const contact = this.contact(p.contactMethodId);
-    const repeat = this.repo.history(c.job.id).interrupted;
+    const { repeat } = c;
     let result: DeliveryResult;
     let linkWarning: string | undefined;
     if (!contact) {
