@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVER_FLAGS } from '../electron/engine/runtime-flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = 'bench-token-0123456789abcdef-ABCDEFGHIJKLMNOP';
@@ -27,7 +28,8 @@ interface Server {
 async function startServer(dir: string): Promise<Server> {
   // STANDBY_BENCH_PROFILE=<dir> writes the server's CPU profile there (open it in Chrome's DevTools).
   const profile = process.env.STANDBY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.STANDBY_BENCH_PROFILE] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', '--data-dir', dir], {
+  // With the server's V8 flags, as `npm run serve` and the systemd unit start it.
+  const child = spawn(process.execPath, [...SERVER_FLAGS, ...profile, join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', '--data-dir', dir], {
     cwd: ROOT,
     env: { ...process.env, STANDBY_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
