@@ -6,7 +6,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import got, { Options, RequestError, type RequestPromise, type Response } from 'got';
+import got, { Options, RequestError, type PlainResponse, type Request } from 'got';
 import { z } from 'zod';
 import type { CheckPhases } from '../../../shared/monitor-schemas.ts';
 import { defineMonitorType, errorText, isLoopbackHost, round, type CheckOutcome } from '../monitor-type.ts';
@@ -108,8 +108,13 @@ function leanRequest(url: URL, options: RequestOptions, callback?: (res: Incomin
 const requestDefaults = new Map<string, Options>();
 const byConfig = new WeakMap<HttpConfig, { timeoutMs: number; options: Options }>();
 
-/** gotWith is got called as it is defined, (url, options, defaults); its overloads type the defaults only as (undefined, undefined, defaults). */
-const gotWith = got as unknown as (url: string, options: { signal: AbortSignal }, defaults: Options) => RequestPromise<Response<string>>;
+/**
+ * gotStream is got called as it is defined, (url, options, defaults), with defaults that ask for its
+ * stream (its overloads type the defaults only as (undefined, undefined, defaults)). The stream, not
+ * the promise: the promise wraps every request in a second layer of events and reads the body through
+ * an async iterator, and a check that looks only at the status needs no body kept at all.
+ */
+const gotStream = got as unknown as (url: string, options: { signal: AbortSignal }, defaults: Options) => Request;
 
 function optionsFor(c: HttpConfig, timeoutMs: number): Options {
   const cached = byConfig.get(c);
@@ -131,13 +136,52 @@ function optionsFor(c: HttpConfig, timeoutMs: number): Options {
       https: { rejectUnauthorized: !c.ignoreTlsErrors },
       agent,
       request: leanRequest,
-      responseType: 'text',
       cache: false,
     }, got.defaults.options);
+    // Cloned into each request's options, so got answers with its stream (see gotStream).
+    options.isStream = true;
     requestDefaults.set(key, options);
   }
   byConfig.set(c, { timeoutMs, options });
   return options;
+}
+
+/** Answer is what a check reads of a request: got's final response (after redirects), the body when the check reads it, and the request's moments. */
+interface Answer {
+  res: PlainResponse;
+  body: string;
+  times: RequestTimes | undefined;
+}
+
+/**
+ * fetchOnce makes a check's request through got's stream and reads the answer to its end. The body is
+ * kept only for a keyword or JSON check; past MAX_BODY_BYTES (as decoded) the request is aborted
+ * after `onTooLarge`. It rejects with got's error (a timeout, a refused connection, the abort).
+ */
+function fetchOnce(c: HttpConfig, timeoutMs: number, controller: AbortController, onTooLarge: () => void): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const stream = gotStream(c.url, { signal: controller.signal }, optionsFor(c, timeoutMs));
+    const keep = c.keyword !== undefined || c.json !== undefined;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let times: RequestTimes | undefined;
+    let res: PlainResponse | undefined;
+    // One 'request' per request made: after a redirect the times are the final request's, as got's are.
+    stream.on('request', (req: ClientRequest) => void (times = timeRequest(req)));
+    stream.once('response', (r: PlainResponse) => void (res = r));
+    stream.on('data', (chunk: Buffer) => {
+      if (bytes > MAX_BODY_BYTES) return;
+      bytes += chunk.length;
+      if (bytes > MAX_BODY_BYTES) {
+        onTooLarge();
+        controller.abort();
+      } else if (keep) chunks.push(chunk);
+    });
+    stream.once('end', () => resolve({ res: res!, body: keep ? Buffer.concat(chunks).toString() : '', times }));
+    stream.once('error', reject);
+    // A stream sends what is written to it: a method that may carry a body but has none is ended here.
+    if (c.body === undefined && c.method !== 'GET' && c.method !== 'HEAD') stream.end();
+  });
 }
 
 /** statusMatches tells whether a status code is in one of the expected codes or ranges. */
@@ -252,17 +296,7 @@ export const httpMonitor = defineMonitorType({
     ctx.signal.addEventListener('abort', abort, { once: true });
     let tooLarge = false;
     try {
-      const request = gotWith(c.url, { signal: controller.signal }, optionsFor(c, ctx.timeoutMs));
-      let times: RequestTimes | undefined;
-      // One 'request' per request made: after a redirect the times are the final request's, as got's are.
-      request.on('request', (req) => void (times = timeRequest(req)));
-      request.on('downloadProgress', (p) => {
-        if (p.transferred > MAX_BODY_BYTES && !tooLarge) {
-          tooLarge = true;
-          controller.abort();
-        }
-      });
-      const res = await request;
+      const { res, body, times } = await fetchOnce(c, ctx.timeoutMs, controller, () => void (tooLarge = true));
       const phases = phasesFrom(times) ?? phasesOf(res.timings?.phases);
       const total = phases?.total ?? 0;
       const details = { url: c.url, method: c.method, statusCode: res.statusCode, ...(res.redirectUrls.length ? { finalUrl: res.url } : {}), phases };
@@ -270,7 +304,7 @@ export const httpMonitor = defineMonitorType({
       if (!statusMatches(res.statusCode, c.expectedStatus)) {
         return { ...base, status: 'down', message: `HTTP ${res.statusCode} (expected ${c.expectedStatus.join(', ')}) in ${Math.round(total)} ms` };
       }
-      const wrongBody = bodyVerdict(c, res.body);
+      const wrongBody = bodyVerdict(c, body);
       if (wrongBody) return { ...base, status: 'down', message: `HTTP ${res.statusCode}, but ${wrongBody}` };
       if (c.maxResponseMs !== undefined && total > c.maxResponseMs) {
         return { ...base, status: c.slowIs, message: `HTTP ${res.statusCode} in ${Math.round(total)} ms, over the ${c.maxResponseMs} ms limit` };

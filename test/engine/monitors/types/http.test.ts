@@ -1,6 +1,6 @@
 /** The HTTP monitor against a real loopback server whose status, body and delay the test sets. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpMonitor, readPath, statusMatches } from '../../../../electron/engine/monitors/types/http.ts';
+import { httpMonitor, MAX_BODY_BYTES, readPath, statusMatches } from '../../../../electron/engine/monitors/types/http.ts';
 import { httpTarget, closedPort, type HttpTarget } from '../helpers.ts';
 import { runCheck } from './check.ts';
 
@@ -90,6 +90,35 @@ describe('http monitor', () => {
     await check({ method: 'POST', headers: { 'X-Check': 'standby' }, body: '{"ping":1}', expectedStatus: ['200'] });
     const req = target.requests[0]!;
     expect([req.method, req.headers['x-check'], req.headers['user-agent']]).toEqual(['POST', 'standby', 'Standby monitor']);
+  });
+
+  it('sends a request whose method may carry a body when it has none, and ends it', async () => {
+    for (const method of ['POST', 'DELETE', 'OPTIONS']) {
+      target.requests.length = 0;
+      const r = await check({ method }, 2000);
+      expect([method, r.status, target.requests[0]?.method]).toEqual([method, 'up', method]);
+    }
+  });
+
+  it('refuses a body larger than MAX_BODY_BYTES whether or not the check reads it, and reads one just under', async () => {
+    try {
+      target.body = 'x'.repeat(MAX_BODY_BYTES + 1);
+      for (const config of [{}, { keyword: { text: 'x' } }]) {
+        const r = await check(config);
+        expect([r.status, r.message]).toEqual(['down', `the response body is larger than ${MAX_BODY_BYTES} bytes`]);
+      }
+      target.body = `${'x'.repeat(MAX_BODY_BYTES - 3)}end`;
+      expect((await check({ keyword: { text: 'xend' } })).status).toBe('up');
+    } finally {
+      target.body = 'hello from the target';
+    }
+  });
+
+  it('after a redirect, reports where it ended and judges that answer’s body', async () => {
+    const url = new URL('redirect', target.url).href;
+    const r = await runCheck(httpMonitor, { url, keyword: { text: 'hello from the target' } });
+    expect([r.status, (r.details as { finalUrl?: string }).finalUrl]).toEqual(['up', target.url]);
+    expect((await runCheck(httpMonitor, { url, keyword: { text: 'nowhere' } })).message).toBe('HTTP 200, but keyword "nowhere" not found in the response body');
   });
 
   it('refuses settings that would store a secret or cannot work', () => {
