@@ -155,12 +155,12 @@ interface Answer {
 
 /**
  * fetchOnce makes a check's request through got's stream and reads the answer to its end. The body is
- * kept only for a keyword or JSON check; past MAX_BODY_BYTES (as decoded) the request is aborted
- * after `onTooLarge`. It rejects with got's error (a timeout, a refused connection, the abort).
+ * kept only for a keyword or JSON check; past MAX_BODY_BYTES (as decoded) the request is destroyed
+ * after `onTooLarge`. It rejects with got's error (a timeout, a refused connection, the signal's abort).
  */
-function fetchOnce(c: HttpConfig, timeoutMs: number, controller: AbortController, onTooLarge: () => void): Promise<Answer> {
+function fetchOnce(c: HttpConfig, timeoutMs: number, signal: AbortSignal, onTooLarge: () => void): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
-    const stream = gotStream(c.url, { signal: controller.signal }, optionsFor(c, timeoutMs));
+    const stream = gotStream(c.url, { signal }, optionsFor(c, timeoutMs));
     const keep = c.keyword !== undefined || c.json !== undefined;
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -174,7 +174,7 @@ function fetchOnce(c: HttpConfig, timeoutMs: number, controller: AbortController
       bytes += chunk.length;
       if (bytes > MAX_BODY_BYTES) {
         onTooLarge();
-        controller.abort();
+        stream.destroy(new Error(`the response body is larger than ${MAX_BODY_BYTES} bytes`));
       } else if (keep) chunks.push(chunk);
     });
     stream.once('end', () => resolve({ res: res!, body: keep ? Buffer.concat(chunks).toString() : '', times }));
@@ -291,12 +291,9 @@ export const httpMonitor = defineMonitorType({
   confirmsFailures: true,
   needsNetwork: (c) => !isLoopbackHost(new URL(c.url).hostname),
   async check(c, ctx): Promise<CheckOutcome> {
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    ctx.signal.addEventListener('abort', abort, { once: true });
     let tooLarge = false;
     try {
-      const { res, body, times } = await fetchOnce(c, ctx.timeoutMs, controller, () => void (tooLarge = true));
+      const { res, body, times } = await fetchOnce(c, ctx.timeoutMs, ctx.signal, () => void (tooLarge = true));
       const phases = phasesFrom(times) ?? phasesOf(res.timings?.phases);
       const total = phases?.total ?? 0;
       const details = { url: c.url, method: c.method, statusCode: res.statusCode, ...(res.redirectUrls.length ? { finalUrl: res.url } : {}), phases };
@@ -318,8 +315,6 @@ export const httpMonitor = defineMonitorType({
       else if (ctx.signal.aborted || (err instanceof RequestError && err.code === 'ETIMEDOUT')) message = `no response within ${ctx.timeoutMs} ms`;
       else message = errorText(err);
       return { status: 'down', message, latencyMs: phases?.total ?? undefined, phases, details: { url: c.url, method: c.method, error: message } };
-    } finally {
-      ctx.signal.removeEventListener('abort', abort);
     }
   },
 });
