@@ -71,26 +71,34 @@ export function monitorView(live: Live, pause: { paused: boolean; until: number 
   };
 }
 
-/** runCheck runs a monitor's check with its timeout; `stop` aborts it early (sleep, pause, shutdown). A thrown error is a failed check. */
-export async function runCheck(live: Live, stop: AbortSignal, now: () => number, heartbeat: (id: number) => HeartbeatState): Promise<CheckOutcome> {
+/**
+ * runCheck runs a monitor's check with its timeout; `stop` aborts it early (sleep, pause, shutdown). A
+ * thrown error is a failed check. One timer per check: at the timeout it aborts the check, and a check
+ * that ignores its signal still ends one second later, as down.
+ */
+export function runCheck(live: Live, stop: AbortSignal, now: () => number, heartbeat: (id: number) => HeartbeatState): Promise<CheckOutcome> {
   const timeoutMs = live.rec.timeoutSeconds * 1000;
   const controller = new AbortController();
   const abort = () => controller.abort();
   stop.addEventListener('abort', abort, { once: true });
-  const timer = setTimeout(abort, timeoutMs);
-  let guard: NodeJS.Timeout | undefined;
-  try {
+  return new Promise<CheckOutcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: CheckOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stop.removeEventListener('abort', abort);
+      resolve(outcome);
+    };
+    let timer = setTimeout(() => {
+      controller.abort();
+      timer = setTimeout(() => finish({ status: 'down', message: `no answer within ${timeoutMs} ms` }), 1000);
+    }, timeoutMs);
     const ctx = { signal: controller.signal, timeoutMs, now, heartbeat: () => (live.rec.kind === 'heartbeat' ? heartbeat(live.rec.id) : undefined) };
-    // A check that ignores its signal still ends: one second after the timeout it counts as down.
-    const late = new Promise<CheckOutcome>((resolve) => {
-      guard = setTimeout(() => resolve({ status: 'down', message: `no answer within ${timeoutMs} ms` }), timeoutMs + 1000);
-    });
-    return await Promise.race([live.type.check(live.config, ctx), late]);
-  } catch (err) {
-    return { status: 'down', message: `the check failed: ${errorText(err)}` };
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(guard);
-    stop.removeEventListener('abort', abort);
-  }
+    try {
+      live.type.check(live.config, ctx).then(finish, (err: unknown) => finish({ status: 'down', message: `the check failed: ${errorText(err)}` }));
+    } catch (err) {
+      finish({ status: 'down', message: `the check failed: ${errorText(err)}` });
+    }
+  });
 }

@@ -233,7 +233,7 @@ function timeRequest(req: ClientRequest): RequestTimes {
       t.connect = performance.now();
       t.lookup ??= t.socket;
     });
-    socket.once('secureConnect', () => void (t.secure = performance.now()));
+    if (req.protocol === 'https:') socket.once('secureConnect', () => void (t.secure = performance.now()));
   };
   if (req.socket) onSocket(req.socket);
   else req.prependOnceListener('socket', onSocket);

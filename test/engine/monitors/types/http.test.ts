@@ -1,5 +1,9 @@
 /** The HTTP monitor against a real loopback server whose status, body and delay the test sets. */
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../../electron/engine/http/tls-certificate.ts';
+import { tempDir } from '../../../helpers/headless.ts';
 import { httpMonitor, MAX_BODY_BYTES, readPath, statusMatches } from '../../../../electron/engine/monitors/types/http.ts';
 import { httpTarget, closedPort, type HttpTarget } from '../helpers.ts';
 import { runCheck } from './check.ts';
@@ -119,6 +123,24 @@ describe('http monitor', () => {
     const r = await runCheck(httpMonitor, { url, keyword: { text: 'hello from the target' } });
     expect([r.status, (r.details as { finalUrl?: string }).finalUrl]).toEqual(['up', target.url]);
     expect((await runCheck(httpMonitor, { url, keyword: { text: 'nowhere' } })).message).toBe('HTTP 200, but keyword "nowhere" not found in the response body');
+  });
+
+  it('times the TLS handshake of an https URL, and no handshake for http', async () => {
+    const cert = await selfSignedCertificate(tempDir('standby-http-tls-'), { dns: ['localhost'], ips: ['127.0.0.1'] }, Date.now());
+    const server = createHttpsServer({ cert: cert.cert, key: cert.key }, (_req, res) => res.end('secure hello'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const r = await runCheck(httpMonitor, { url, ignoreTlsErrors: true, keyword: { text: 'secure hello' } });
+      expect(r.status).toBe('up');
+      expect(r.phases!.tls).toBeGreaterThan(0);
+      expect(r.phases!.tcp).toBeGreaterThanOrEqual(0);
+      expect((await runCheck(httpMonitor, { url })).message).toMatch(/self[- ]signed/i);
+      expect((await check({})).phases!.tls).toBe(null);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('refuses settings that would store a secret or cannot work', () => {
