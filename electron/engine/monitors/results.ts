@@ -120,10 +120,12 @@ export class ResultStore {
         insert.run(r.monitorId, r.at, r.status, r.latencyMs, p?.dns ?? null, p?.tcp ?? null, p?.tls ?? null, p?.firstByte ?? null, p?.download ?? null, r.message, r.status !== 'up' && r.details ? JSON.stringify(r.details) : null);
         // Latency statistics count answered checks only: a timeout's duration is not a response time.
         const lat = (r.status === 'up' || r.status === 'degraded') && r.latencyMs !== null ? r.latencyMs : null;
-        const flags = [r.status === 'up' ? 1 : 0, r.status === 'degraded' ? 1 : 0, r.status === 'down' ? 1 : 0, r.status === 'unknown' ? 1 : 0] as const;
-        for (const bucket of [HOUR, DAY]) {
-          upsert.run(r.monitorId, bucket, Math.floor(r.at / bucket) * bucket, ...flags, lat === null ? 0 : 1, lat ?? 0, lat, lat);
-        }
+        const up = r.status === 'up' ? 1 : 0;
+        const degraded = r.status === 'degraded' ? 1 : 0;
+        const down = r.status === 'down' ? 1 : 0;
+        const unknown = r.status === 'unknown' ? 1 : 0;
+        upsert.run(r.monitorId, HOUR, Math.floor(r.at / HOUR) * HOUR, up, degraded, down, unknown, lat === null ? 0 : 1, lat ?? 0, lat, lat);
+        upsert.run(r.monitorId, DAY, Math.floor(r.at / DAY) * DAY, up, degraded, down, unknown, lat === null ? 0 : 1, lat ?? 0, lat, lat);
       }
     });
   }

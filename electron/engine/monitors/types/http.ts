@@ -218,7 +218,9 @@ interface RequestTimes {
 /**
  * timeRequest records a request's moments as got's timer does (same events), but with
  * performance.now(): got's timings come from Date.now(), in whole milliseconds, too coarse for
- * loopback and LAN services answering in under a millisecond.
+ * loopback and LAN services answering in under a millisecond. Plain listeners, not once-listeners
+ * (each of those allocates a wrapper): each event fires once on a request, socket and response that
+ * serve this one request (no keep-alive), and they are dropped with it.
  */
 function timeRequest(req: ClientRequest): RequestTimes {
   const t: RequestTimes = { start: performance.now() };
@@ -228,20 +230,20 @@ function timeRequest(req: ClientRequest): RequestTimes {
       t.lookup = t.connect = t.socket;
       return;
     }
-    socket.prependOnceListener('lookup', () => void (t.lookup = performance.now()));
-    socket.once('connect', () => {
+    socket.prependListener('lookup', () => void (t.lookup ??= performance.now()));
+    socket.on('connect', () => {
       t.connect = performance.now();
       t.lookup ??= t.socket;
     });
-    if (req.protocol === 'https:') socket.once('secureConnect', () => void (t.secure = performance.now()));
+    if (req.protocol === 'https:') socket.on('secureConnect', () => void (t.secure = performance.now()));
   };
   if (req.socket) onSocket(req.socket);
-  else req.prependOnceListener('socket', onSocket);
+  else req.prependListener('socket', onSocket);
   if (req.writableFinished) t.upload = performance.now();
-  else req.prependOnceListener('finish', () => void (t.upload = performance.now()));
-  req.prependOnceListener('response', (res) => {
+  else req.prependListener('finish', () => void (t.upload = performance.now()));
+  req.prependListener('response', (res) => {
     t.response = performance.now();
-    res.prependOnceListener('end', () => void (t.end = performance.now()));
+    res.prependListener('end', () => void (t.end = performance.now()));
   });
   return t;
 }
