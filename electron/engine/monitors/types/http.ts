@@ -178,7 +178,8 @@ function fetchOnce(c: HttpConfig, timeoutMs: number, signal: AbortSignal, onTooL
       } else if (keep) chunks.push(chunk);
     });
     stream.once('end', () => resolve({ res: res!, body: keep ? Buffer.concat(chunks).toString() : '', times }));
-    stream.once('error', reject);
+    // on, not once: a second 'error' with no listener left would be thrown, and end the process.
+    stream.on('error', reject);
     // A stream sends what is written to it: a method that may carry a body but has none is ended here.
     if (c.body === undefined && c.method !== 'GET' && c.method !== 'HEAD') stream.end();
   });
