@@ -16,7 +16,7 @@ import { pairCommand } from './pair-cli.ts';
 import { chooseSecretStore } from '../secrets/choose-store.ts';
 import { keyStrengthProblem } from '../secrets/key-strength.ts';
 import { exitProcess, stopWithin } from '../shutdown.ts';
-import { lineBatcher } from './line-batcher.ts';
+import { stdoutLines } from './line-batcher.ts';
 import { startHeadless } from './server.ts';
 import { checkServeFlags, SERVE_FLAG_OPTIONS, SERVE_FLAGS_USAGE } from './serve-flags.ts';
 import { announceToken } from './token-notice.ts';
@@ -96,8 +96,7 @@ export async function main(argv: string[], paths: { uiDir?: string } = {}): Prom
     for (const line of early.splice(0)) console.log(line);
   };
   // Once started, the engine's lines (a page delivered is one) go out in one write per turn.
-  const out = lineBatcher((text) => process.stdout.write(text));
-  process.on('exit', () => out.flush());
+  const out = stdoutLines();
   const engineLog = (line: string): void => {
     if (started) out.log(line);
     else early.push(line);

@@ -36,3 +36,10 @@ export function lineBatcher(write: (text: string) => void, later: (fn: () => voi
     flush,
   };
 }
+
+/** stdoutLines is the headless server's batcher: to stdout, and what is left written when the process exits. */
+export function stdoutLines(): LineBatcher {
+  const out = lineBatcher((text) => process.stdout.write(text));
+  process.on('exit', () => out.flush());
+  return out;
+}

@@ -36,11 +36,10 @@ describe('lineBatcher', () => {
   });
 
   it('the headless server’s lines reach stdout when it exits in the same turn they were logged', () => {
-    // A real Node process: the batcher as cli-main.ts sets it up (written on 'exit'), then an exit in the same turn.
+    // A real Node process with the batcher cli-main.ts uses (stdoutLines), then an exit in the same turn.
     const module = resolve(join(import.meta.dirname, '../../../electron/engine/headless/line-batcher.ts'));
-    const script = `import { lineBatcher } from ${JSON.stringify(module)};
-      const out = lineBatcher((text) => process.stdout.write(text));
-      process.on('exit', () => out.flush());
+    const script = `import { stdoutLines } from ${JSON.stringify(module)};
+      const out = stdoutLines();
       out.log('notify #7: Notified desktop: delivered');
       process.exit(3);`;
     let stdout = '';
