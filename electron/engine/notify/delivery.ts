@@ -8,7 +8,7 @@
  * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
  */
 import type { ApiEvent } from '../../shared/api.ts';
-import type { ContactMethod } from '../../shared/schemas.ts';
+import type { ContactMethod, Incident } from '../../shared/schemas.ts';
 import type { DeliveryBudget, DeliveryOutcome } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifyPayload } from '../incidents/lifecycle.ts';
@@ -58,6 +58,8 @@ export interface ClaimedDelivery {
   attemptId: number;
   /** repeat: an earlier attempt was interrupted by a restart, so this page may repeat one that arrived. */
   repeat: boolean;
+  /** incident is the page's incident as the claim's commit stored it (read inside that transaction: no read of its own). */
+  incident: Incident;
 }
 
 /** DeliveryStage delivers notify jobs and test sends. */
@@ -138,7 +140,7 @@ export class DeliveryStage {
       const history = this.repo.history(job.id);
       const attempt = history.count + 1;
       const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now });
-      return { job, attempt, attemptId, repeat: history.interrupted };
+      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.get(job.incidentId) };
     });
     if (blocked) {
       this.budgetEvent(blocked.budget, { incidentId: job.incidentId, contactMethodId: blocked.contact.id, type: blocked.contact.type });
@@ -183,7 +185,7 @@ export class DeliveryStage {
    */
   async deliver(c: ClaimedDelivery): Promise<void> {
     const p = c.job.payload as unknown as NotifyPayload;
-    const incident = this.d.incidents.get(c.job.incidentId);
+    const { incident } = c;
     const contact = this.contact(p.contactMethodId);
     const { repeat } = c;
     let result: DeliveryResult;
@@ -203,7 +205,6 @@ export class DeliveryStage {
     }
     if (this.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
     await this.record(c, p, contact, result, linkWarning, repeat, incident.number);
-    this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
   }
 
   /** test sends a test message to a contact method once (never retried) and answers the channel's real outcome. */
@@ -329,37 +330,46 @@ export class DeliveryStage {
   /**
    * record stores a send's outcome through the group commit: sends that end in the same turn of the
    * event loop share one commit. It resolves once the outcome is on disk and rejects when it is not
-   * (then the job stays running and is sent again: at-least-once, as after a crash).
+   * (then the job stays running and is sent again: at-least-once, as after a crash). The incident's
+   * change is announced once the outcome is committed, as that commit stored it (read inside it).
    */
   private async record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean, incidentNumber: number): Promise<void> {
     const now = this.d.clock.now();
-    const name = who(contact, p.contactMethodId);
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
-    let line: string;
-    await this.commits.run(() => {
-      if (result.ok) {
-        this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
-        this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
-        line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}${repeat ? ' (a repeat: an interrupted attempt may have arrived)' : ''}`;
-        this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'delivered' } });
-        // A two-way channel's page: the phone may answer it, and it is closed when the incident is answered anywhere.
-        if (result.receipt && contact) this.receipts.add({ incidentId: c.job.incidentId, contactMethodId: contact.id, channel: contact.type, address: contact.address, receipt: result.receipt, createdAt: now });
-        return;
-      }
-      const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };
-      this.repo.finish(c.attemptId, 'failed', now, { status: result.status, error: result.error, ...charges(result) });
-      const decision = result.retryable ? this.retryDecision(c, p, now, result.retryAfterMs) : undefined;
-      if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, decision.retryAt)) {
-        line = `Notifying ${name} failed (attempt ${c.attempt}): ${result.error}; retrying in ${formatDelay(decision.delayMs)}`;
-        this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'retrying', retryAt: new Date(decision.retryAt).toISOString() } });
-        return;
-      }
-      this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
-      const why = decision && 'giveUp' in decision ? ` (${decision.giveUp})` : '';
-      line = `Notifying ${name} failed: ${result.error}${why}`;
-      this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'failed' } });
+    const line = await this.commits.run(() => {
+      const said = this.recordOutcome(c, p, contact, result, now, base, repeat);
+      // Read inside the commit, announced after it (the engine's events wait for their COMMIT).
+      this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
+      return said;
     });
-    this.d.log(`notify #${incidentNumber}: ${line!}`);
+    this.d.log(`notify #${incidentNumber}: ${line}`);
+  }
+
+  /** recordOutcome writes one send's outcome inside record's commit and returns its timeline line. */
+  private recordOutcome(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, now: number, base: Record<string, unknown>, repeat: boolean): string {
+    const name = who(contact, p.contactMethodId);
+    if (result.ok) {
+      this.repo.finish(c.attemptId, 'delivered', now, { charged: true });
+      this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
+      const line = `Notified ${name}: delivered${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}${repeat ? ' (a repeat: an interrupted attempt may have arrived)' : ''}`;
+      this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, outcome: 'delivered' } });
+      // A two-way channel's page: the phone may answer it, and it is closed when the incident is answered anywhere.
+      if (result.receipt && contact) this.receipts.add({ incidentId: c.job.incidentId, contactMethodId: contact.id, channel: contact.type, address: contact.address, receipt: result.receipt, createdAt: now });
+      return line;
+    }
+    const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };
+    this.repo.finish(c.attemptId, 'failed', now, { status: result.status, error: result.error, ...charges(result) });
+    const decision = result.retryable ? this.retryDecision(c, p, now, result.retryAfterMs) : undefined;
+    if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, decision.retryAt)) {
+      const line = `Notifying ${name} failed (attempt ${c.attempt}): ${result.error}; retrying in ${formatDelay(decision.delayMs)}`;
+      this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'retrying', retryAt: new Date(decision.retryAt).toISOString() } });
+      return line;
+    }
+    this.d.incidents.setJobState(c.job.id, 'running', 'done', now);
+    const why = decision && 'giveUp' in decision ? ` (${decision.giveUp})` : '';
+    const line = `Notifying ${name} failed: ${result.error}${why}`;
+    this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'failed' } });
+    return line;
   }
 
   /** retryDecision applies the policy (counted since the last restart that interrupted this page), and stops retrying a page the incident no longer needs. */
