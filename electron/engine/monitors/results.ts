@@ -132,10 +132,10 @@ export class ResultStore {
 
   /** closeBuckets computes the p95 of every bucket that has ended, from the raw results. */
   closeBuckets(now: number): number {
-    const open = this.store.db
+    const open = this.store
       .prepare('SELECT monitor_id, bucket_ms, start, latency_count, latency_max FROM monitor_rollups WHERE latency_p95 IS NULL AND latency_count > 0 AND start <= ?')
       .all(now - HOUR) as Row[];
-    const set = this.store.db.prepare('UPDATE monitor_rollups SET latency_p95 = ? WHERE monitor_id = ? AND bucket_ms = ? AND start = ?');
+    const set = this.store.prepare('UPDATE monitor_rollups SET latency_p95 = ? WHERE monitor_id = ? AND bucket_ms = ? AND start = ?');
     let closed = 0;
     this.store.transaction(() => {
       for (const r of open) {
@@ -250,9 +250,12 @@ export class ResultStore {
   /** percentile is the nearest-rank percentile of answered checks' latency in [from, to), or null without any. */
   percentile(monitorId: number, from: number, to: number, q: number): number | null {
     const where = "monitor_id = ? AND at >= ? AND at < ? AND status IN ('up', 'degraded') AND latency_ms IS NOT NULL";
-    const n = (this.store.db.prepare(`SELECT COUNT(*) AS n FROM monitor_results WHERE ${where}`).get(monitorId, from, to) as { n: number }).n;
+    // Cached statements: closing an hour's buckets asks this for every monitor, and a statement
+    // prepared per call holds its memory until the garbage collector finalizes it (RSS grew by
+    // 4 MB at each hour's close at 2,000 monitors).
+    const n = (this.store.prepare(`SELECT COUNT(*) AS n FROM monitor_results WHERE ${where}`).get(monitorId, from, to) as { n: number }).n;
     if (n === 0) return null;
-    const row = this.store.db.prepare(`SELECT latency_ms FROM monitor_results WHERE ${where} ORDER BY latency_ms LIMIT 1 OFFSET ?`).get(monitorId, from, to, Math.ceil(q * n) - 1) as { latency_ms: number };
+    const row = this.store.prepare(`SELECT latency_ms FROM monitor_results WHERE ${where} ORDER BY latency_ms LIMIT 1 OFFSET ?`).get(monitorId, from, to, Math.ceil(q * n) - 1) as { latency_ms: number };
     return row.latency_ms;
   }
 }

@@ -1,5 +1,5 @@
 /** Results: raw storage, hourly and daily rollups, p95 when a bucket closes, uptime windows, series, retention. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MonitorRepo } from '../../../electron/engine/monitors/monitor-repo.ts';
 import { DAY, HOUR, ResultStore, type PendingResult } from '../../../electron/engine/monitors/results.ts';
 import { ConfigRepo } from '../../../electron/engine/store/config-repo.ts';
@@ -65,6 +65,23 @@ describe('result store', () => {
     expect(results.closeBuckets(T0 + DAY)).toBe(1);
     const p95 = store.db.prepare('SELECT bucket_ms, latency_p95 FROM monitor_rollups ORDER BY bucket_ms').all();
     expect(p95).toEqual([{ bucket_ms: HOUR, latency_p95: 95 }, { bucket_ms: DAY, latency_p95: 95 }]);
+  });
+
+  it('closes the buckets of many monitors with statements compiled once, not one pair per monitor (each held its memory until GC: RSS grew at every hour)', () => {
+    const repo = new MonitorRepo(store);
+    const serviceId = repo.get(id).serviceId;
+    const ids = [id, ...Array.from({ length: 19 }, (_, i) => repo.create(MonitorInput.parse({ name: `M${i}`, kind: 'tcp', serviceId, config: { host: 'h', port: 1 } }), null, T0).id)];
+    const hourOf = (h: number) => {
+      for (const m of ids) for (let i = 1; i <= 5; i++) results.add({ ...result(T0 + h * HOUR + i * 1000, 'up', i), monitorId: m });
+      results.flush();
+    };
+    hourOf(0);
+    expect(results.closeBuckets(T0 + HOUR)).toBe(20);
+    hourOf(1);
+    const prepare = vi.spyOn(store.db, 'prepare');
+    expect(results.closeBuckets(T0 + 2 * HOUR)).toBe(20);
+    expect(prepare).not.toHaveBeenCalled();
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM monitor_rollups WHERE bucket_ms = ? AND latency_p95 = 5').get(HOUR)).toEqual({ n: 40 });
   });
 
   it('reports uptime over 24 h, 7 d, 30 d and 90 d, counting unknown checks as neither up nor down', () => {
