@@ -3,13 +3,13 @@
  * loopback, over keep-alive HTTP. Prints events/s and p50/p99 latency from request to 202 at
  * concurrency 1, 16 and 64, for new incidents (that page the desktop, and that page nobody) and for
  * a dedup storm (10,000 triggers on one key, which must yield one incident). At concurrency 16 the
- * two new-incident scenarios run three times each, alternating, and the paging ratio is of the medians. Every 202 is durable:
+ * two new-incident scenarios run five times each, alternating, and the paging ratio is of the medians; on Linux it also prints the server's CPU per event. Every 202 is durable:
  * the store commits with synchronous=FULL and answers after COMMIT (group commit).
  *
  * `node bench/ingest.bench.ts` (or `npm run bench -- ingest`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +22,19 @@ const RUN_LIMIT_MS = 15_000;
 
 interface Server {
   url: string;
+  /** cpuMs is the server's CPU time so far (user + system, all its threads), from /proc; undefined off Linux. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** cpuMsOf reads a process's CPU time from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 async function startServer(dir: string): Promise<Server> {
@@ -51,6 +63,7 @@ async function startServer(dir: string): Promise<Server> {
   });
   return {
     url,
+    cpuMs: () => cpuMsOf(child.pid),
     stop: () => new Promise<void>((done) => {
       child.once('exit', () => done());
       child.kill('SIGTERM');
@@ -181,16 +194,24 @@ async function main(): Promise<void> {
     let n = 0;
     const drains: string[] = [];
     const at16: { quiet: number[]; paging: number[] } = { quiet: [], paging: [] };
+    // The server's CPU per event at concurrency 16 (Linux): steadier than a rate on a shared machine.
+    const cpu16: { quiet: number[]; paging: number[]; pagingWithDeliveries: number[] } = { quiet: [], paging: [], pagingWithDeliveries: [] };
     let paged = 0;
     /** once runs one scenario at concurrency c; after a paging run it waits until the UI confirmed every page, so the next run starts quiet. */
     const once = async (key: string, c: number, count: number): Promise<RunResult> => {
+      const cpu0 = server.cpuMs();
       const r = await run(server.url, c, count, (i) => event(key, `bench-${n}-${i}`, i));
+      const cpu1 = server.cpuMs();
       n++;
-      if (c === 16) at16[key === keys.paging ? 'paging' : 'quiet'].push(r.events / r.seconds);
+      const scenario = key === keys.paging ? 'paging' : 'quiet';
+      if (c === 16) at16[scenario].push(r.events / r.seconds);
+      if (c === 16 && cpu0 !== undefined && cpu1 !== undefined) cpu16[scenario].push((cpu1 - cpu0) / r.events);
       if (key !== keys.paging) return r;
       paged += r.events;
       const t0 = performance.now();
       while (desktop.confirmed() < paged && performance.now() - t0 < 120_000) await new Promise((ok) => setTimeout(ok, 20));
+      const cpu2 = server.cpuMs();
+      if (c === 16 && cpu0 !== undefined && cpu2 !== undefined) cpu16.pagingWithDeliveries.push((cpu2 - cpu0) / r.events);
       const total = r.seconds + (performance.now() - t0) / 1000;
       drains.push(`| ${c} | ${r.events} | ${(total).toFixed(1)} | ${Math.round(r.events / total)} | ${desktop.confirmed() >= paged ? 'yes' : 'NO'} |`);
       return r;
@@ -198,9 +219,9 @@ async function main(): Promise<void> {
     for (const [name, key] of [['new incidents, low urgency (no page)', keys.quiet], ['new incidents, paging the desktop', keys.paging]] as const) {
       for (const [c, count] of [[1, 1_000], [16, 10_000], [64, 10_000]] as const) report(name, c, await once(key, c, count));
     }
-    // The ratio's two rates move by a third from one short run to the next on a shared machine: two more
-    // runs of each at concurrency 16, alternating, and the ratio of the medians.
-    for (let round = 0; round < 2; round++) {
+    // The ratio's two rates move by a third from one short run to the next on a shared machine: four more
+    // runs of each at concurrency 16, alternating, and the ratio of the medians (of five).
+    for (let round = 0; round < 4; round++) {
       report('new incidents, low urgency (no page), again', 16, await once(keys.quiet, 16, 10_000));
       report('new incidents, paging the desktop, again', 16, await once(keys.paging, 16, 10_000));
     }
@@ -216,6 +237,10 @@ async function main(): Promise<void> {
     const rates = (v: number[]) => v.map((x) => Math.round(x)).join(', ');
     console.log(`\nIngest at concurrency 16, every event paging the desktop: ${Math.round(median(at16.paging))} events/s (median of ${rates(at16.paging)}) against ${Math.round(median(at16.quiet))} without paging (median of ${rates(at16.quiet)}), ${(ratio * 100).toFixed(0)} % (goal: at least 70 %).`);
     console.log(`Each pair in turn: ${at16.quiet.map((q, i) => `${((at16.paging[i]! / q) * 100).toFixed(0)} %`).join(', ')}.`);
+    if (cpu16.quiet.length > 0 && cpu16.paging.length > 0) {
+      const ms = (v: number[]) => median(v).toFixed(3);
+      console.log(`The server's CPU per event at concurrency 16 (all its threads, medians): ${ms(cpu16.quiet)} ms without paging; ${ms(cpu16.paging)} ms paging, during the run (with the deliveries made meanwhile); ${ms(cpu16.pagingWithDeliveries)} ms with all of its deliveries.`);
+    }
     console.log(`Machine: ${process.platform} ${process.arch}, Node ${process.version}; database in ${tmpdir()} (synchronous=FULL, WAL).`);
   } finally {
     desktop.close();
