@@ -185,9 +185,8 @@ export class DeliveryStage {
    */
   async deliver(c: ClaimedDelivery): Promise<void> {
     const p = c.job.payload as unknown as NotifyPayload;
-    const { incident } = c;
+    const { incident, repeat } = c;
     const contact = this.contact(p.contactMethodId);
-    const { repeat } = c;
     let result: DeliveryResult;
     let linkWarning: string | undefined;
     if (!contact) {
@@ -330,15 +329,14 @@ export class DeliveryStage {
   /**
    * record stores a send's outcome through the group commit: sends that end in the same turn of the
    * event loop share one commit. It resolves once the outcome is on disk and rejects when it is not
-   * (then the job stays running and is sent again: at-least-once, as after a crash). The incident's
-   * change is announced once the outcome is committed, as that commit stored it (read inside it).
+   * (then the job stays running and is sent again: at-least-once, as after a crash).
    */
   private async record(c: ClaimedDelivery, p: NotifyPayload, contact: ContactMethod | undefined, result: DeliveryResult, linkWarning: string | undefined, repeat: boolean, incidentNumber: number): Promise<void> {
     const now = this.d.clock.now();
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
     const line = await this.commits.run(() => {
       const said = this.recordOutcome(c, p, contact, result, now, base, repeat);
-      // Read inside the commit, announced after it (the engine's events wait for their COMMIT).
+      // The incident as this commit stored it, read inside it; the engine sends events after their COMMIT.
       this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
       return said;
     });
