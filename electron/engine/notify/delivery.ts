@@ -23,15 +23,14 @@ import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
 import { withDeadline } from './deadline.ts';
 import { BUDGETED_TYPES, localDay } from './budget.ts';
-import { permanent, type AckLinkSet, type Channel, type ChannelContext, type DeliveryResult, type NotificationMessage } from './channel.ts';
+import { permanent, type AckLinkSet, type Channel, type DeliveryResult, type NotificationMessage } from './channel.ts';
 import { DeliveryRepo } from './delivery-repo.ts';
 import { charges, payloadData, redact, who } from './delivery-words.ts';
 import { incidentMessage, testMessage } from './message.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
-import { credentialFreeUrl, urlDestination } from './secret-destinations.ts';
 import { SettingsRepo } from './settings-repo.ts';
-import { requireSecret } from './settings.ts';
+import { sendThroughChannel } from './settings.ts';
 import { DeliverySettings } from '../../shared/channel-schemas.ts';
 
 /** DeliveryDeps are the stage's collaborators. */
@@ -277,7 +276,7 @@ export class DeliveryStage {
     let result: DeliveryResult;
     try {
       result = await Promise.race([
-        this.send(channel, contact, message, {
+        sendThroughChannel(channel, contact, message, {
           settings,
           settingsOf: (kind) => this.settings.get(kind),
           secret: async (ref, destination) => {
@@ -312,18 +311,6 @@ export class DeliveryStage {
     if (!this.bindings.allows(ref, destination) && (await this.d.secrets.get(ref)) === null) return null;
     this.bindings.check(ref, destination);
     return this.d.secrets.get(ref);
-  }
-
-  /**
-   * send hands the message to the channel; a contact method whose URL carries a credential keeps that
-   * URL in the keychain (urlSecretRef), read here for the URL it shows, and only for it.
-   */
-  private async send(channel: Channel, contact: ContactMethod, message: NotificationMessage, ctx: ChannelContext): Promise<DeliveryResult> {
-    if (!contact.urlSecretRef) return channel.send(contact, message, ctx);
-    const url = await requireSecret(ctx, contact.urlSecretRef, `the URL of "${contact.label}"`, urlDestination(contact.address));
-    if (!url.ok) return url.result;
-    if (credentialFreeUrl(url.value) !== contact.address) return permanent(`the keychain entry "${contact.urlSecretRef}" holds a URL other than the one "${contact.label}" shows: enter its URL again`);
-    return channel.send({ ...contact, address: url.value }, message, ctx);
   }
 
   /**

@@ -2,8 +2,9 @@
 import type { z } from 'zod';
 import { SecretNotBoundError } from '../secrets/bindings.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
-import { permanent, type ChannelContext, type DeliveryResult } from './channel.ts';
-import { urlDestination } from './secret-destinations.ts';
+import type { ContactMethod } from '../../shared/schemas.ts';
+import { permanent, type Channel, type ChannelContext, type DeliveryResult, type NotificationMessage } from './channel.ts';
+import { credentialFreeUrl, urlDestination } from './secret-destinations.ts';
 
 /** Parsed is a value, or the permanent failure to answer instead. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; result: DeliveryResult };
@@ -65,4 +66,16 @@ export async function webhookUrl(contact: { address: string; secretRef: string |
   const token = await requireSecret(ctx, contact.secretRef, `the ${what} webhook token of "${contact.label}"`, urlDestination(contact.address));
   if (!token.ok) return token;
   return { ok: true, value: joinUrl(contact.address, encodeURIComponent(token.value)) };
+}
+
+/**
+ * sendThroughChannel hands the message to the channel; a contact method whose URL carries a credential
+ * keeps that URL in the keychain (urlSecretRef), read here for the URL it shows, and only for it.
+ */
+export async function sendThroughChannel(channel: Channel, contact: ContactMethod, message: NotificationMessage, ctx: ChannelContext): Promise<DeliveryResult> {
+  if (!contact.urlSecretRef) return channel.send(contact, message, ctx);
+  const url = await requireSecret(ctx, contact.urlSecretRef, `the URL of "${contact.label}"`, urlDestination(contact.address));
+  if (!url.ok) return url.result;
+  if (credentialFreeUrl(url.value) !== contact.address) return permanent(`the keychain entry "${contact.urlSecretRef}" holds a URL other than the one "${contact.label}" shows: enter its URL again`);
+  return channel.send({ ...contact, address: url.value }, message, ctx);
 }
