@@ -97,7 +97,7 @@ describe('the job runner', () => {
     // contact methods (a read of the whole backlog per event, while the backlog grows, is what made
     // paging slow under load), through the index of pending pages by contact method.
     const hookId = (await engine.invoke('contactMethods.list', {})).find((c) => c.type === 'webhook')!.id;
-    const plan = engine.store.db.prepare(`EXPLAIN QUERY PLAN ${dueNotifiesSql(1)}`).all(1, 0, 1) as Array<{ detail: string }>;
+    const plan = engine.store.db.prepare(`EXPLAIN QUERY PLAN ${dueNotifiesSql(1, 100)}`).all(1, 0) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join('; ')).toContain('USING INDEX jobs_due_pages_by_contact');
     const looks = vi.spyOn(IncidentRepo.prototype, 'dueNotifies');
     try {
