@@ -16,6 +16,7 @@ import { m010Devices } from './010-devices.ts';
 import { m011DueTimers } from './011-due-timers.ts';
 import { m012PageFailures } from './012-page-failures.ts';
 import { m013DuePagesByContact } from './013-due-pages-by-contact.ts';
+import { m014OpenJobs } from './014-open-jobs.ts';
 
 /** Migration is one numbered schema change. */
 export interface Migration {
@@ -26,7 +27,7 @@ export interface Migration {
 }
 
 /** migrations lists every migration, oldest first. */
-export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009AnswerTests, m010Devices, m011DueTimers, m012PageFailures, m013DuePagesByContact];
+export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009AnswerTests, m010Devices, m011DueTimers, m012PageFailures, m013DuePagesByContact, m014OpenJobs];
 
 for (const [i, m] of migrations.entries()) {
   if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
