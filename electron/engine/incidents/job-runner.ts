@@ -197,7 +197,6 @@ export class JobRunner {
       // Pages to claim, in due order: claimed together in one commit before a timer runs or the look ends.
       const toClaim: Array<{ job: JobRow; channel: string }> = [];
       const claiming = new Map<string, number>();
-      const channels = new Map<number, string>();
       const claimPending = async () => {
         if (toClaim.length === 0) return;
         const batch = toClaim.splice(0);
@@ -216,7 +215,7 @@ export class JobRunner {
           continue;
         }
         const job = notifies[ni++]!;
-        const channel = this.d.delivery.channelOf(job, channels);
+        const channel = this.d.delivery.channelOf(job);
         const waiting = claiming.get(channel) ?? 0;
         if (this.busy(channel) + waiting >= slotsOf(channel)) continue; // it waits, pending, for a free slot
         progressed = true;

@@ -158,23 +158,17 @@ export class DeliveryStage {
     return this.commits.run(() => jobs.map((job) => this.claim(job, now)));
   }
 
-  /**
-   * channelOf names the channel a notify job goes through (its contact method's type), for per-channel
-   * concurrency. `seen` caches the answer per contact method for one look at the schedule, which may
-   * pass a hundred pages of the same contact method.
-   */
-  channelOf(job: JobRow, seen?: Map<number, string>): string {
+  /** channelOf names the channel a notify job goes through (its contact method's type, "unknown" once it is deleted), for per-channel concurrency. */
+  channelOf(job: JobRow): string {
     const p = job.payload as unknown as NotifyPayload;
-    const known = seen?.get(p.contactMethodId);
-    if (known !== undefined) return known;
-    const type = this.contact(p.contactMethodId)?.type ?? 'unknown';
-    seen?.set(p.contactMethodId, type);
-    return type;
+    return this.d.config.contactTypes().get(p.contactMethodId) ?? 'unknown';
   }
 
   /** contactsOutside lists the ids of the contact methods that do not go through these channels. */
   contactsOutside(channels: ReadonlySet<string>): number[] {
-    return this.d.config.listContactMethods().filter((c) => !channels.has(c.type)).map((c) => c.id);
+    const ids: number[] = [];
+    for (const [id, type] of this.d.config.contactTypes()) if (!channels.has(type)) ids.push(id);
+    return ids;
   }
 
   /**

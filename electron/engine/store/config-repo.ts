@@ -69,6 +69,11 @@ export class ConfigRepo {
     return (this.store.prepare('SELECT * FROM contact_methods ORDER BY id').all() as Row[]).map(contactFromRow);
   }
 
+  /** contactTypes maps each contact method's id to its type; kept until the table changes (kept-reads.ts): the job runner asks on every look. Do not change it. */
+  contactTypes(): ReadonlyMap<number, string> {
+    return keptRead(this.store, 'contact_methods', 'types', () => new Map((this.store.prepare('SELECT id, type FROM contact_methods').all() as Array<{ id: number; type: string }>).map((r) => [r.id, r.type])));
+  }
+
   getContactMethod(id: number): ContactMethod {
     // Kept until the table changes (kept-reads.ts): every page reads its contact method, twice.
     const r = keptRead(this.store, 'contact_methods', id, () => this.store.prepare('SELECT * FROM contact_methods WHERE id = ?').get(id) as Row | undefined);

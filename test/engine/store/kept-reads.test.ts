@@ -51,6 +51,22 @@ describe('kept reads', () => {
     expect(config.getProfile().timeZone).toBe('Asia/Tokyo');
   });
 
+  it("keep each contact method's type for the job runner's looks, until a contact method is added, changed or deleted", () => {
+    const { store, config } = setup();
+    const phone = store.transaction(() => config.createContactMethod({ type: 'sms', label: 'Phone', address: '+14155550123', secretRef: null }));
+    expect([...config.contactTypes()]).toEqual([[phone.id, 'sms']]);
+    const prepare = vi.spyOn(store, 'prepare');
+    prepare.mockClear();
+    for (let i = 0; i < 5; i++) config.contactTypes();
+    expect(prepare).not.toHaveBeenCalled();
+    const hook = store.transaction(() => config.createContactMethod({ type: 'webhook', label: 'Hook', address: 'https://example.com/hook', secretRef: null }));
+    expect(config.contactTypes().get(hook.id)).toBe('webhook');
+    store.db.prepare("UPDATE contact_methods SET type = 'voice' WHERE id = ?").run(phone.id);
+    expect(config.contactTypes().get(phone.id)).toBe('voice');
+    store.transaction(() => config.deleteContactMethod(hook.id));
+    expect([...config.contactTypes().keys()]).toEqual([phone.id]);
+  });
+
   it('never keep a row read inside a transaction that is then rolled back', () => {
     const { store, config } = setup();
     store.transaction(() => config.setProfile({ name: 'Ada', email: '', phone: '', timeZone: 'UTC' }));
