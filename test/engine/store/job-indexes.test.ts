@@ -17,6 +17,12 @@ afterEach(() => {
   for (const s of stores.splice(0)) s.close();
 });
 
+/** ONE_INCIDENT is a service's triggered incident, for the jobs to belong to. */
+const ONE_INCIDENT = `INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
+    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);
+    INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
+      VALUES (1, 't', 1, 'high', NULL, 'triggered', 'k', 0, 1, 1, 1, 1, '{}', 0);`;
+
 /** atVersion13 writes a database as the build before migration 14 left it, with a job in each state. */
 function atVersion13(path: string): void {
   const db = new DatabaseSync(path);
@@ -26,10 +32,7 @@ function atVersion13(path: string): void {
     m.up(db, 0);
     db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name);
   }
-  db.exec(`INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
-    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);
-    INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
-      VALUES (1, 't', 1, 'high', NULL, 'triggered', 'k', 0, 1, 1, 1, 1, '{}', 0);`);
+  db.exec(ONE_INCIDENT);
   const job = db.prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (1, ?, ?, ?, '{\"contactMethodId\":1}', ?, 0)");
   for (const [kind, due, state] of [['notify', 10, 'pending'], ['escalate', 20, 'pending'], ['notify', 5, 'running'], ['notify', 1, 'done'], ['notify', 2, 'cancelled']] as const) job.run(kind, due, `${kind}-${state}`, state);
   db.close();
@@ -78,9 +81,6 @@ describe("the jobs' indexes (migration 14)", () => {
 
 /** onePendingPage adds one pending page to a fresh store. */
 function onePendingPage(store: Store): void {
-  store.db.exec(`INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
-    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);
-    INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
-      VALUES (1, 't', 1, 'high', NULL, 'triggered', 'k', 0, 1, 1, 1, 1, '{}', 0);
-    INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (1, 'notify', 0, 'n', '{"contactMethodId":1}', 'pending', 0);`);
+  store.db.exec(ONE_INCIDENT);
+  store.db.exec(`INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (1, 'notify', 0, 'n', '{"contactMethodId":1}', 'pending', 0)`);
 }

@@ -12,7 +12,7 @@ import { IncidentRepo, sqlLimit } from '../../../electron/engine/store/incident-
 
 const stores: Store[] = [];
 afterEach(() => {
-  for (const s of stores.splice(0)) s.db.close();
+  for (const s of stores.splice(0)) s.close();
 });
 
 describe("the job runner's looks at the schedule", () => {
