@@ -186,9 +186,15 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
           if (e.n > seen) await stream.writeSSE({ id: e.id, event: e.event.type, data: JSON.stringify(e.event.data) });
           continue;
         }
+        // One keep-alive timer per wait, cleared when an event wakes it: a busy stream wakes hundreds of
+        // times a second, and timers left to run out would pile up (thousands, each held for 15 s).
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 15_000).unref();
+          const keepAlive = setTimeout(resolve, 15_000);
+          keepAlive.unref();
+          wake = () => {
+            clearTimeout(keepAlive);
+            resolve();
+          };
         });
         wake = undefined;
         if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');

@@ -3,7 +3,7 @@
  * Last-Event-ID (as EventSource does by itself) first gets what happened while it was away, and one
  * whose id is from another run of the server, or too old, is told to reload (`resync`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
 import { EventLog } from '../../../electron/engine/http/event-log.ts';
@@ -98,6 +98,41 @@ describe('the event stream', () => {
     await waitFor(() => stale.messages.some((m) => m.event === 'resync'), 'the resync event');
     expect(JSON.parse(stale.messages.find((m) => m.event === 'resync')!.data).reason).toMatch(/load everything again/);
     stale.close();
+  });
+});
+
+describe('a stream waiting for events', () => {
+  it('holds one keep-alive timer at a time, however many events wake it', async () => {
+    // The timers of the stream's waits (15 s keep-alive) that are still pending: not cleared, not run out.
+    const pending = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    const setSpy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      const t = realSet(() => {
+        pending.delete(t);
+        fn();
+      }, ms);
+      if (ms === 15_000) pending.add(t);
+      return t;
+    }) as typeof setTimeout);
+    const clearSpy = vi.spyOn(globalThis, 'clearTimeout').mockImplementation((t) => {
+      pending.delete(t);
+      realClear(t);
+    });
+    try {
+      const stream = await open(s);
+      for (let i = 0; i < 40; i++) {
+        await trigger(`Wake ${i}`);
+        await waitFor(() => titles(stream.messages).includes(`Wake ${i}`), `the event of incident "Wake ${i}"`);
+      }
+      // Each event woke the stream from a wait; each wait's timer went with it (40 would be left otherwise).
+      expect(pending.size).toBeLessThanOrEqual(1);
+      stream.close();
+      await waitFor(() => pending.size === 0, 'the closed stream to drop its keep-alive timer');
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
 });
 
