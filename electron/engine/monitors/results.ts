@@ -41,16 +41,29 @@ export type SeriesWindow = UptimeWindowName | '1y';
 
 type Row = Record<string, number | string | null | undefined>;
 
+/**
+ * DURABLE_RESULTS_MS bounds what a power cut can take back of the check results: their flushes commit
+ * without an fsync, and at least one in this time commits with one. Without it, only the next commit
+ * of something else (an incident, an event, a page) or the next checkpoint of the write-ahead log
+ * made them durable, and a box that only checks reaches a checkpoint (every 4,000 pages) in minutes.
+ */
+export const DURABLE_RESULTS_MS = 60_000;
+
 /** ResultStore writes check results and rollups and answers history questions. */
 export class ResultStore {
   private readonly store: Store;
+  private readonly now: () => number;
+  /** durableAt is when a flush last committed with an fsync (at first, when the store was made: nothing was pending then). */
+  private durableAt: number;
   private buffer: PendingResult[] = [];
   private insertRaw: StatementSync | undefined;
   private upsertRollup: StatementSync | undefined;
   private selectMarks: StatementSync | undefined;
 
-  constructor(store: Store) {
+  constructor(store: Store, now: () => number) {
     this.store = store;
+    this.now = now;
+    this.durableAt = now();
   }
 
   /** add queues a result; flush() writes it. */
@@ -77,15 +90,19 @@ export class ResultStore {
     const batch = this.buffer;
     this.buffer = [];
     // Its own commit waits for no fsync (synchronous=NORMAL, WAL): it survives a crash of Standby (a
-    // kill -9) all the same, and the next FULL commit (an incident, an event, a page) or checkpoint
-    // makes it durable through a power cut too. An fsync every second stalled every check due meanwhile.
-    const relaxed = !this.store.db.isTransaction;
+    // kill -9) all the same, and the next FULL commit (an incident, an event, a page), checkpoint or
+    // durable flush (one every DURABLE_RESULTS_MS) makes it durable through a power cut too. An fsync
+    // every second stalled every check due meanwhile.
+    const now = this.now();
+    const own = !this.store.db.isTransaction;
+    const relaxed = own && now - this.durableAt < DURABLE_RESULTS_MS;
     if (relaxed) this.store.db.exec('PRAGMA synchronous = NORMAL');
     try {
       this.store.transaction(() => {
         this.write(batch);
         also();
       });
+      if (own && !relaxed) this.durableAt = now;
     } catch (err) {
       this.buffer = [...batch, ...this.buffer].slice(0, MAX_BUFFERED);
       throw err;

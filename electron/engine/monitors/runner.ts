@@ -66,7 +66,7 @@ export class MonitorRunner {
     this.types = opts.types ?? builtinMonitorTypes();
     this.repo = new MonitorRepo(deps.store);
     this.pause = this.repo.globalPause();
-    this.results = new ResultStore(deps.store);
+    this.results = new ResultStore(deps.store, () => deps.clock.now());
     this.feed = new CheckFeed(deps.clock, deps.log);
     this.writer = new ResultWriter({
       store: deps.store,

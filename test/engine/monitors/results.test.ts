@@ -1,7 +1,7 @@
 /** Results: raw storage, hourly and daily rollups, p95 when a bucket closes, uptime windows, series, retention. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MonitorRepo } from '../../../electron/engine/monitors/monitor-repo.ts';
-import { DAY, HOUR, ResultStore, type PendingResult } from '../../../electron/engine/monitors/results.ts';
+import { DAY, DURABLE_RESULTS_MS, HOUR, ResultStore, type PendingResult } from '../../../electron/engine/monitors/results.ts';
 import { ConfigRepo } from '../../../electron/engine/store/config-repo.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { MonitorInput } from '../../../electron/shared/monitor-schemas.ts';
@@ -10,6 +10,8 @@ const T0 = Date.parse('2026-03-02T00:00:00Z');
 let store: Store;
 let results: ResultStore;
 let id: number;
+/** now is the result store's clock. */
+let now: number;
 
 beforeEach(() => {
   store = new Store(':memory:');
@@ -17,7 +19,8 @@ beforeEach(() => {
   const policy = config.createEscalationPolicy({ name: 'P', description: '', levels: [{ targets: [{ kind: 'me' }], delayMinutes: 5 }], repeatCount: 0 });
   const service = config.createService({ name: 'S', description: '', escalationPolicyId: policy.id, urgencyRule: { type: 'constant', urgency: 'high' }, ackTimeoutMinutes: 0, autoResolveMinutes: 0, maintenanceWindows: [], enabled: true });
   id = new MonitorRepo(store).create(MonitorInput.parse({ name: 'M', kind: 'tcp', serviceId: service.id, config: { host: 'h', port: 1 } }), null, T0).id;
-  results = new ResultStore(store);
+  now = T0;
+  results = new ResultStore(store, () => now);
 });
 
 const result = (at: number, status: PendingResult['status'], latencyMs: number | null = 10): PendingResult => ({
@@ -36,6 +39,20 @@ describe('result store', () => {
     expect(seen).toEqual([1, 2]);
     expect(level()).toBe(2);
     expect((store.db.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n).toBe(2);
+  });
+
+  it('commits one flush with an fsync at least every DURABLE_RESULTS_MS, so a power cut takes back at most that much', () => {
+    const level = () => (store.db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
+    const seen: number[] = [];
+    // A flush a second, as the runner does, for two and a half times the bound.
+    for (let s = 1; s <= 150; s++) {
+      now = T0 + s * 1000;
+      results.add(result(now, 'up'));
+      results.flush(() => seen.push(level()));
+    }
+    const durable = seen.flatMap((l, i) => (l === 2 ? [i + 1] : []));
+    expect(durable).toEqual([DURABLE_RESULTS_MS / 1000, (2 * DURABLE_RESULTS_MS) / 1000]);
+    expect(level()).toBe(2);
   });
 
   it('rolls each check into its hour and its UTC day, with latency of answered checks only', () => {
