@@ -11,6 +11,17 @@ import type { ApiEvent } from '../../shared/api.ts';
 /** EVENT_LOG_SIZE is how many events are kept for clients that reconnect. */
 export const EVENT_LOG_SIZE = 1000;
 
+/** SSE_BATCH bounds how many events the event stream puts in one write (a client far behind gets several). */
+export const SSE_BATCH = 500;
+
+/**
+ * sseFrame is one server-sent event: its type, its data as one line of JSON (JSON.stringify escapes
+ * line breaks, so the data never needs splitting) and its id when it has one, then the blank line.
+ */
+export function sseFrame(event: string, data: unknown, id?: string): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n${id === undefined ? '' : `id: ${id}\n`}\n`;
+}
+
 /** LoggedEvent is an event with its number and SSE id. */
 export interface LoggedEvent {
   n: number;

@@ -22,7 +22,7 @@ import { mountAckRoutes } from '../notify/ack-routes.ts';
 import { mountVoiceAnswerRoutes } from '../notify/voice-answers.ts';
 import { deviceAuth, mountPairRoutes } from '../pairing/pair-routes.ts';
 import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
-import { EventLog, type LoggedEvent } from './event-log.ts';
+import { EventLog, SSE_BATCH, sseFrame, type LoggedEvent } from './event-log.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
 export const API_BODY_LIMIT = 6 * 1024 * 1024;
@@ -171,29 +171,37 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
       });
       await stream.writeSSE({ event: 'ready', data: '{}' });
       if (!missed.complete) await stream.writeSSE({ event: 'resync', data: JSON.stringify({ reason: 'some events since your last one are no longer kept (or the server restarted): load everything again' }) });
-      for (const m of missed.events) await stream.writeSSE({ id: m.id, event: m.event.type, data: JSON.stringify(m.event.data) });
+      for (let i = 0; i < missed.events.length; i += SSE_BATCH) await stream.write(missed.events.slice(i, i + SSE_BATCH).map((m) => sseFrame(m.event.type, m.event.data, m.id)).join(''));
       while (!stream.aborted) {
-        const e = queue.shift();
-        if (e?.n === null) {
-          await stream.writeSSE({ event: e.event.type, data: JSON.stringify(e.event.data) });
-          continue;
-        }
-        if (e) {
-          if (e.event.type === 'devices.changed' && e.event.data.revoked && e.event.data.deviceId === deviceId) {
-            await stream.writeSSE({ event: 'revoked', data: JSON.stringify({ message: 'this device was unpaired on the box; pair it again with a new code' }) });
-            break;
+        if (queue.length > 0) {
+          // What queued since the last write goes out as one write: a busy stream (a commit's events, a
+          // burst of pages) costs one pass through the stream and one syscall, not one per event.
+          const batch = queue.splice(0, SSE_BATCH);
+          let text = '';
+          let revoked = false;
+          for (const e of batch) {
+            if (e.n === null) text += sseFrame(e.event.type, e.event.data);
+            else if (e.event.type === 'devices.changed' && e.event.data.revoked && e.event.data.deviceId === deviceId) {
+              text += sseFrame('revoked', { message: 'this device was unpaired on the box; pair it again with a new code' });
+              revoked = true;
+              break;
+            } else if (e.n > seen) text += sseFrame(e.event.type, e.event.data, e.id);
           }
-          if (e.n > seen) await stream.writeSSE({ id: e.id, event: e.event.type, data: JSON.stringify(e.event.data) });
+          if (text) await stream.write(text);
+          if (revoked) break;
           continue;
         }
         // One keep-alive timer per wait, cleared when an event wakes it: a busy stream wakes hundreds of
-        // times a second, and timers left to run out would pile up (thousands, each held for 15 s).
+        // times a second, and timers left to run out would pile up (thousands, each held for 15 s). The
+        // wake waits for the end of the turn, so the events of this turn (a commit's, the pages that
+        // went out together) share one write.
         await new Promise<void>((resolve) => {
           const keepAlive = setTimeout(resolve, 15_000);
           keepAlive.unref();
           wake = () => {
+            wake = undefined;
             clearTimeout(keepAlive);
-            resolve();
+            setImmediate(resolve);
           };
         });
         wake = undefined;

@@ -3,6 +3,7 @@
  * Last-Event-ID (as EventSource does by itself) first gets what happened while it was away, and one
  * whose id is from another run of the server, or too old, is told to reload (`resync`).
  */
+import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
@@ -133,6 +134,36 @@ describe('a stream waiting for events', () => {
       setSpy.mockRestore();
       clearSpy.mockRestore();
     }
+  });
+});
+
+describe('a busy stream', () => {
+  it('sends the events of one turn in one write, in order, each whole', async () => {
+    const stream = await open(s);
+    // The writes to sockets that carry these events (the server's side of the stream).
+    const writes: number[] = [];
+    const realWrite = Socket.prototype.write;
+    const spy = vi.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+      const chunk = args[0];
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
+      const n = text.split('event: monitor.deleted').length - 1;
+      if (n > 0) writes.push(n);
+      return realWrite.apply(this, args);
+    } as typeof realWrite);
+    try {
+      // 300 events in one turn (what a commit that answered many events, or a burst of pages, emits).
+      for (let i = 1; i <= 300; i++) s.engine.publish({ type: 'monitor.deleted', data: { id: i } });
+      await waitFor(() => stream.messages.filter((m) => m.event === 'monitor.deleted').length === 300, 'the 300 events');
+    } finally {
+      spy.mockRestore();
+    }
+    const got = stream.messages.filter((m) => m.event === 'monitor.deleted');
+    expect(got.map((m) => (JSON.parse(m.data) as { id: number }).id)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(got.every((m) => /^[0-9a-f]{8}-\d+$/.test(m.id ?? ''))).toBe(true);
+    // One write per event before; now the turn's events share one (a first event may go alone while the stream was not waiting).
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(writes.length).toBeLessThanOrEqual(3);
+    stream.close();
   });
 });
 
