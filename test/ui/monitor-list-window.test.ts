@@ -1,7 +1,9 @@
 /**
  * A long monitor list in real Chromium: past 300 monitors only the rows on screen (and a screen
  * around them) are in the page, the page is as tall as the whole list, scrolling to the end shows the
- * last monitor, and every row shown has its uptime from the one `monitors.uptimeAll` answer.
+ * last monitor, and every row shown has its uptime from the one `monitors.uptimeAll` answer. The list
+ * is asked for once at start-up and is shown before the rows' last checks arrive. Analytics' uptime
+ * per monitor is windowed the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openUiSession, UI_TEST_MS, uiSuiteName, type UiSession } from '../helpers/browser.ts';
@@ -53,6 +55,65 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     expect(await last.isVisible()).toBe(true);
     expect(await page.locator(`[data-monitor-id="${ids.at(-1)}"] [data-testid=uptime-24h]`).textContent()).toBe('100 %');
     expect(await page.getByRole('button', { name: 'monitor-001', exact: true }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('asks for the list once on a page load and shows it before the last checks arrive', async () => {
+    const { page, problems } = session;
+    await page.goto(`${session.server.url}/#token=${TOKEN}`);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const asked: string[] = [];
+    const uptimeAnswered = page.waitForResponse((r) => r.url().endsWith('/api/monitors.uptimeAll'));
+    const onRequest = (r: { url(): string }) => asked.push(r.url().replace(/^.*\/api\//, ''));
+    page.on('request', onRequest);
+    // The last checks are held back until the rows are on screen: the list must not wait for them.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/monitors.lastChecks', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${session.server.url}/?reload=1#/monitors`);
+      await page.getByTestId('monitor-row').first().waitFor();
+      expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
+      const checksAnswered = page.waitForResponse((r) => r.url().endsWith('/api/monitors.lastChecks'));
+      release();
+      await Promise.all([checksAnswered, uptimeAnswered]);
+      expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);
+    } finally {
+      release();
+      page.off('request', onRequest);
+      await page.unroute('**/api/monitors.lastChecks');
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("windows Analytics' uptime per monitor and reaches the last one by scrolling", async () => {
+    const { page, problems } = session;
+    await page.goto(`${session.server.url}/#token=${TOKEN}`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Analytics' }).click();
+    const rows = page.getByTestId('monitor-uptime-row');
+    await rows.first().waitFor();
+    const rendered = await rows.count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(COUNT);
+    // Worst first, as the engine orders them (the monitors with no counted check last, by name).
+    const order = (await session.server.engine.invoke('analytics.summary', { window: '30d' })).monitors.map((m) => m.name);
+    expect(order).toHaveLength(COUNT);
+    const [first, lastName] = [order[0]!, order.at(-1)!];
+    expect(await rows.first().getByRole('button', { name: first, exact: true }).count()).toBe(1);
+    // The page keeps filling in above the table (charts, counts): scroll to the end until the last row is on screen.
+    await page.waitForFunction((name) => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      const last = [...document.querySelectorAll('[data-testid=monitor-uptime] button')].find((b) => b.textContent === name);
+      const box = last?.getBoundingClientRect();
+      return box !== undefined && box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+    }, lastName);
+    expect(await rows.count()).toBeLessThan(COUNT);
+    expect(await page.getByTestId('monitor-uptime').getByRole('button', { name: first, exact: true }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

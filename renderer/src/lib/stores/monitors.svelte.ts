@@ -37,31 +37,54 @@ export class MonitorsState {
   confirmingDelete = $state<number | null>(null);
   /** #timers are the pending uptime fetches, by monitor id (not state: nothing shows them). */
   #timers: Record<number, ReturnType<typeof setTimeout>> = {};
+  /** #loading is the load on its way, if any. */
+  #loading: Promise<void> | undefined;
 
   /** downCount is how many monitors are down (the navigation shows it). */
   get downCount(): number {
     return this.monitors.filter((m) => m.status === 'down').length;
   }
 
-  /** load fetches the monitors, their last checks, the types and every monitor's uptime. */
-  async load(): Promise<void> {
+  /**
+   * load fetches the monitors, their last checks, the types and every monitor's uptime, all at once:
+   * the list is shown as soon as it arrives, and the strips and the uptime fill it in as they do (at
+   * 2,000 monitors the last checks are megabytes, and waiting for them held the first screen back by a second).
+   */
+  load(): Promise<void> {
+    const loading: Promise<void> = this.#fetchAll().finally(() => {
+      if (this.#loading === loading) this.#loading = undefined;
+    });
+    this.#loading = loading;
+    return loading;
+  }
+
+  async #fetchAll(): Promise<void> {
+    const list = call('monitors.list', {});
+    const types = this.types.length ? Promise.resolve(this.types) : call('monitors.types', {});
+    const last = call('monitors.lastChecks', { limit: STRIP_LENGTH });
+    // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
+    const all = call('monitors.uptimeAll', {});
+    // Each is awaited below, or the load fails with the first to fail: none is left to reject unheard.
+    for (const p of [list, types, last, all]) p.catch(() => {});
     try {
-      const [list, types, last] = await Promise.all([
-        call('monitors.list', {}),
-        this.types.length ? Promise.resolve(this.types) : call('monitors.types', {}),
-        call('monitors.lastChecks', { limit: STRIP_LENGTH }),
-      ]);
-      this.monitors = list;
-      this.types = types;
-      this.strips = Object.fromEntries(last.monitors.map((x) => [x.monitorId, x.checks]));
+      const [monitors, kinds] = await Promise.all([list, types]);
+      this.monitors = monitors;
+      this.types = kinds;
       this.error = null;
       this.loaded = true;
-      // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
-      const all = await call('monitors.uptimeAll', {});
-      this.uptime = Object.fromEntries(all.monitors.map((u) => [u.id, u.windows]));
+      await Promise.all([
+        last.then((l) => (this.strips = Object.fromEntries(l.monitors.map((x) => [x.monitorId, x.checks])))),
+        all.then((u) => (this.uptime = Object.fromEntries(u.monitors.map((x) => [x.id, x.windows])))),
+      ]);
     } catch (err) {
       this.error = errorMessage(err);
     }
+  }
+
+  /** ensureLoaded loads the list unless it is loaded or a load is on its way (a view opened while the app's start-up load runs). */
+  ensureLoaded(): Promise<void> {
+    if (this.loaded) return Promise.resolve();
+    return this.#loading ?? this.load();
   }
 
   /** loadUptime fetches one monitor's uptime windows. */
