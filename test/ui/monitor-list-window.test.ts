@@ -2,8 +2,9 @@
  * A long monitor list in real Chromium: past 300 monitors only the rows on screen (and a screen
  * around them) are in the page, the page is as tall as the whole list, scrolling to the end shows the
  * last monitor, and every row shown has its uptime from the one `monitors.uptimeAll` answer. The list
- * is asked for once at start-up and is shown before the rows' last checks arrive. Analytics' uptime
- * per monitor is windowed the same way.
+ * is asked for once at start-up and is shown before the rows' last checks arrive; a burst of changed
+ * monitors reads every row's uptime in one request, a few changed monitors one request each.
+ * Analytics' uptime per monitor is windowed the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openUiSession, UI_TEST_MS, uiSuiteName, type UiSession } from '../helpers/browser.ts';
@@ -87,6 +88,36 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       release();
       page.off('request', onRequest);
       await page.unroute('**/api/monitors.lastChecks');
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('reads the uptime of a burst of changed monitors in one request, and of a few changed monitors one by one', async () => {
+    const { page, server, problems } = session;
+    await page.goto(`${server.url}/#token=${TOKEN}`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Monitors' }).click();
+    await page.getByTestId('monitor-row').first().waitFor();
+    const views = await server.engine.invoke('monitors.list', {});
+    const row = page.locator(`[data-monitor-id="${views[1]!.id}"] [data-testid=uptime-24h]`);
+    await row.waitFor();
+    expect(await row.textContent()).toBe('–');
+    // The second monitor has a down check now: the refresh that follows the burst shows it.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    server.engine.store.db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max) VALUES (?, 3600000, ?, 1, 0, 0, 1, 0, 0, 0, NULL, NULL)').run(views[1]!.id, hour);
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => asked.push(r.url().replace(/^.*\/api\//, ''));
+    page.on('request', onRequest);
+    try {
+      for (const m of views.slice(0, 100)) server.engine.publish({ type: 'monitor.changed', data: { monitor: m } });
+      await page.waitForFunction((id) => document.querySelector(`[data-monitor-id="${id}"] [data-testid=uptime-24h]`)?.textContent === '0.0 %', views[1]!.id);
+      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.uptime')).toHaveLength(0);
+      asked.length = 0;
+      for (const m of views.slice(0, 3)) server.engine.publish({ type: 'monitor.changed', data: { monitor: m } });
+      await expect.poll(() => asked.filter((m) => m === 'monitors.uptime').length, { timeout: 10_000 }).toBe(3);
+      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(0);
+    } finally {
+      page.off('request', onRequest);
     }
     expect(problems).toEqual([]);
   });

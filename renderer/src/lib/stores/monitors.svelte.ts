@@ -13,8 +13,15 @@ import { filterCounts, orderMonitors, type MonitorFilter } from '../monitor-orde
 /** STRIP_LENGTH is how many of its last checks a row's up/down strip shows. */
 export const STRIP_LENGTH = 24;
 
-/** UPTIME_DEBOUNCE_MS gathers a monitor's burst of changes into one uptime fetch. */
+/** UPTIME_DEBOUNCE_MS gathers the changes of a moment (a monitor's burst, an outage behind many) into one uptime refresh. */
 const UPTIME_DEBOUNCE_MS = 1000;
+
+/**
+ * UPTIME_ALL_FROM: when more monitors than this changed within UPTIME_DEBOUNCE_MS, every row's uptime
+ * is read again in one `monitors.uptimeAll` instead of one request per monitor (an outage behind 2,000
+ * monitors, or a restart, would ask for 2,000).
+ */
+export const UPTIME_ALL_FROM = 20;
 
 /** MonitorsState holds the list and its actions. */
 export class MonitorsState {
@@ -35,8 +42,9 @@ export class MonitorsState {
   pending = $state<Record<number, boolean>>({});
   /** confirmingDelete is the monitor whose row asks "delete it and its history?". */
   confirmingDelete = $state<number | null>(null);
-  /** #timers are the pending uptime fetches, by monitor id (not state: nothing shows them). */
-  #timers: Record<number, ReturnType<typeof setTimeout>> = {};
+  /** #stale are the monitors whose uptime is to be read again at the end of the moment (not state: nothing shows them). */
+  #stale: Record<number, true> = {};
+  #uptimeTimer: ReturnType<typeof setTimeout> | undefined;
   /** #loading is the load on its way, if any. */
   #loading: Promise<void> | undefined;
 
@@ -112,8 +120,25 @@ export class MonitorsState {
     const i = this.monitors.findIndex((x) => x.id === m.id);
     if (i >= 0) this.monitors[i] = m;
     else this.monitors = [...this.monitors, m].sort((a, b) => a.name.localeCompare(b.name));
-    clearTimeout(this.#timers[m.id]);
-    this.#timers[m.id] = setTimeout(() => void this.loadUptime(m.id), UPTIME_DEBOUNCE_MS);
+    this.#stale[m.id] = true;
+    if (this.#uptimeTimer === undefined) this.#uptimeTimer = setTimeout(() => void this.#refreshUptime(), UPTIME_DEBOUNCE_MS);
+  }
+
+  /** #refreshUptime reads the uptime of the monitors that changed: one by one, or all at once after a burst. */
+  async #refreshUptime(): Promise<void> {
+    this.#uptimeTimer = undefined;
+    const ids = Object.keys(this.#stale).map(Number);
+    this.#stale = {};
+    if (ids.length <= UPTIME_ALL_FROM) {
+      await Promise.all(ids.map((id) => this.loadUptime(id)));
+      return;
+    }
+    try {
+      const all = await call('monitors.uptimeAll', {});
+      for (const u of all.monitors) this.uptime[u.id] = u.windows;
+    } catch {
+      // The rows keep the uptime they show; the next change or load reads it again.
+    }
   }
 
   /** checked takes a `monitor.checks` event: each check joins its row's strip and becomes its last check. */
