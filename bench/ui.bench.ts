@@ -117,8 +117,11 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 context.setDefaultTimeout(60_000);
 const page = await context.newPage();
 
-/** LOADED says the app has its data: the answers it asks for at start have arrived. */
-const LOADED = "['monitors.uptimeAll', 'incidents.list', 'monitors.list'].every((m) => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/' + m)))";
+/**
+ * LOADED says the app has its start-up data: the answers it asks for at start have arrived, the monitor
+ * list's last checks and uptime among them (read a second after the list while another view is shown).
+ */
+const LOADED = "['monitors.uptimeAll', 'monitors.lastChecks', 'incidents.list', 'monitors.list'].every((m) => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/' + m) && e.responseEnd > 0))";
 
 /**
  * timeView answers, RUNS times, the milliseconds until the first animation frame at which `ready`

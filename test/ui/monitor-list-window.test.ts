@@ -2,7 +2,8 @@
  * A long monitor list in real Chromium: past 300 monitors only the rows on screen (and a screen
  * around them) are in the page, the page is as tall as the whole list, scrolling to the end shows the
  * last monitor, and every row shown has its uptime from the one `monitors.uptimeAll` answer. The list
- * is asked for once at start-up and is shown before the rows' last checks arrive; a burst of changed
+ * is asked for once at start-up and is shown before the rows' last checks arrive, which another view
+ * does not ask for (nor the uptime) until the list is opened; a burst of changed
  * monitors reads every row's uptime in one request, a few changed monitors one request each.
  * Analytics' uptime per monitor is windowed the same way.
  */
@@ -59,7 +60,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     expect(problems).toEqual([]);
   });
 
-  it('asks for the list once on a page load and shows it before the last checks arrive', async () => {
+  it('asks for the list once on a page load, shows it before the last checks arrive, and asks for those only when the list is opened', async () => {
     const { page, problems } = session;
     await page.goto(`${session.server.url}/#token=${TOKEN}`);
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
@@ -81,6 +82,26 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       const checksAnswered = page.waitForResponse((r) => r.url().endsWith('/api/monitors.lastChecks'));
       release();
       await Promise.all([checksAnswered, uptimeAnswered]);
+      expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);
+
+      // The list is on screen: the read that follows a list shown elsewhere a second later is not made as well.
+      await page.waitForTimeout(1_500);
+      expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
+
+      // Another view at start-up: the list at once (the navigation counts the monitors down), the rest a second after it.
+      asked.length = 0;
+      let listedAt = 0;
+      const listed = page.waitForResponse((r) => r.url().endsWith('/api/monitors.list')).then(() => (listedAt = Date.now()));
+      const read = page.waitForRequest((r) => r.url().endsWith('/api/monitors.lastChecks')).then(() => Date.now());
+      await page.goto(`${session.server.url}/?reload=2#/incidents`);
+      const [, readAt] = await Promise.all([listed, read]);
+      // PREFETCH_AFTER_MS (1 s) after the list arrived; without the wait they were asked for before it.
+      expect(readAt - listedAt).toBeGreaterThanOrEqual(500);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Monitors' }).click();
+      await page.getByTestId('monitor-row').first().waitFor();
+      await page.waitForTimeout(200);
       expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);

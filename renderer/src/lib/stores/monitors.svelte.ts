@@ -23,6 +23,9 @@ const UPTIME_DEBOUNCE_MS = 1000;
  */
 export const UPTIME_ALL_FROM = 20;
 
+/** PREFETCH_AFTER_MS is how long after the list arrived its last checks and uptime are read, while the list is not on screen. */
+export const PREFETCH_AFTER_MS = 1000;
+
 /** MonitorsState holds the list and its actions. */
 export class MonitorsState {
   monitors = $state<MonitorView[]>([]);
@@ -47,6 +50,10 @@ export class MonitorsState {
   #uptimeTimer: ReturnType<typeof setTimeout> | undefined;
   /** #loading is the load on its way, if any. */
   #loading: Promise<void> | undefined;
+  /** #details is the read of every row's last checks and uptime that goes with the current list (on its way or done). */
+  #details: Promise<void> | undefined;
+  /** #shown says the monitor list has been opened: its last checks and uptime are read with the list, not after it. */
+  #shown = false;
 
   /** downCount is how many monitors are down (the navigation shows it). */
   get downCount(): number {
@@ -54,11 +61,13 @@ export class MonitorsState {
   }
 
   /**
-   * load fetches the monitors, their last checks, the types and every monitor's uptime, all at once:
-   * the list is shown as soon as it arrives, and the strips and the uptime fill it in as they do (at
-   * 2,000 monitors the last checks are megabytes, and waiting for them held the first screen back by a second).
+   * load fetches the monitors and the types, then every row's last checks and uptime: at once when the
+   * list is on screen (shown as soon as it arrives, the strips and uptime filling it in as they do),
+   * otherwise PREFETCH_AFTER_MS after the list arrived, so that another view opened at start-up is not
+   * held up behind them (at 2,000 monitors they are megabytes) and the list has them when opened.
    */
   load(): Promise<void> {
+    this.#details = undefined;
     const loading: Promise<void> = this.#fetchAll().finally(() => {
       if (this.#loading === loading) this.#loading = undefined;
     });
@@ -69,17 +78,32 @@ export class MonitorsState {
   async #fetchAll(): Promise<void> {
     const list = call('monitors.list', {});
     const types = this.types.length ? Promise.resolve(this.types) : call('monitors.types', {});
-    const last = call('monitors.lastChecks', { limit: STRIP_LENGTH });
-    // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
-    const all = call('monitors.uptimeAll', {});
+    if (this.#shown) this.#details = this.#fetchDetails();
     // Each is awaited below, or the load fails with the first to fail: none is left to reject unheard.
-    for (const p of [list, types, last, all]) p.catch(() => {});
+    for (const p of [list, types]) p.catch(() => {});
     try {
       const [monitors, kinds] = await Promise.all([list, types]);
       this.monitors = monitors;
       this.types = kinds;
       this.error = null;
       this.loaded = true;
+    } catch (err) {
+      this.error = errorMessage(err);
+      return;
+    }
+    if (this.#details) return this.#details;
+    setTimeout(() => {
+      if (!this.#details && this.#loading === undefined) this.#details = this.#fetchDetails();
+    }, PREFETCH_AFTER_MS);
+  }
+
+  /** #fetchDetails reads every row's last checks and uptime (one request each, whatever the count). */
+  async #fetchDetails(): Promise<void> {
+    const last = call('monitors.lastChecks', { limit: STRIP_LENGTH });
+    // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
+    const all = call('monitors.uptimeAll', {});
+    for (const p of [last, all]) p.catch(() => {});
+    try {
       await Promise.all([
         last.then((l) => (this.strips = Object.fromEntries(l.monitors.map((x) => [x.monitorId, x.checks])))),
         all.then((u) => (this.uptime = Object.fromEntries(u.monitors.map((x) => [x.id, x.windows])))),
@@ -89,10 +113,15 @@ export class MonitorsState {
     }
   }
 
-  /** ensureLoaded loads the list unless it is loaded or a load is on its way (a view opened while the app's start-up load runs). */
+  /**
+   * ensureLoaded is the monitor list being opened: it loads the list with its last checks and uptime,
+   * unless they are loaded or on their way (the list of the app's start-up load is used, not asked for again).
+   */
   ensureLoaded(): Promise<void> {
-    if (this.loaded) return Promise.resolve();
-    return this.#loading ?? this.load();
+    this.#shown = true;
+    if (!this.loaded && !this.#loading) return this.load();
+    this.#details ??= this.#fetchDetails();
+    return Promise.all([this.#loading, this.#details]).then(() => {});
   }
 
   /** loadUptime fetches one monitor's uptime windows. */
