@@ -39,6 +39,12 @@ export class MonitorsState {
   shown = $derived(orderMonitors(this.monitors, this.filter));
   /** counts is how many monitors each filter shows. */
   counts = $derived(filterCounts(this.monitors));
+  /**
+   * #byId finds a monitor without a walk over the list: a second of checks at 2,000 monitors every 10 s
+   * looks up 200 of them, and a walk reads the list's entries through Svelte's state one by one.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- made anew by the derived, never changed in place
+  #byId = $derived(new Map(this.monitors.map((m) => [m.id, m])));
   loaded = $state(false);
   error = $state<string | null>(null);
   rowErrors = $state<Record<number, string>>({});
@@ -141,7 +147,7 @@ export class MonitorsState {
 
   /** byId finds a monitor in the list. */
   byId(id: number): MonitorView | undefined {
-    return this.monitors.find((m) => m.id === id);
+    return this.#byId.get(id);
   }
 
   /** put adds or replaces a monitor (after a save or an event). */
@@ -179,7 +185,7 @@ export class MonitorsState {
       const known = strip.at(-1)?.at ?? '';
       const added = checks.filter((c) => c.at > known).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message }));
       this.strips[monitorId] = [...strip, ...added].slice(-STRIP_LENGTH);
-      const m = this.monitors.find((x) => x.id === monitorId);
+      const m = this.#byId.get(monitorId);
       if (m && (m.lastCheck === null || m.lastCheck.at <= newest.at)) m.lastCheck = newest;
     }
   }
