@@ -1,11 +1,13 @@
 /**
- * Uptime per monitor over an analytics window (`analytics.summary`'s `monitors`): from the hourly
- * rollups whose hour starts inside the window (the hour holding the window's start counts whole), so
- * 100,000 check results cost one grouped query over a few thousand rows. Worst first: the monitors
+ * Uptime per monitor over an analytics window (`analytics.summary`'s `monitors`): from the rollups
+ * of the hours that start inside the window (the hour holding the window's start counts whole): whole
+ * days from their daily rows, the hours at either end from hourly ones, so 90 days of 2,000 monitors
+ * are a few hundred thousand rows, not millions. Worst first: the monitors
  * a person should look at lead the table; monitors with no counted check come last.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { MonitorUptimeRow } from '../../shared/api-results.ts';
+import { rollupTotals } from '../monitors/rollup-sums.ts';
 
 const HOUR = 3_600_000;
 /** byName is made on first use: a collator loads ICU's locale data, megabytes a server that is never asked keeps for nothing. */
@@ -13,27 +15,23 @@ let byName: Intl.Collator | undefined;
 
 /** monitorUptime answers each monitor's checks and uptime between from and to, for one service or all. */
 export function monitorUptime(db: DatabaseSync, from: number, to: number, serviceId?: number): MonitorUptimeRow[] {
-  const byService = serviceId === undefined ? '' : ' WHERE m.service_id = ?';
-  const q = db.prepare(`
-    SELECT m.id AS id, m.name AS name, m.service_id AS service_id,
-           COALESCE(SUM(r.checks), 0) AS checks, COALESCE(SUM(r.up), 0) AS up, COALESCE(SUM(r.degraded), 0) AS degraded,
-           COALESCE(SUM(r.down), 0) AS down, COALESCE(SUM(r.unknown), 0) AS unknown
-    FROM monitors m
-    LEFT JOIN monitor_rollups r ON r.monitor_id = m.id AND r.bucket_ms = ? AND r.start >= ? AND r.start < ?${byService}
-    GROUP BY m.id`);
-  const start = Math.floor(from / HOUR) * HOUR;
-  const rows = (serviceId === undefined ? q.all(HOUR, start, to) : q.all(HOUR, start, to, serviceId)) as Array<Record<string, number | string>>;
-  return rows
-    .map((r) => {
-      const checks = Number(r.checks);
-      const counted = checks - Number(r.unknown);
+  const byService = serviceId === undefined ? '' : ' WHERE service_id = ?';
+  const q = db.prepare(`SELECT id, name, service_id FROM monitors${byService}`);
+  const monitors = (serviceId === undefined ? q.all() : q.all(serviceId)) as Array<{ id: number; name: string; service_id: number }>;
+  // Whole days from daily rollups, the hours at either end from hourly ones (rollup-sums.ts).
+  const [totals] = rollupTotals(db, [{ from: Math.floor(from / HOUR) * HOUR, to }]);
+  return monitors
+    .map((m) => {
+      const t = totals!.get(Number(m.id));
+      const checks = t ? t.checks : 0;
+      const counted = t ? checks - t.unknown : 0;
       return {
-        monitorId: Number(r.id),
-        name: String(r.name),
-        serviceId: Number(r.service_id),
+        monitorId: Number(m.id),
+        name: String(m.name),
+        serviceId: Number(m.service_id),
         checks,
-        down: Number(r.down),
-        uptime: counted > 0 ? (Number(r.up) + Number(r.degraded)) / counted : null,
+        down: t ? t.down : 0,
+        uptime: t && counted > 0 ? (t.up + t.degraded) / counted : null,
       };
     })
     .sort((a, b) => (a.uptime ?? 2) - (b.uptime ?? 2) || (byName ??= new Intl.Collator('en', { sensitivity: 'base', numeric: true })).compare(a.name, b.name) || a.monitorId - b.monitorId);

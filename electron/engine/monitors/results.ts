@@ -8,6 +8,7 @@
 import type { StatementSync } from 'node:sqlite';
 import type { CheckMark, CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
 import type { Store } from '../store/database.ts';
+import { emptyTotals, rollupTotals, type RollupTotals } from './rollup-sums.ts';
 
 /** HOUR and DAY are the rollup bucket sizes in ms. */
 export const HOUR = 3_600_000;
@@ -220,24 +221,19 @@ export class ResultStore {
   }
 
   /**
-   * uptimeAll reports every monitor's windows at once, as the monitor list shows them: one grouped
-   * query per window over the hourly rollups, instead of a request and a dozen queries per monitor.
-   * The latency's p95 is left out (null), since it needs each monitor's raw results; `uptime` has it.
+   * uptimeAll reports every monitor's windows at once, as the monitor list shows them: the windows'
+   * whole days from daily rollups, their partial days from hourly ones (rollup-sums.ts), instead of a
+   * request and a dozen queries per monitor. The latency's p95 is left out (null), since it needs each
+   * monitor's raw results; `uptime` has it.
    */
   uptimeAll(now: number): Array<{ id: number; windows: UptimeWindow[] }> {
     const ids = (this.store.db.prepare('SELECT id FROM monitors ORDER BY id').all() as Array<{ id: number }>).map((r) => Number(r.id));
-    const sums = this.store.db.prepare(`
-      SELECT monitor_id, SUM(checks) AS checks, SUM(up) AS up, SUM(degraded) AS degraded, SUM(down) AS down, SUM(unknown) AS unknown,
-             SUM(latency_count) AS latency_count, SUM(latency_sum) AS latency_sum, MIN(latency_min) AS latency_min, MAX(latency_max) AS latency_max
-      FROM monitor_rollups WHERE bucket_ms = ? AND start >= ? GROUP BY monitor_id`);
     const current = Math.floor(now / HOUR) * HOUR;
-    const none: Row = { checks: 0, up: 0, degraded: 0, down: 0, unknown: 0, latency_count: 0, latency_sum: 0, latency_min: null, latency_max: null };
-    const byWindow = (Object.entries(WINDOWS) as Array<[UptimeWindowName, number]>).map(([window, ms]) => {
-      const rows = new Map((sums.all(HOUR, current - ms + HOUR) as Row[]).map((r) => [Number(r.monitor_id), r]));
-      return { window, rows };
-    });
-    return ids.map((id) => ({ id, windows: byWindow.map(({ window, rows }) => {
-      const r = rows.get(id) ?? none;
+    const windows = Object.entries(WINDOWS) as Array<[UptimeWindowName, number]>;
+    const totals = rollupTotals(this.store.db, windows.map(([, ms]) => ({ from: current - ms + HOUR })));
+    const none = emptyTotals();
+    return ids.map((id) => ({ id, windows: windows.map(([window], i) => {
+      const r = totals[i]!.get(id) ?? none;
       return { window, ...counts(r), latency: latencyOf(r, null) };
     }) }));
   }
@@ -277,13 +273,13 @@ export class ResultStore {
   }
 }
 
-function counts(r: Row): { checks: number; up: number; degraded: number; down: number; unknown: number; uptime: number | null } {
+function counts(r: Row | RollupTotals): { checks: number; up: number; degraded: number; down: number; unknown: number; uptime: number | null } {
   const c = { checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down), unknown: Number(r.unknown) };
   const counted = c.checks - c.unknown;
   return { ...c, uptime: counted > 0 ? (c.up + c.degraded) / counted : null };
 }
 
-function latencyOf(r: Row, p95: number | null): LatencySummary | null {
+function latencyOf(r: Row | RollupTotals, p95: number | null): LatencySummary | null {
   const n = Number(r.latency_count);
   if (n === 0) return null;
   const round = (v: number) => Math.round(v * 100) / 100;

@@ -1,5 +1,5 @@
 /**
- * Analytics' uptime per monitor (analytics/monitor-uptime.ts): from the hourly rollups inside the
+ * Analytics' uptime per monitor (analytics/monitor-uptime.ts): from the rollups inside the
  * window, for all services or the one picked, worst first, degraded counting as up and unknown checks
  * not counted; a monitor with no check in the window says so (null) and comes last.
  */
@@ -8,6 +8,7 @@ import { computeAnalytics } from '../../../electron/engine/analytics/mta-mtr.ts'
 import { Store } from '../../../electron/engine/store/database.ts';
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 
 function fixture() {
@@ -18,9 +19,12 @@ function fixture() {
     Number(db.prepare(`INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES (?, '', 1, '{"type":"constant","urgency":"high"}', 30, 240, '[]', 1)`).run(name).lastInsertRowid);
   const monitor = (name: string, serviceId: number) =>
     Number(db.prepare("INSERT INTO monitors (name, kind, service_id, config_json, settings_json, enabled, created_at) VALUES (?, 'http', ?, '{}', '{}', 1, 0)").run(name, serviceId).lastInsertRowid);
+  /** hour counts checks into an hour and its UTC day, as the engine's result store does. */
   const hour = (monitorId: number, start: number, c: { up?: number; degraded?: number; down?: number; unknown?: number }) => {
     const up = c.up ?? 0, degraded = c.degraded ?? 0, down = c.down ?? 0, unknown = c.unknown ?? 0;
-    db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)').run(monitorId, HOUR, start, up + degraded + down + unknown, up, degraded, down, unknown);
+    const add = db.prepare(`INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+      ON CONFLICT (monitor_id, bucket_ms, start) DO UPDATE SET checks = checks + excluded.checks, up = up + excluded.up, degraded = degraded + excluded.degraded, down = down + excluded.down, unknown = unknown + excluded.unknown`);
+    for (const bucket of [HOUR, DAY]) add.run(monitorId, bucket, Math.floor(start / bucket) * bucket, up + degraded + down + unknown, up, degraded, down, unknown);
   };
   return { db, service, monitor, hour };
 }
