@@ -86,9 +86,9 @@ function seed(): void {
   }
   for (const bucket of [HOUR, DAY]) {
     db.prepare(`INSERT OR REPLACE INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max, latency_p95)
-      SELECT monitor_id, ?, (at / ?) * ?, COUNT(*), SUM(status = 'up'), SUM(status = 'degraded'), SUM(status = 'down'), SUM(status = 'unknown'),
+      SELECT monitor_id, ?, (at / ${bucket}) * ${bucket}, COUNT(*), SUM(status = 'up'), SUM(status = 'degraded'), SUM(status = 'down'), SUM(status = 'unknown'),
         COUNT(latency_ms), COALESCE(SUM(latency_ms), 0), MIN(latency_ms), MAX(latency_ms), MAX(latency_ms)
-      FROM monitor_results GROUP BY monitor_id, at / ?`).run(bucket, bucket, bucket, bucket);
+      FROM monitor_results GROUP BY monitor_id, at / ${bucket}`).run(bucket);
   }
   db.exec('COMMIT');
 }

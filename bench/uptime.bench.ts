@@ -1,0 +1,90 @@
+/**
+ * Uptime benchmark: the monitor list's uptime windows (`monitors.uptimeAll`: 24 h, 7 d, 30 d, 90 d for
+ * every monitor) and Analytics' uptime per monitor (30 and 90 days) on an always-on box after three
+ * months: 2,000 monitors and 92 days of hourly rollups (4.4 million rows, written hour by hour, as
+ * checks write them) with their daily ones. Each figure is printed beside its baseline from the same
+ * run: the same totals summed from the hourly rows alone, as Standby read them before
+ * (monitors/rollup-sums.ts reads whole days from their daily rows). node:sqlite holds the engine's
+ * event loop for as long as a query runs, so these are also how long checks and inbound alerts wait.
+ *
+ * `node bench/uptime.bench.ts` (or `npm run bench -- uptime`; about 2.5 minutes, most of it writing the rows).
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { monitorUptime } from '../electron/engine/analytics/monitor-uptime.ts';
+import { DAY, HOUR, ResultStore } from '../electron/engine/monitors/results.ts';
+import { Store } from '../electron/engine/store/database.ts';
+
+const MONITORS = 2000;
+const DAYS = 92;
+const RUNS = 3;
+const NOW = Date.parse('2026-12-04T13:20:00Z');
+
+/** seed writes the monitors and their rollups: each hour's rows for every monitor, then each day's from its hours. */
+function seed(db: DatabaseSync): number {
+  db.exec('PRAGMA foreign_keys = OFF');
+  db.exec('BEGIN');
+  const monitor = db.prepare("INSERT INTO monitors (name, kind, service_id, config_json, settings_json, enabled, created_at) VALUES (?, 'http', 1, '{}', '{}', 1, 0)");
+  for (let i = 1; i <= MONITORS; i++) monitor.run(`Monitor ${i}`);
+  const hours = DAYS * 24;
+  const first = Math.floor(NOW / HOUR) * HOUR - (hours - 1) * HOUR;
+  // 360 checks an hour (every 10 s), a few down or degraded; hour by hour, as the engine writes them.
+  db.prepare(`WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ${hours - 1})
+    INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max, latency_p95)
+    SELECT m.id, ${HOUR}, ${first} + k.i * ${HOUR}, 360, 360 - (m.id * 7 + k.i * 13) % 5 - (m.id + k.i) % 2, (m.id + k.i) % 2,
+           (m.id * 7 + k.i * 13) % 5 - (m.id * 3 + k.i) % 2, (m.id * 3 + k.i) % 2, 358, 30.0 * 358 + k.i % 17, 1 + (m.id + k.i) % 7, 90 + (m.id * k.i) % 50, 60
+    FROM k CROSS JOIN monitors m`).run();
+  db.prepare(`INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max, latency_p95)
+    SELECT monitor_id, ${DAY}, (start / ${DAY}) * ${DAY}, SUM(checks), SUM(up), SUM(degraded), SUM(down), SUM(unknown), SUM(latency_count), SUM(latency_sum), MIN(latency_min), MAX(latency_max), NULL
+    FROM monitor_rollups WHERE bucket_ms = ${HOUR} GROUP BY start / ${DAY}, monitor_id ORDER BY start / ${DAY}, monitor_id`).run();
+  db.exec('COMMIT');
+  db.exec('PRAGMA foreign_keys = ON');
+  return (db.prepare('SELECT COUNT(*) AS n FROM monitor_rollups').get() as { n: number }).n;
+}
+
+/** hourlyOnly is the baseline: each window's totals as one grouped query over the hourly rows (what uptimeAll and Analytics ran before). */
+function hourlyOnly(db: DatabaseSync, froms: number[], to = Number.MAX_SAFE_INTEGER): number {
+  const q = db.prepare(`SELECT monitor_id, SUM(checks) AS checks, SUM(up) AS up, SUM(degraded) AS degraded, SUM(down) AS down, SUM(unknown) AS unknown,
+    SUM(latency_count) AS latency_count, SUM(latency_sum) AS latency_sum, MIN(latency_min) AS latency_min, MAX(latency_max) AS latency_max
+    FROM monitor_rollups WHERE bucket_ms = ? AND start >= ? AND start < ? GROUP BY monitor_id`);
+  let rows = 0;
+  for (const from of froms) rows += q.all(HOUR, from, to).length;
+  return rows;
+}
+
+/** timed runs fn `runs` times and answers the median in ms. */
+function timed(fn: () => unknown, runs = RUNS): number {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    ms.push(performance.now() - t);
+  }
+  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'standby-bench-uptime-'));
+try {
+  const path = join(dir, 'standby.db');
+  const store = new Store(path);
+  const t0 = performance.now();
+  const rows = seed(store.db);
+  const seedS = (performance.now() - t0) / 1000;
+  const results = new ResultStore(store, () => NOW);
+  const current = Math.floor(NOW / HOUR) * HOUR;
+  const windows = [DAY, 7 * DAY, 30 * DAY, 90 * DAY].map((ms) => current - ms + HOUR);
+  const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+  const table = ['| what | Standby (median of 3) | baseline: hourly rows only (once) | goal |', '|---|---:|---:|---|'];
+  const row = (what: string, ms: number, base: number) => table.push(`| ${what} | ${fmt(ms)} | ${fmt(base)} | ${ms < 300 ? 'under 300 ms: yes' : 'under 300 ms: NO'} |`);
+  row(`monitor list: every monitor's 24 h / 7 d / 30 d / 90 d uptime (\`monitors.uptimeAll\`)`, timed(() => results.uptimeAll(NOW)), timed(() => hourlyOnly(store.db, windows), 1));
+  row('Analytics: uptime per monitor, 30 days', timed(() => monitorUptime(store.db, NOW - 30 * DAY, NOW)), timed(() => hourlyOnly(store.db, [Math.floor((NOW - 30 * DAY) / HOUR) * HOUR], NOW), 1));
+  row('Analytics: uptime per monitor, 90 days', timed(() => monitorUptime(store.db, NOW - 90 * DAY, NOW)), timed(() => hourlyOnly(store.db, [Math.floor((NOW - 90 * DAY) / HOUR) * HOUR], NOW), 1));
+  table.push(`| one monitor's uptime windows with their p95 (\`monitors.uptime\`) | ${fmt(timed(() => results.uptime(1000, NOW, 7 * DAY)))} | - | - |`);
+  console.log(table.join('\n'));
+  console.log(`\n${MONITORS} monitors, ${DAYS} days: ${rows.toLocaleString('en')} rollup rows (hourly and daily), written in ${seedS.toFixed(0)} s; database ${(statSync(path).size / 1024 / 1024).toFixed(0)} MB. Node ${process.version}.`);
+  store.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
