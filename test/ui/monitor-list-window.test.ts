@@ -31,11 +31,9 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
   it('renders a window of the rows, reaches the last one by scrolling, and shows each shown row\'s uptime', async () => {
     const { page, server, problems } = session;
     const ids = (await server.engine.invoke('monitors.list', {})).map((m) => m.id);
-    // One up check in the current hour for the first and the last monitor, in the rollups the list reads.
-    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    for (const id of [ids[0]!, ids.at(-1)!]) {
-      server.engine.store.db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max) VALUES (?, 3600000, ?, 1, 1, 0, 0, 0, 1, 5, 5, 5)').run(id, hour);
-    }
+    // One up check now for the first and the last monitor, stored (and counted into its hour and day) as checks are.
+    for (const id of [ids[0]!, ids.at(-1)!]) server.engine.monitors.results.add({ monitorId: id, at: Date.now(), status: 'up', latencyMs: 5, phases: null, message: null, details: null });
+    server.engine.monitors.results.flush();
     await page.goto(`${server.url}/#token=${TOKEN}`);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Monitors' }).click();
     const rows = page.getByTestId('monitor-row');
@@ -129,8 +127,8 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     await row.waitFor();
     expect(await row.textContent()).toBe('–');
     // The second monitor has a down check now: the refresh that follows the burst shows it.
-    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    server.engine.store.db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum, latency_min, latency_max) VALUES (?, 3600000, ?, 1, 0, 0, 1, 0, 0, 0, NULL, NULL)').run(views[1]!.id, hour);
+    server.engine.monitors.results.add({ monitorId: views[1]!.id, at: Date.now(), status: 'down', latencyMs: null, phases: null, message: null, details: null });
+    server.engine.monitors.results.flush();
     const asked: string[] = [];
     const onRequest = (r: { url(): string }) => asked.push(r.url().replace(/^.*\/api\//, ''));
     page.on('request', onRequest);
