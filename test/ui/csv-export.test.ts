@@ -71,7 +71,10 @@ describe.skipIf(!hasChromium)(uiSuiteName('CSV downloads in Chromium'), { timeou
     for (const [name, serviceId, up, down] of [['Checkout page', shopId, 180, 20], ['Blog home', first.id, 200, 0]] as const) {
       const m = await server.engine.invoke('monitors.create', { name, kind: 'http', serviceId, config: { url: 'http://127.0.0.1:9/' } });
       await server.engine.invoke('monitors.pause', { id: m.id });
-      server.engine.store.db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum) VALUES (?, 3600000, ?, ?, ?, 0, ?, 0, 0, 0)').run(m.id, hour, up + down, up, down);
+      // Into the hour and its UTC day, as every check is counted.
+      for (const bucket of [3_600_000, 86_400_000]) {
+        server.engine.store.db.prepare('INSERT INTO monitor_rollups (monitor_id, bucket_ms, start, checks, up, degraded, down, unknown, latency_count, latency_sum) VALUES (?, ?, ?, ?, ?, 0, ?, 0, 0, 0)').run(m.id, bucket, Math.floor(hour / bucket) * bucket, up + down, up, down);
+      }
     }
     await page.goto(`${server.url}/#token=${TOKEN}`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
