@@ -27,7 +27,7 @@ import { procStat, startServe, stopServe } from './lib/serve-child.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INTERVAL_S = 10;
-const WARMUP_S = 12;
+const WARMUP_S = Number(process.env.STANDBY_BENCH_WARMUP_S ?? 12);
 const MEASURE_S = 20;
 const IDLE_S = 30;
 const CURL_PAIRS = 60;
