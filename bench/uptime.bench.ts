@@ -77,10 +77,11 @@ try {
   const windows = [DAY, 7 * DAY, 30 * DAY, 90 * DAY].map((ms) => current - ms + HOUR);
   const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
   const table = ['| what | Standby (median of 3) | baseline: hourly rows only (once) | goal |', '|---|---:|---:|---|'];
-  const row = (what: string, ms: number, base: number) => table.push(`| ${what} | ${fmt(ms)} | ${fmt(base)} | ${ms < 300 ? 'under 300 ms: yes' : 'under 300 ms: NO'} |`);
+  // The goal (issue 14) is Analytics' answer; the monitor list's has none of its own.
+  const row = (what: string, ms: number, base: number, goal = false) => table.push(`| ${what} | ${fmt(ms)} | ${fmt(base)} | ${goal ? (ms < 300 ? 'under 300 ms: yes' : 'under 300 ms: NO') : '-'} |`);
   row(`monitor list: every monitor's 24 h / 7 d / 30 d / 90 d uptime (\`monitors.uptimeAll\`)`, timed(() => results.uptimeAll(NOW)), timed(() => hourlyOnly(store.db, windows), 1));
-  row('Analytics: uptime per monitor, 30 days', timed(() => monitorUptime(store.db, NOW - 30 * DAY, NOW)), timed(() => hourlyOnly(store.db, [Math.floor((NOW - 30 * DAY) / HOUR) * HOUR], NOW), 1));
-  row('Analytics: uptime per monitor, 90 days', timed(() => monitorUptime(store.db, NOW - 90 * DAY, NOW)), timed(() => hourlyOnly(store.db, [Math.floor((NOW - 90 * DAY) / HOUR) * HOUR], NOW), 1));
+  row('Analytics: uptime per monitor, 30 days', timed(() => monitorUptime(store.db, NOW - 30 * DAY, NOW)), timed(() => hourlyOnly(store.db, [Math.floor((NOW - 30 * DAY) / HOUR) * HOUR], NOW), 1), true);
+  row('Analytics: uptime per monitor, 90 days', timed(() => monitorUptime(store.db, NOW - 90 * DAY, NOW)), timed(() => hourlyOnly(store.db, [Math.floor((NOW - 90 * DAY) / HOUR) * HOUR], NOW), 1), true);
   table.push(`| one monitor's uptime windows with their p95 (\`monitors.uptime\`) | ${fmt(timed(() => results.uptime(1000, NOW, 7 * DAY)))} | - | - |`);
   console.log(table.join('\n'));
   console.log(`\n${MONITORS} monitors, ${DAYS} days: ${rows.toLocaleString('en')} rollup rows (hourly and daily), written in ${seedS.toFixed(0)} s; database ${(statSync(path).size / 1024 / 1024).toFixed(0)} MB. Node ${process.version}.`);
