@@ -14,6 +14,13 @@ export interface MonitorRunnerOptions {
   flushMs?: number;
   /** maintenanceMs: how often p95s are computed for closed buckets and old results pruned (10 min). */
   maintenanceMs?: number;
+  /**
+   * closeSliceMs: closing buckets (a p95 from each one's raw results) stops after this long and goes on
+   * closePauseMs later, so the close of a day at 2,000 monitors (over a minute of queries) never holds
+   * the checks and inbound alerts up for longer than a slice (50 ms and 50 ms).
+   */
+  closeSliceMs?: number;
+  closePauseMs?: number;
   /** offlineRecheckMs: while offline, the reference targets are tried this often (30 s). */
   offlineRecheckMs?: number;
   connectivityTimeoutMs?: number;
@@ -31,6 +38,8 @@ export function withDefaults(o: MonitorRunnerOptions): RunnerTuning {
     wakeSettleMs: o.wakeSettleMs ?? 5000,
     flushMs: o.flushMs ?? 1000,
     maintenanceMs: o.maintenanceMs ?? 10 * 60_000,
+    closeSliceMs: o.closeSliceMs ?? 50,
+    closePauseMs: o.closePauseMs ?? 50,
     offlineRecheckMs: o.offlineRecheckMs ?? 30_000,
     connectivityTimeoutMs: o.connectivityTimeoutMs ?? 3000,
     connectivityCacheMs: o.connectivityCacheMs ?? 15_000,

@@ -53,6 +53,8 @@ export class MonitorRunner {
   private epoch = 0;
   private epochController = new AbortController();
   private maintenanceTimer: TimerHandle | undefined;
+  /** closing says ended buckets are left to close: the next maintenance is a slice of them, soon. */
+  private closing = false;
   private pauseTimer: TimerHandle | undefined;
   private started = false;
   private suspendedAt: number | null = null;
@@ -263,12 +265,16 @@ export class MonitorRunner {
     this.writer.flush();
   }
 
-  /** maintain computes the p95 of closed buckets and prunes raw results past the retention. */
+  /** maintain computes the p95 of ended buckets (a slice of them: see closeSliceMs) and prunes raw results past the retention. */
   maintain(): void {
+    this.closeSlice();
+    this.results.prune(this.d.clock.now(), this.repo.settings().rawRetentionDays * 24 * HOUR);
+  }
+
+  /** closeSlice closes the next slice of ended buckets (see closeSliceMs). */
+  private closeSlice(): void {
     this.flush();
-    const now = this.d.clock.now();
-    this.results.closeBuckets(now);
-    this.results.prune(now, this.repo.settings().rawRetentionDays * 24 * HOUR);
+    this.closing = this.results.closeSomeBuckets(this.d.clock.now(), this.o.closeSliceMs).more;
   }
 
   private async run(id: number, dueAt: number): Promise<number | null> {
@@ -359,15 +365,19 @@ export class MonitorRunner {
 
   private armMaintenance(): void {
     if (this.maintenanceTimer || !this.started || this.live.size === 0) return;
+    // Buckets left to close go on after a short pause; the rest of the maintenance waits its turn.
+    const slice = this.closing;
     this.maintenanceTimer = this.d.clock.setTimer(() => {
       this.maintenanceTimer = undefined;
       try {
-        this.maintain();
+        if (slice) this.closeSlice();
+        else this.maintain();
       } catch (err) {
+        this.closing = false;
         this.d.log(`monitor maintenance failed: ${errorText(err)}`);
       }
       this.armMaintenance();
-    }, this.o.maintenanceMs);
+    }, slice ? this.o.closePauseMs : this.o.maintenanceMs);
   }
 
   private armPauseTimer(): void {
