@@ -84,6 +84,26 @@ describe('result store', () => {
     expect(p95).toEqual([{ bucket_ms: HOUR, latency_p95: 95 }, { bucket_ms: DAY, latency_p95: 95 }]);
   });
 
+  it('gives the nearest-rank percentile of answered checks, for any count (ties, one check, none)', () => {
+    let seed = 3;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const answered: Array<{ at: number; latency: number }> = [];
+    for (let i = 0; i < 500; i++) {
+      const status = random() < 0.1 ? 'down' : random() < 0.1 ? 'degraded' : 'up';
+      // Whole milliseconds, so ties happen.
+      const latency = status === 'down' ? null : Math.floor(random() * 50);
+      results.add(result(T0 + i * 1000, status, latency));
+      if (latency !== null) answered.push({ at: T0 + i * 1000, latency });
+    }
+    results.flush();
+    for (const n of [0, 1, 2, 7, 20, 137, answered.length]) {
+      const sorted = answered.slice(0, n).map((a) => a.latency).sort((a, b) => a - b);
+      // Up to just after the nth answered check: the window holds those n (and down checks, not counted).
+      const to = n === 0 ? T0 : answered[n - 1]!.at + 1;
+      for (const q of [0.5, 0.95, 0.99]) expect(results.percentile(id, T0, to, q), `n=${n} q=${q}`).toBe(n === 0 ? null : sorted[Math.ceil(q * n) - 1]);
+    }
+  });
+
   it('closes the buckets of many monitors with statements compiled once, not one pair per monitor (each held its memory until GC: RSS grew at every hour)', () => {
     const repo = new MonitorRepo(store);
     const serviceId = repo.get(id).serviceId;
