@@ -7,9 +7,8 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { MonitorUptimeRow } from '../../shared/api-results.ts';
-import { rollupTotals } from '../monitors/rollup-sums.ts';
+import { HOUR, rollupTotals } from '../monitors/rollup-sums.ts';
 
-const HOUR = 3_600_000;
 /** byName is made on first use: a collator loads ICU's locale data, megabytes a server that is never asked keeps for nothing. */
 let byName: Intl.Collator | undefined;
 

@@ -8,11 +8,10 @@
 import type { StatementSync } from 'node:sqlite';
 import type { CheckMark, CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
 import type { Store } from '../store/database.ts';
-import { emptyTotals, rollupTotals, type RollupTotals } from './rollup-sums.ts';
+import { DAY, emptyTotals, HOUR, rollupTotals, type RollupTotals } from './rollup-sums.ts';
 
-/** HOUR and DAY are the rollup bucket sizes in ms. */
-export const HOUR = 3_600_000;
-export const DAY = 86_400_000;
+/** HOUR and DAY are the rollup bucket sizes in ms (defined with the reads that rely on them, rollup-sums.ts). */
+export { DAY, HOUR };
 /** HOURLY_RETENTION_MS is how long hourly rollups are kept (uptime windows reach back 90 days); daily ones are kept forever. */
 export const HOURLY_RETENTION_MS = 92 * DAY;
 
