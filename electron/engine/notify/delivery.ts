@@ -76,6 +76,8 @@ export class DeliveryStage {
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
   private readonly inflight = new Set<AbortController>();
+  /** sends are the deliveries and test sends under way, until their outcome (and receipt) is stored. */
+  private readonly sends = new Set<Promise<unknown>>();
   /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
   private readonly commits: GroupCommit;
   private stopping = false;
@@ -176,7 +178,27 @@ export class DeliveryStage {
    * ack links' key is read within ACK_LINKS_DEADLINE_MS (the page goes out without links otherwise),
    * and a page that repeats one a restart interrupted says so.
    */
-  async deliver(c: ClaimedDelivery): Promise<void> {
+  deliver(c: ClaimedDelivery): Promise<void> {
+    return this.tracked(this.deliverNow(c));
+  }
+
+  /**
+   * settled resolves once every send under way now has its outcome stored, receipt included: a tap on a
+   * page can reach a responder before the page's own send has returned (the phone shows the message as
+   * soon as the channel has it), and the responder waits for this before calling the page unknown.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.sends]);
+  }
+
+  private tracked<T>(p: Promise<T>): Promise<T> {
+    this.sends.add(p);
+    const done = () => this.sends.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async deliverNow(c: ClaimedDelivery): Promise<void> {
     const p = c.job.payload as unknown as NotifyPayload;
     const { incident, repeat } = c;
     const contact = this.contact(p.contactMethodId);
@@ -200,7 +222,11 @@ export class DeliveryStage {
   }
 
   /** test sends a test message to a contact method once (never retried) and answers the channel's real outcome. */
-  async test(contact: ContactMethod): Promise<DeliveryOutcome> {
+  test(contact: ContactMethod): Promise<DeliveryOutcome> {
+    return this.tracked(this.testNow(contact));
+  }
+
+  private async testNow(contact: ContactMethod): Promise<DeliveryOutcome> {
     const now = this.d.clock.now();
     if (BUDGETED_TYPES.has(contact.type)) {
       const budget = this.budget(now);

@@ -24,6 +24,8 @@ export interface ResponderContext {
   secret: (ref: string, destination: string) => Promise<string | null>;
   contacts: () => ContactMethod[];
   receipts: ReceiptRepo;
+  /** sendsSettled resolves once the pages and test sends under way have their outcome and receipt stored. */
+  sendsSettled: () => Promise<void>;
   /** ackLinks checks and consumes the signed single-use tokens a button carries (ntfy's http buttons), as the /ack route does. */
   ackLinks: AckLinks;
   /** answer applies an answer; `also` (the cursor) is written in the same transaction. */
@@ -61,6 +63,7 @@ export function engineResponderContext(e: EngineParts): ResponderContext {
     secret: (ref, destination) => delivery.boundSecret(ref, destination),
     contacts: () => e.config.listContactMethods(),
     receipts: delivery.receipts,
+    sendsSettled: () => delivery.settled(),
     ackLinks: delivery.ack,
     answer: e.answer,
     tests: delivery.tests,

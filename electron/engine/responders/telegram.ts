@@ -8,7 +8,8 @@
  *   same transaction as the answer it applied, so a restart never applies a tap twice.
  * - A tap counts only on a message Standby sent (its receipt "chat:message") in a chat that is one
  *   of the person's Telegram contact methods; a command only from such a chat. Anything else changes
- *   nothing and is logged.
+ *   nothing and is logged. A tap on a message not known yet waits for the sends under way first: the
+ *   phone can show a page before sendMessage's answer (and so its receipt) reaches Standby.
  * - `answerCallbackQuery` tells the phone what happened (https://core.telegram.org/bots/api#answercallbackquery);
  *   once the incident is acknowledged or resolved anywhere, `editMessageText` replaces the page with
  *   its new state and removes the buttons (https://core.telegram.org/bots/api#editmessagetext).
@@ -112,7 +113,10 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     if (q && testToken) {
       // The test round trip: only on the test message itself, in one of the person's chats, within its 10 minutes.
       const chat = q.message?.chat;
-      const test = ctx.tests.byToken('telegram', testToken);
+      const stored = ctx.tests.byToken('telegram', testToken);
+      // Tapped before the test's own send returned (its receipt is stored then): wait for the sends under way.
+      const early = stored?.receipt === null && chat !== undefined && allowed(chat);
+      const test = early ? await ctx.sendsSettled().then(() => ctx.tests.byToken('telegram', testToken)) : stored;
       const mine = test !== undefined && chat !== undefined && allowed(chat) && test.receipt === `${chat.id}:${q.message?.message_id}` && ctx.tests.open(test, ctx.clock.now());
       if (mine) ctx.answerTest(test, `Telegram (chat ${chat.id})`, cursor);
       else {
@@ -124,8 +128,15 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     }
     if (q) {
       const chat = q.message?.chat;
-      const page = q.message && chat ? ctx.receipts.byReceipt('telegram', `${chat.id}:${q.message.message_id}`) : undefined;
+      const receipt = () => (q.message && chat ? ctx.receipts.byReceipt('telegram', `${chat.id}:${q.message.message_id}`) : undefined);
       const parsed = parseData(q.data);
+      let page = receipt();
+      if (!page && chat && parsed && allowed(chat)) {
+        // The phone shows a page as soon as Telegram has it, which can be before sendMessage's answer
+        // reaches Standby and its receipt is stored: wait for the sends under way, then look again.
+        await ctx.sendsSettled();
+        page = receipt();
+      }
       if (!chat || !page || !parsed || parsed.incidentId !== page.incidentId || !allowed(chat)) {
         cursor();
         ctx.log(`telegram: ignored a button tap from chat ${chat?.id ?? '?'} (not on a page Standby sent to one of your Telegram contact methods)`);

@@ -82,6 +82,18 @@ export class FakeTelegram {
     }
   }
 
+  /**
+   * holdSends keeps each sendMessage answer back (the message is in `sent` at once, as on the phone)
+   * until releaseSends: a tap can then arrive before Standby has heard that its send worked.
+   */
+  holdSends = false;
+  private readonly heldSends: Array<() => void> = [];
+
+  /** releaseSends sends the sendMessage answers held back. */
+  releaseSends(): void {
+    for (const answer of this.heldSends.splice(0)) answer();
+  }
+
   /** replayConfirmed makes the fake answer confirmed updates again (as if a confirmation never reached Telegram). */
   replayConfirmed = false;
 
@@ -107,7 +119,10 @@ export class FakeTelegram {
       case 'sendMessage': {
         const id = this.nextMessageId++;
         this.sent.set(id, { chatId: String(body.chat_id), text: String(body.text), replyMarkup: body.reply_markup });
-        return ok(res, { message_id: id, date: 1, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text });
+        const answer = () => ok(res, { message_id: id, date: 1, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text });
+        if (this.holdSends) this.heldSends.push(answer);
+        else answer();
+        return;
       }
       case 'getUpdates': {
         const offset = typeof body.offset === 'number' ? body.offset : 0;

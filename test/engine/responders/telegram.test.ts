@@ -237,3 +237,46 @@ describe('the Telegram test round trip', () => {
     expect((await s.engine.invoke('incidents.list', {})).total).toBe(0);
   });
 });
+
+describe('a tap that reaches Standby before its own send has returned', () => {
+  /** settle gives a responder that would call the page unknown time to do so (it answers the tap at once then). */
+  const settle = async () => {
+    for (let i = 0; i < 20 && telegram.of('answerCallbackQuery').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('acknowledges the page: the responder waits for the send under way instead of calling the page unknown', async () => {
+    const s = await setup();
+    telegram.holdSends = true;
+    const serviceId = (await s.engine.invoke('services.list', {}))[0]!.id;
+    const r = await s.engine.invoke('incidents.trigger', { serviceId, title: 'Disk full on db-1', severity: 'critical' });
+    if (r.status === 'suppressed') throw new Error(r.reason);
+    // Not awaited: advancing runs the job runner's tick, which waits for the send.
+    const ticking = s.clock.advance(0);
+    // The message is on the phone; Telegram's answer to sendMessage has not reached Standby yet.
+    await expect.poll(() => telegram.sent.size, { timeout: 20_000 }).toBe(1);
+    const messageId = [...telegram.sent.keys()][0]!;
+    telegram.tap(messageId, `a:${r.incident.id}`);
+    await settle();
+    expect(logs.filter((l) => l.includes('ignored a button tap'))).toEqual([]);
+    telegram.releaseSends();
+    await ticking;
+    await expect.poll(() => status(s.engine, r.incident.id), { timeout: 20_000 }).toBe('acknowledged');
+    await expect.poll(() => telegram.of('answerCallbackQuery').map((c) => c.body.text), { timeout: 20_000 }).toEqual([`#${r.incident.number} acknowledged`]);
+  });
+
+  it('answers a test the same way', async () => {
+    const s = await setup();
+    telegram.holdSends = true;
+    const phone = (await s.engine.invoke('contactMethods.list', {})).find((c) => c.type === 'telegram')!;
+    const sending = s.engine.invoke('contactMethods.test', { id: phone.id });
+    await expect.poll(() => telegram.sent.size, { timeout: 20_000 }).toBe(1);
+    const markup = telegram.of('sendMessage')[0]!.body.reply_markup as { inline_keyboard: Array<Array<{ callback_data: string }>> };
+    telegram.tap([...telegram.sent.keys()][0]!, markup.inline_keyboard[0]![0]!.callback_data);
+    await settle();
+    telegram.releaseSends();
+    const sent = await sending;
+    expect(sent).toMatchObject({ ok: true, answerTestId: expect.any(Number) });
+    await expect.poll(() => s.engine.invoke('contactMethods.testAnswer', { id: sent.answerTestId! }), { timeout: 20_000 }).toMatchObject({ status: 'received', via: `Telegram (chat ${CHAT})` });
+    await expect.poll(() => telegram.of('answerCallbackQuery').map((c) => c.body.text), { timeout: 20_000 }).toEqual(['Answer received: Telegram answers reach Standby.']);
+  });
+});
