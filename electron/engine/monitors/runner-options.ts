@@ -15,9 +15,10 @@ export interface MonitorRunnerOptions {
   /** maintenanceMs: how often p95s are computed for closed buckets and old results pruned (10 min). */
   maintenanceMs?: number;
   /**
-   * closeSliceMs: closing buckets (a p95 from each one's raw results) stops after this long and goes on
-   * closePauseMs later, so the close of a day at 2,000 monitors (over a minute of queries) never holds
-   * the checks and inbound alerts up for longer than a slice (50 ms and 50 ms).
+   * closeSliceMs: the maintenance (closing buckets, a p95 from each one's raw results; then pruning raw
+   * results) stops after this long and goes on closePauseMs later, so the close of a day at 2,000
+   * monitors (over a minute of queries) or pruning 120,000 results never holds the checks and inbound
+   * alerts up for longer than a slice (50 ms and 50 ms).
    */
   closeSliceMs?: number;
   closePauseMs?: number;

@@ -53,8 +53,8 @@ export class MonitorRunner {
   private epoch = 0;
   private epochController = new AbortController();
   private maintenanceTimer: TimerHandle | undefined;
-  /** closing says ended buckets are left to close: the next maintenance is a slice of them, soon. */
-  private closing = false;
+  /** left is the maintenance still to do (buckets to close, results to prune): the next maintenance is a slice of it, soon. */
+  private left = { close: false, prune: false };
   private pauseTimer: TimerHandle | undefined;
   private started = false;
   private suspendedAt: number | null = null;
@@ -265,16 +265,25 @@ export class MonitorRunner {
     this.writer.flush();
   }
 
-  /** maintain computes the p95 of ended buckets (a slice of them: see closeSliceMs) and prunes raw results past the retention. */
+  /**
+   * maintain starts the maintenance: the p95 of ended buckets, then pruning raw results past the
+   * retention, each a slice at a time (see closeSliceMs); this call does the first slice.
+   */
   maintain(): void {
-    this.closeSlice();
-    this.results.prune(this.d.clock.now(), this.repo.settings().rawRetentionDays * 24 * HOUR);
+    this.left = { close: true, prune: true };
+    this.maintainSlice();
   }
 
-  /** closeSlice closes the next slice of ended buckets (see closeSliceMs). */
-  private closeSlice(): void {
+  /** maintainSlice does the next slice of the maintenance left: closing buckets first, then pruning. */
+  private maintainSlice(): void {
     this.flush();
-    this.closing = this.results.closeSomeBuckets(this.d.clock.now(), this.o.closeSliceMs).more;
+    const now = this.d.clock.now();
+    if (this.left.close) {
+      const closing = this.results.closeSomeBuckets(now, this.o.closeSliceMs);
+      this.left.close = closing.more;
+      if (closing.closed > 0) return;
+    }
+    if (this.left.prune) this.left.prune = this.results.pruneSome(now, this.repo.settings().rawRetentionDays * 24 * HOUR, this.o.closeSliceMs).more;
   }
 
   private async run(id: number, dueAt: number): Promise<number | null> {
@@ -365,15 +374,15 @@ export class MonitorRunner {
 
   private armMaintenance(): void {
     if (this.maintenanceTimer || !this.started || this.live.size === 0) return;
-    // Buckets left to close go on after a short pause; the rest of the maintenance waits its turn.
-    const slice = this.closing;
+    // Maintenance left goes on after a short pause; the next one waits its turn.
+    const slice = this.left.close || this.left.prune;
     this.maintenanceTimer = this.d.clock.setTimer(() => {
       this.maintenanceTimer = undefined;
       try {
-        if (slice) this.closeSlice();
+        if (slice) this.maintainSlice();
         else this.maintain();
       } catch (err) {
-        this.closing = false;
+        this.left = { close: false, prune: false };
         this.d.log(`monitor maintenance failed: ${errorText(err)}`);
       }
       this.armMaintenance();

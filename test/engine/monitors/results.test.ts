@@ -183,4 +183,44 @@ describe('result store', () => {
     results.prune(T0 + 101 * DAY, 7 * DAY);
     expect(store.db.prepare('SELECT bucket_ms FROM monitor_rollups').all()).toEqual([{ bucket_ms: DAY }, { bucket_ms: DAY }]);
   });
+
+  it("reads each monitor's newest check time, leaving out monitors never checked", () => {
+    const serviceId = (store.db.prepare('SELECT service_id AS s FROM monitors WHERE id = ?').get(id) as { s: number }).s;
+    const never = new MonitorRepo(store).create(MonitorInput.parse({ name: 'N', kind: 'tcp', serviceId, config: { host: 'h', port: 1 } }), null, T0).id;
+    for (const at of [T0 + 5000, T0 + 9000, T0 + 7000]) results.add(result(at, 'up'));
+    results.flush();
+    expect(results.lastCheckTimes()).toEqual(new Map([[id, T0 + 9000]]));
+    expect(results.lastCheckTimes().has(never)).toBe(false);
+  });
+
+  it('prunes a slice at a time, monitor by monitor from where the last slice stopped, to the same end', () => {
+    const serviceId = (store.db.prepare('SELECT service_id AS s FROM monitors WHERE id = ?').get(id) as { s: number }).s;
+    const repo = new MonitorRepo(store);
+    const ids = [id, ...['B', 'C'].map((name) => repo.create(MonitorInput.parse({ name, kind: 'tcp', serviceId, config: { host: 'h', port: 1 } }), null, T0).id)];
+    // Per monitor: 25 results past a 7-day retention, 2 within it.
+    for (const monitorId of ids) for (const at of [...Array.from({ length: 25 }, (_, i) => T0 + i * 60_000), T0 + 8 * DAY, T0 + 8 * DAY + 1]) results.add({ ...result(at, 'up'), monitorId });
+    results.flush();
+    const raw = (m: number) => (store.db.prepare('SELECT COUNT(*) AS n FROM monitor_results WHERE monitor_id = ?').get(m) as { n: number }).n;
+    // A budget of 0 ms: one chunk (here 10 results) a call.
+    const slices: number[][] = [];
+    for (let more = true; more; ) {
+      const r = results.pruneSome(T0 + 8 * DAY, 7 * DAY, 0, 10);
+      slices.push([r.deleted, ...ids.map(raw)]);
+      more = r.more;
+    }
+    expect(slices).toEqual([
+      [10, 17, 27, 27],
+      [10, 7, 27, 27],
+      [5, 2, 27, 27],
+      [10, 2, 17, 27],
+      [10, 2, 7, 27],
+      [5, 2, 2, 27],
+      [10, 2, 2, 17],
+      [10, 2, 2, 7],
+      [5, 2, 2, 2],
+    ]);
+    // The next pass starts again from the first monitor: its 6 raw results left, and 6 hourly rollups past 92 days (two hours a monitor).
+    expect(results.pruneSome(T0 + 101 * DAY, 7 * DAY, Infinity)).toEqual({ deleted: 6 + 6, more: false });
+    expect(store.db.prepare('SELECT DISTINCT bucket_ms FROM monitor_rollups').all()).toEqual([{ bucket_ms: DAY }]);
+  });
 });
