@@ -73,9 +73,9 @@ export class AnswerTestRepo {
     return r ? fromRow(r) : undefined;
   }
 
-  /** newestTo is the newest test a channel sent to an address (a bare "4" by SMS may answer it). */
-  newestTo(channel: string, address: string): AnswerTest | undefined {
-    const r = this.store.prepare('SELECT * FROM answer_tests WHERE channel = ? AND address = ? ORDER BY sent_at DESC, id DESC LIMIT 1').get(channel, address) as Row | undefined;
+  /** newestTo is the newest test a channel sent to an address by a time (a bare "4" by SMS may answer it). */
+  newestTo(channel: string, address: string, by = Number.MAX_SAFE_INTEGER): AnswerTest | undefined {
+    const r = this.store.prepare('SELECT * FROM answer_tests WHERE channel = ? AND address = ? AND sent_at <= ? ORDER BY sent_at DESC, id DESC LIMIT 1').get(channel, address, by) as Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 

@@ -50,9 +50,9 @@ export class ReceiptRepo {
     return r ? fromRow(r) : undefined;
   }
 
-  /** newestTo is the newest page a channel delivered to an address (a bare "4" by SMS answers it). */
-  newestTo(channel: string, address: string): PageReceipt | undefined {
-    const r = this.store.prepare('SELECT * FROM page_receipts WHERE channel = ? AND address = ? ORDER BY created_at DESC, id DESC LIMIT 1').get(channel, address) as Row | undefined;
+  /** newestTo is the newest page a channel delivered to an address by a time (a bare "4" by SMS answers the newest page sent before it). */
+  newestTo(channel: string, address: string, by = Number.MAX_SAFE_INTEGER): PageReceipt | undefined {
+    const r = this.store.prepare('SELECT * FROM page_receipts WHERE channel = ? AND address = ? AND created_at <= ? ORDER BY created_at DESC, id DESC LIMIT 1').get(channel, address, by) as Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 

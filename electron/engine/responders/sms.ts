@@ -1,6 +1,7 @@
 /**
  * The SMS responder: the person answers a page SMS from their phone with "4" (acknowledge) or "6"
- * (resolve), PagerDuty's reply codes, which apply to the newest incident paged to that number; or with
+ * (resolve), PagerDuty's reply codes, which apply to the newest incident paged to that number before
+ * the reply (not one paged since, which the person has not seen); or with
  * "ack 12" / "resolve 12", which name the incident. Twilio has no way to push a reply to Standby without
  * a public URL, so the responder reads Twilio's message list every 15 s
  * (https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources):
@@ -33,6 +34,12 @@ export const SMS_POLL_MS = 15_000;
 export const SMS_PAGE_SIZE = 50;
 /** SMS_MAX_PAGES bounds one round: 20 pages of 50 messages to the Twilio number since the cursor's day. */
 export const SMS_MAX_PAGES = 20;
+/**
+ * REPLY_LEEWAY_MS: a bare "4" answers pages stored up to this long after its date_sent, which is
+ * Twilio's clock, cut to the second, while a page is stored by this computer's clock once Twilio has
+ * answered its send.
+ */
+export const REPLY_LEEWAY_MS = 5000;
 /** REQUEST_TIMEOUT_MS bounds each request to Twilio. */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** OPT_OUT_WORDS are Twilio's own keywords, answered by Twilio (https://help.twilio.com/articles/223134027): Standby stays silent. */
@@ -160,16 +167,21 @@ export function smsResponder(ctx: ResponderContext): Responder {
     if (!r.ok) ctx.log(`sms: the reply to ${to} was not sent: ${r.error}`);
   }
 
-  /** newestPage is the page most recently sent by SMS to one of the person's numbers that match `from`. */
-  function newestPage(people: ContactMethod[]): PageReceipt | undefined {
-    const pages = people.map((c) => ctx.receipts.newestTo('sms', c.address)).filter((p) => p !== undefined);
+  /**
+   * newestPage is the page most recently sent by SMS to one of the person's numbers that match `from`,
+   * by the time the reply was sent (`at`, Twilio's date_sent, to the second; see REPLY_LEEWAY_MS): a
+   * page that went out between a "4" and the next read of the list (up to 15 s) is one the person had
+   * not seen, and acknowledging it would stop its escalation.
+   */
+  function newestPage(people: ContactMethod[], at: number): PageReceipt | undefined {
+    const pages = people.map((c) => ctx.receipts.newestTo('sms', c.address, at + REPLY_LEEWAY_MS)).filter((p) => p !== undefined);
     pages.sort((x, y) => y.createdAt - x.createdAt || y.id - x.id);
     return pages[0];
   }
 
   /** waitingTest is a test that asked this number for a "4" after the newest page, still waiting for it. */
-  function waitingTest(people: ContactMethod[], page: PageReceipt | undefined): AnswerTest | undefined {
-    const tests = people.map((c) => ctx.tests.newestTo('sms', c.address)).filter((t): t is AnswerTest => t !== undefined && t.receipt !== null);
+  function waitingTest(people: ContactMethod[], page: PageReceipt | undefined, at: number): AnswerTest | undefined {
+    const tests = people.map((c) => ctx.tests.newestTo('sms', c.address, at + REPLY_LEEWAY_MS)).filter((t): t is AnswerTest => t !== undefined && t.receipt !== null);
     tests.sort((x, y) => y.sentAt - x.sentAt || y.id - x.id);
     const t = tests[0];
     return t && ctx.tests.open(t, ctx.clock.now()) && t.sentAt >= (page?.createdAt ?? 0) ? t : undefined;
@@ -191,8 +203,8 @@ export function smsResponder(ctx: ResponderContext): Responder {
       if (command.kind === 'help') await reply(a, m.from, SMS_HELP, signal);
       return next;
     }
-    const page = command.number === undefined ? newestPage(people) : undefined;
-    const test = command.number === undefined && command.action.type === 'acknowledge' ? waitingTest(people, page) : undefined;
+    const page = command.number === undefined ? newestPage(people, m.at) : undefined;
+    const test = command.number === undefined && command.action.type === 'acknowledge' ? waitingTest(people, page, m.at) : undefined;
     if (test) {
       ctx.answerTest(test, `SMS (${m.from})`, write);
       await reply(a, m.from, 'Standby: test answer received. Your SMS answers reach Standby.', signal);
@@ -239,6 +251,8 @@ export function smsResponder(ctx: ResponderContext): Responder {
       const fresh = (await list(a, cursor.since, signal)).filter((m) => m.at > cursor.since || (m.at === cursor.since && !cursor.sids.includes(m.sid)));
       // The list is newest first: reversed and stably sorted, it is oldest first even within one second.
       fresh.reverse().sort((x, y) => x.at - y.at);
+      // A page whose send is under way has no receipt yet: a "4" read now may be its answer.
+      if (fresh.length > 0) await ctx.sendsSettled();
       for (const m of fresh) {
         if (signal.aborted) break;
         cursor = await handle(a, m, cursor, signal);

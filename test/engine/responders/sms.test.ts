@@ -12,7 +12,7 @@ import { SMS_ANSWER_HINT, SMS_TEST_HINT } from '../../../electron/engine/notify/
 import { builtinChannels } from '../../../electron/engine/notify/registry.ts';
 import { builtinResponders } from '../../../electron/engine/responders/builtin.ts';
 import type { Responder } from '../../../electron/engine/responders/responders.ts';
-import { SMS_HELP, SMS_POLL_MS } from '../../../electron/engine/responders/sms.ts';
+import { REPLY_LEEWAY_MS, SMS_HELP, SMS_POLL_MS } from '../../../electron/engine/responders/sms.ts';
 import { MemorySecretStore, type SecretStore } from '../../../electron/engine/secrets/secret-store.ts';
 import { tempDir } from '../../helpers/headless.ts';
 import { FakeTwilio } from './fake-twilio.ts';
@@ -179,6 +179,21 @@ describe('answering a page SMS through Twilio', () => {
     await w.round();
     expect(status(w.engine, first.id)).toBe('resolved');
     expect(twilio.sent(PHONE).slice(4)).toEqual(['Standby: #1 Disk full resolved', 'Standby: there is no incident #7.']);
+  });
+
+  it('a "4" answers the newest page sent before it, not one sent between the reply and the next read of the list', async () => {
+    clock = new FakeClock(START);
+    const w = await world();
+    const first = await w.trigger('Disk full');
+    // Just after a read of the list, the person answers the first page; 10 s later, 5 s before the next read, a second page goes out.
+    await w.round();
+    twilio.inbound(PHONE, TWILIO_NUMBER, '4', clock.now());
+    await clock.advance(REPLY_LEEWAY_MS + 5000);
+    const second = await w.trigger('Blog is down');
+    await w.round(SMS_POLL_MS - REPLY_LEEWAY_MS - 5000);
+    expect(status(w.engine, first.id)).toBe('acknowledged');
+    expect(status(w.engine, second.id)).toBe('triggered');
+    expect(twilio.sent(PHONE).at(-1)).toBe(`Standby: #${first.number} Disk full acknowledged`);
   });
 
   it("a stranger's number changes nothing and gets no reply; the person's other text gets the help", async () => {
