@@ -79,6 +79,22 @@ function timed(fn: () => unknown, runs = RUNS): number {
   return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
 }
 
+/** inSlices runs slices until none is left, as the runner does (without its pauses): how many, the longest, what they did in all, and their time in all. */
+function inSlices(slice: () => { done: number; more: boolean }): { slices: number; longest: number; done: number; ms: number } {
+  let slices = 0;
+  let longest = 0;
+  let done = 0;
+  const t0 = performance.now();
+  for (let more = true; more; slices++) {
+    const t = performance.now();
+    const r = slice();
+    longest = Math.max(longest, performance.now() - t);
+    done += r.done;
+    more = r.more;
+  }
+  return { slices, longest, done, ms: performance.now() - t0 };
+}
+
 /** CLOSE_MONITORS is the day-close part's monitor count (its cost grows with it: 2,000 take ten times as long). */
 const CLOSE_MONITORS = 200;
 
@@ -104,18 +120,10 @@ function dayClose(path: string): void {
   db.exec('PRAGMA foreign_keys = ON');
   const results = new ResultStore(store, () => NOW);
   const at = day + DAY + HOUR;
-  let slices = 0;
-  let longest = 0;
-  let closed = 0;
-  const t0 = performance.now();
-  for (let more = true; more; slices++) {
-    const t = performance.now();
+  const { slices, longest, done: closed, ms: sliced } = inSlices(() => {
     const r = results.closeSomeBuckets(at, 50);
-    longest = Math.max(longest, performance.now() - t);
-    closed += r.closed;
-    more = r.more;
-  }
-  const sliced = performance.now() - t0;
+    return { done: r.closed, more: r.more };
+  });
   db.prepare(`UPDATE monitor_rollups SET latency_p95 = NULL WHERE bucket_ms = ${DAY} OR start >= ${day + DAY - HOUR}`).run();
   const t1 = performance.now();
   results.closeBuckets(at);
@@ -143,18 +151,10 @@ function prune(store: Store, results: ResultStore): void {
       INSERT INTO monitor_results (monitor_id, at, status, latency_ms, message)
       SELECT m.id, ${cutoff - 10 * 60_000} + k.i * 10000 + m.id % 10000, 'up', 30, 'HTTP 200' FROM k CROSS JOIN monitors m ORDER BY k.i, m.id`).run();
   seedResults();
-  let slices = 0;
-  let longest = 0;
-  let deleted = 0;
-  const t0 = performance.now();
-  for (let more = true; more; slices++) {
-    const t = performance.now();
+  const { slices, longest, done: deleted, ms: sliced } = inSlices(() => {
     const r = results.pruneSome(NOW, retention, 50);
-    longest = Math.max(longest, performance.now() - t);
-    deleted += r.deleted;
-    more = r.more;
-  }
-  const sliced = performance.now() - t0;
+    return { done: r.deleted, more: r.more };
+  });
   db.exec('DELETE FROM monitor_results');
   seedResults();
   const t1 = performance.now();
