@@ -14,6 +14,7 @@ import { Connectivity } from './connectivity.ts';
 import { applyIncidentEffects } from './incident-effects.ts';
 import { regraceHeartbeats } from './heartbeats.ts';
 import { judge, judgementSettings, restartedJudgement } from './judgement.ts';
+import { Maintenance } from './maintenance.ts';
 import { monitorView, nextCheckAt, nextOnGrid, runCheck, sameJudgement, shownState, type Live } from './live.ts';
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
 import { errorText } from './monitor-type.ts';
@@ -52,9 +53,7 @@ export class MonitorRunner {
   private readonly writer: ResultWriter;
   private epoch = 0;
   private epochController = new AbortController();
-  private maintenanceTimer: TimerHandle | undefined;
-  /** left is the maintenance still to do (buckets to close, results to prune): the next maintenance is a slice of it, soon. */
-  private left = { close: false, prune: false };
+  private readonly maintenance: Maintenance;
   private pauseTimer: TimerHandle | undefined;
   private started = false;
   private suspendedAt: number | null = null;
@@ -80,6 +79,7 @@ export class MonitorRunner {
         if (live) this.repo.saveJudgement(id, live.rec.judgement);
       },
     });
+    this.maintenance = new Maintenance({ clock: deps.clock, results: this.results, tuning: this.o, retentionMs: () => this.repo.settings().rawRetentionDays * 24 * HOUR, flush: () => this.flush(), log: deps.log });
     this.connectivity = new Connectivity(deps.clock, { timeoutMs: this.o.connectivityTimeoutMs, cacheMs: this.o.connectivityCacheMs, recheckMs: this.o.offlineRecheckMs }, (s) => this.onConnectivity(s.online === true));
     this.scheduler = new Scheduler({
       clock: deps.clock,
@@ -111,7 +111,8 @@ export class MonitorRunner {
     if (!this.started) return;
     this.started = false;
     this.epochController.abort();
-    for (const t of [this.maintenanceTimer, this.pauseTimer]) if (t) this.d.clock.clearTimer(t);
+    this.maintenance.stop();
+    if (this.pauseTimer) this.d.clock.clearTimer(this.pauseTimer);
     this.connectivity.stop();
     this.feed.stop();
     await this.scheduler.stop();
@@ -265,27 +266,6 @@ export class MonitorRunner {
     this.writer.flush();
   }
 
-  /**
-   * maintain starts the maintenance: the p95 of ended buckets, then pruning raw results past the
-   * retention, each a slice at a time (see closeSliceMs); this call does the first slice.
-   */
-  maintain(): void {
-    this.left = { close: true, prune: true };
-    this.maintainSlice();
-  }
-
-  /** maintainSlice does the next slice of the maintenance left: closing buckets first, then pruning. */
-  private maintainSlice(): void {
-    this.flush();
-    const now = this.d.clock.now();
-    if (this.left.close) {
-      const closing = this.results.closeSomeBuckets(now, this.o.closeSliceMs);
-      this.left.close = closing.more;
-      if (closing.closed > 0) return;
-    }
-    if (this.left.prune) this.left.prune = this.results.pruneSome(now, this.repo.settings().rawRetentionDays * 24 * HOUR, this.o.closeSliceMs).more;
-  }
-
   private async run(id: number, dueAt: number): Promise<number | null> {
     const live = this.live.get(id);
     if (!live || !this.started) return null;
@@ -373,20 +353,7 @@ export class MonitorRunner {
   }
 
   private armMaintenance(): void {
-    if (this.maintenanceTimer || !this.started || this.live.size === 0) return;
-    // Maintenance left goes on after a short pause; the next one waits its turn.
-    const slice = this.left.close || this.left.prune;
-    this.maintenanceTimer = this.d.clock.setTimer(() => {
-      this.maintenanceTimer = undefined;
-      try {
-        if (slice) this.maintainSlice();
-        else this.maintain();
-      } catch (err) {
-        this.left = { close: false, prune: false };
-        this.d.log(`monitor maintenance failed: ${errorText(err)}`);
-      }
-      this.armMaintenance();
-    }, slice ? this.o.closePauseMs : this.o.maintenanceMs);
+    if (this.started && this.live.size > 0) this.maintenance.arm();
   }
 
   private armPauseTimer(): void {

@@ -23,14 +23,14 @@ import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
 import { withDeadline } from './deadline.ts';
 import { BUDGETED_TYPES, localDay } from './budget.ts';
-import { permanent, type AckLinkSet, type Channel, type DeliveryResult, type NotificationMessage } from './channel.ts';
+import { permanent, type AckLinkSet, type DeliveryResult } from './channel.ts';
 import { DeliveryRepo } from './delivery-repo.ts';
-import { charges, payloadData, redact, who } from './delivery-words.ts';
+import { charges, payloadData, who } from './delivery-words.ts';
 import { incidentMessage, testMessage } from './message.ts';
 import type { ChannelRegistry } from './registry.ts';
 import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
 import { SettingsRepo } from './settings-repo.ts';
-import { sendThroughChannel } from './settings.ts';
+import { SendAttempts } from './send-attempts.ts';
 import { DeliverySettings } from '../../shared/channel-schemas.ts';
 
 /** DeliveryDeps are the stage's collaborators. */
@@ -75,12 +75,12 @@ export class DeliveryStage {
   answerable: (type: string) => boolean = () => false;
   private readonly repo: DeliveryRepo;
   private readonly d: DeliveryDeps;
-  private readonly inflight = new Set<AbortController>();
+  /** attempts makes each send through its channel (with its timeout) and cuts them short at a stop. */
+  private readonly attempts: SendAttempts;
   /** sends are the deliveries and test sends under way, until their outcome (and receipt) is stored. */
   private readonly sends = new Set<Promise<unknown>>();
   /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
   private readonly commits: GroupCommit;
-  private stopping = false;
   /** policyOf is the policy last made, with the stored text it was made from. */
   private policyOf: { json: string | null; policy: DeliveryPolicy } | undefined;
 
@@ -92,6 +92,13 @@ export class DeliveryStage {
     this.bindings = new SecretBindings(deps.store);
     this.receipts = new ReceiptRepo(deps.store);
     this.tests = new AnswerTestRepo(deps.store);
+    this.attempts = new SendAttempts({
+      channels: deps.channels,
+      settings: this.settings,
+      timeoutMs: () => this.policy().timeoutSeconds * 1000,
+      secret: (ref, destination) => this.boundSecret(ref, destination),
+      responderState: (key) => this.receipts.cursor(key),
+    });
     this.ack = new AckLinks({ store: deps.store, secrets: deps.secrets, clock: deps.clock, settings: () => this.settings.get('ack'), log: deps.log });
   }
 
@@ -215,9 +222,9 @@ export class DeliveryStage {
       } catch (err) {
         linkWarning = `ack links left out: ${(err as Error).message}`;
       }
-      result = await this.attempt(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
+      result = await this.attempts.run(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }
-    if (this.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
+    if (this.attempts.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
     await this.record(c, p, contact, result, linkWarning, repeat, incident.number);
   }
 
@@ -238,7 +245,7 @@ export class DeliveryStage {
     const attemptId = this.d.store.transaction(() => this.repo.start({ jobId: null, incidentId: null, contactMethodId: contact.id, contactType: contact.type, attempt: 1, startedAt: now }));
     // A channel whose answers are heard asks the person to answer the test, and the form waits for it.
     const test = this.answerable(contact.type) ? this.d.store.transaction(() => this.tests.add({ contactMethodId: contact.id, channel: contact.type, address: contact.address, sentAt: now })) : undefined;
-    const result = await this.attempt(contact, { ...testMessage(now, this.d.config.getProfile().timeZone), answerTest: test?.token });
+    const result = await this.attempts.run(contact, { ...testMessage(now, this.d.config.getProfile().timeZone), answerTest: test?.token });
     this.d.store.transaction(() => {
       this.repo.finish(attemptId, result.ok ? 'delivered' : 'failed', this.d.clock.now(), charges(result));
       if (test && result.ok && result.receipt) this.tests.sent(test.id, result.receipt);
@@ -277,49 +284,7 @@ export class DeliveryStage {
 
   /** abortAll cuts short the attempts in flight (Standby is stopping); they stay "sending" and are sent again at the next start. */
   abortAll(): void {
-    this.stopping = true;
-    for (const c of this.inflight) c.abort();
-  }
-
-  /** attempt runs one send with the attempt timeout; the answer never holds a secret the channel read. */
-  private async attempt(contact: ContactMethod, message: NotificationMessage): Promise<DeliveryResult> {
-    const settings = this.settings.get(contact.type);
-    const provider = typeof settings?.provider === 'string' ? settings.provider : undefined;
-    const channel: Channel | undefined = this.d.channels.get(contact.type, provider);
-    if (!channel) return permanent(`no channel can deliver to ${contact.type} contact methods${provider ? ` through "${provider}"` : ''}`);
-    const timeoutMs = this.policy().timeoutSeconds * 1000;
-    const used = new Set<string>();
-    const controller = new AbortController();
-    this.inflight.add(controller);
-    // A backstop for channels that ignore their timeout: the attempt ends a little after it regardless.
-    const backstop = setTimeout(() => controller.abort(), timeoutMs + 1000);
-    let result: DeliveryResult;
-    try {
-      result = await Promise.race([
-        sendThroughChannel(channel, contact, message, {
-          settings,
-          settingsOf: (kind) => this.settings.get(kind),
-          secret: async (ref, destination) => {
-            const v = await this.boundSecret(ref, destination);
-            if (v) used.add(v);
-            return v;
-          },
-          responderState: (key) => this.receipts.cursor(key),
-          signal: controller.signal,
-          timeoutMs,
-        }),
-        new Promise<DeliveryResult>((resolve) =>
-          controller.signal.addEventListener('abort', () => resolve({ ok: false, retryable: true, maybeDelivered: true, error: `${contact.type} channel did not answer within ${timeoutMs} ms` }), { once: true }),
-        ),
-      ]);
-    } catch (err) {
-      result = { ok: false, retryable: true, error: `${contact.type} channel failed: ${(err as Error).message}` };
-    } finally {
-      clearTimeout(backstop);
-      this.inflight.delete(controller);
-    }
-    if (result.ok) return result.detail ? { ...result, detail: redact(result.detail, used) } : result;
-    return { ...result, error: redact(result.error, used) };
+    this.attempts.abortAll();
   }
 
   /**
