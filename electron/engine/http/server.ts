@@ -11,11 +11,12 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
+import { getPath } from 'hono/utils/url';
 import type { ApiEvent } from '../../shared/api.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { Engine } from '../engine.ts';
-import { mountInboundRoutes } from '../inbound/routes.ts';
+import { inboundPath, mountInboundRoutes } from '../inbound/routes.ts';
 import { mountBackupRoutes } from './backup-routes.ts';
 import { mountHeartbeatRoutes } from '../monitors/heartbeat-routes.ts';
 import { mountAckRoutes } from '../notify/ack-routes.ts';
@@ -73,7 +74,7 @@ function ownEventLog(engine: Engine): EventLog {
 
 /** createHttpApp builds the Hono app around an engine. */
 export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
-  const app = new Hono();
+  const app = new Hono({ getPath: (req) => inboundPath(getPath(req)) });
   // Failed authentications are throttled per client address and kind of secret (auth-throttle.ts).
   const throttle = new AuthThrottle(engine.clock);
   const guard: AuthGuard = {

@@ -9,7 +9,7 @@ import type { Severity } from '../../shared/schemas.ts';
 import type { IncidentEngine } from '../incidents/incident-engine.ts';
 import { MAX_DEDUP_KEY, MAX_SUMMARY } from './events-v2.ts';
 import type { IntegrationRow } from './integrations-repo.ts';
-import { isRecord, optionalString, Problems, requiredString, typeName, type Link } from './validate.ts';
+import { characters, isRecord, optionalString, Problems, requiredString, typeName, type Link } from './validate.ts';
 
 /** AM_DEFAULT_SEVERITY is Alertmanager's own default for PagerDuty events (config/notifiers.go), used when an alert has no severity label. */
 export const AM_DEFAULT_SEVERITY: Severity = 'error';
@@ -184,9 +184,10 @@ function labelText(labels: Labels, skip: string[]): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
+/** clip keeps a title within MAX_SUMMARY characters (code points: a pair of surrogates is never cut in two). */
 function clip(s: string): string {
   const t = s.trim() || 'Alertmanager alert';
-  return t.length > MAX_SUMMARY ? `${t.slice(0, MAX_SUMMARY - 3)}...` : t;
+  return characters(t) > MAX_SUMMARY ? `${Array.from(t).slice(0, MAX_SUMMARY - 3).join('')}...` : t;
 }
 
 function sha256(s: string): string {

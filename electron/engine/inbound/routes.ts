@@ -69,6 +69,19 @@ function wrongMethod(c: Context) {
   return c.json({ status: 'invalid request', message: `${c.req.method} is not allowed here: send events with POST and a JSON body` }, 405);
 }
 
+const INBOUND_PATH = /^\/(?:v2\/enqueue|v2\/change\/enqueue|integrations\/alertmanager(?:\/[^/]+)?)$/;
+
+/**
+ * inboundPath forgives what a client's configured base URL adds to an inbound path: a doubled slash
+ * (go-pagerduty joins "http://host:8730/" and "/v2/enqueue") and a trailing one. A 404 is not retried
+ * by these clients, so the alert would be lost; other paths are left exactly as they came.
+ */
+export function inboundPath(path: string): string {
+  if (!path.includes('//') && !path.endsWith('/')) return path;
+  const tidy = path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  return INBOUND_PATH.test(tidy) ? tidy : path;
+}
+
 /** mountInboundRoutes adds the inbound routes to the HTTP app; guard (the auth throttle) counts wrong keys per client address. */
 export function mountInboundRoutes(app: Hono, engine: Engine, guard?: AuthGuard): void {
   const inbound = engine.inbound;

@@ -43,20 +43,41 @@ export function optionalString(obj: Record<string, unknown>, key: string, path: 
     p.add(`'${path}' must be a string, not ${typeName(v)}`);
     return undefined;
   }
-  if (max !== undefined && v.length > max) {
-    p.add(`'${path}' is too long (maximum is ${max} characters, got ${v.length})`);
+  const length = max !== undefined && v.length > max ? characters(v) : 0;
+  if (max !== undefined && length > max) {
+    p.add(`'${path}' is too long (maximum is ${max} characters, got ${length})`);
     return undefined;
   }
   return v;
 }
 
+/**
+ * characters counts a string's characters as PagerDuty and Alertmanager do (Unicode code points: Go's
+ * runes), not JavaScript's UTF-16 units, in which an emoji counts twice: Alertmanager cuts a summary
+ * to 1,024 runes, and a 400 for it is not retried, so the alert would be lost.
+ */
+export function characters(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** optionalTimestamp reads an ISO 8601 date-time (PagerDuty's examples write offsets as +0000) as epoch milliseconds. */
+/** optionalTimestamp reads an ISO 8601 date-time (PagerDuty's examples write offsets as +0000; none means UTC) as epoch milliseconds. */
 export function optionalTimestamp(obj: Record<string, unknown>, key: string, path: string, p: Problems): number | undefined {
   const v = optionalString(obj, key, path, p);
   if (v === undefined) return undefined;
-  const ms = ISO_8601.test(v.trim()) ? Date.parse(v.trim()) : NaN;
+  // Without an offset the sender's zone is unknown: read as UTC (Node would read it in this computer's zone).
+  const m = ISO_8601.exec(v.trim());
+  const ms = m ? Date.parse(m[3] !== undefined ? v.trim() : `${v.trim().replace(' ', 'T')}Z`) : NaN;
   if (Number.isNaN(ms)) {
     p.add(`'${path}' is invalid (must be an ISO 8601 date-time such as 2015-07-17T08:42:58.315+0000, got "${preview(v)}")`);
     return undefined;

@@ -91,6 +91,27 @@ describe('grouped by alert group (groupKey)', () => {
   });
 });
 
+describe('the webhook URL', () => {
+  it('a trailing slash, with the key in the path or as a Bearer token, still reaches the route', async () => {
+    const gk = '{}:{alertname="Slash"}';
+    expect((await post(t.url, '/integrations/alertmanager/', notification(gk, [alert('Slash', 'a', 'firing')]), { authorization: `Bearer ${t.amGroupKey}` })).status).toBe(200);
+    expect((await post(t.url, `/integrations/alertmanager/${t.amGroupKey}/`, notification(gk, [alert('Slash', 'b', 'firing')]))).status).toBe(200);
+    expect(byKey(gk)[0]!.alertCount).toBe(2);
+  });
+});
+
+describe('long titles', () => {
+  it('are cut to 1,024 characters without splitting one in two', async () => {
+    const gk = '{}:{alertname="Long"}';
+    const body = notification(gk, [alert('Long', 'a', 'firing')]);
+    body.commonAnnotations = { description: '🔥'.repeat(1100) } as typeof body.commonAnnotations;
+    expect((await webhook(t.amGroupKey, body)).status).toBe(200);
+    const title = byKey(gk)[0]!.title;
+    expect(Array.from(title)).toHaveLength(1024);
+    expect(title).toBe(`DiskFull: ${'🔥'.repeat(1024 - 3 - 'DiskFull: '.length)}...`);
+  });
+});
+
 describe('grouped by alert (fingerprint)', () => {
   it('opens one incident per alert and resolves each as its alert resolves', async () => {
     const gk = '{}:{alertname="CPU"}';

@@ -56,6 +56,21 @@ describe('change events', () => {
     expect((await api(t.url, TOKEN, 'changeEvents.list', { limit: 1, offset: 1 })).body.changeEvents[0].summary).toBe(body.payload.summary);
   });
 
+  it('a timestamp without an offset is read as UTC, whatever this computer\'s time zone', async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      for (const timestamp of ['2020-07-17T08:42:58', '2020-07-17 08:42:58.123456', '2020-07-17T08:42']) {
+        expect((await change({ routing_key: t.key, payload: { summary: `At ${timestamp}`, timestamp } })).status).toBe(202);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    const list = (await api(t.url, TOKEN, 'changeEvents.list', { serviceId: t.serviceId, limit: 3 })).body.changeEvents as Array<{ summary: string; timestamp: string }>;
+    expect(list.map((e) => e.timestamp)).toEqual(['2020-07-17T08:42:00.000Z', '2020-07-17T08:42:58.123Z', '2020-07-17T08:42:58.000Z']);
+  });
+
   it('bad change events are answered 400 and not stored', async () => {
     const before = snapshot(t.s.engine.store.db);
     const cases: Array<[unknown, RegExp]> = [

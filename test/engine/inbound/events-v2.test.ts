@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, snapshot } from '../../helpers/headless.ts';
 import { incidentsOf, post, startInbound, TOKEN, trigger, type InboundServer } from './inbound-helpers.ts';
+import { inboundPath } from '../../../electron/engine/inbound/routes.ts';
 
 let t: InboundServer;
 beforeAll(async () => {
@@ -222,6 +223,28 @@ describe('bad events are answered 400, naming the field, and change nothing', ()
     const r = await enqueue(trigger(t.key, { dedup_key: 'd'.repeat(255) }, { summary: 's'.repeat(1024) }));
     expect(r.status).toBe(202);
     expect(byKey('d'.repeat(255))[0]!.title).toHaveLength(1024);
+  });
+
+  it('counts characters as Alertmanager and PagerDuty do: an emoji is one character, not two', async () => {
+    // Alertmanager cuts a summary to 1,024 runes; in JavaScript's units this one is 1,034 long.
+    const summary = `${'🔥'.repeat(10)}${'s'.repeat(1014)}`;
+    const r = await enqueue(trigger(t.key, { dedup_key: `🔥${'d'.repeat(254)}` }, { summary }));
+    expect(r.status).toBe(202);
+    expect(byKey(`🔥${'d'.repeat(254)}`)[0]!.title).toBe(summary);
+    const over = await enqueue(trigger(t.key, {}, { summary: `${summary}🔥` }));
+    expect(over.body.errors.join('; ')).toMatch(/'payload.summary' is too long \(maximum is 1024 characters, got 1025\)/);
+  });
+
+  it('a doubled or trailing slash in the path still reaches the route (a base URL ending in "/"); other paths are not bent', async () => {
+    for (const path of ['//v2/enqueue', '/v2/enqueue/', '//v2//enqueue//']) {
+      const r = await post(t.url, path, trigger(t.key, { dedup_key: `slash ${path}` }));
+      expect([path, r.status]).toEqual([path, 202]);
+      expect(byKey(`slash ${path}`)).toHaveLength(1);
+    }
+    const change = await post(t.url, '/v2/change/enqueue/', { routing_key: t.key, payload: { summary: 'Deployed', source: 'ci' } });
+    expect(change.status).toBe(202);
+    expect((await post(t.url, '/v2/enqueue/extra', trigger(t.key))).status).toBe(404);
+    expect(inboundPath('/api//incidents.list/')).toBe('/api//incidents.list/');
   });
 
   it('an Alertmanager key is not an Events API v2 key', async () => {
