@@ -186,6 +186,12 @@ export function transition(inc: IncidentState, event: LifecycleEvent, now: numbe
     }
     case 'acknowledge': {
       if (inc.status === 'resolved') conflict(inc, 'a resolved incident cannot be acknowledged');
+      if (inc.status === 'acknowledged' && inc.snoozedUntil !== null) {
+        // A second answer (the Pushover emergency silenced after a Telegram snooze, a late SMS "4") keeps
+        // the snooze: clearing it would drop the page it promises, and with no ack timeout nothing else would page.
+        const until = new Date(inc.snoozedUntil).toISOString();
+        return { incident: inc, effects: [log({ type: 'snooze', actor: event.actor, message: `Acknowledged again${event.via ? ` from ${event.via}` : ''}; still snoozed until ${until}`, data: { until } })] };
+      }
       const next: IncidentState = { ...inc, status: 'acknowledged', acknowledgedAt: inc.acknowledgedAt ?? now, snoozedUntil: null };
       const effects: Effect[] = [cancel('notify', 'escalate', 'ack_timeout', 'snooze_expire'), log({ type: 'acknowledge', actor: event.actor, message: event.via ? `Acknowledged from ${event.via}` : 'Acknowledged' })];
       if (ctx.service.ackTimeoutMinutes > 0) {

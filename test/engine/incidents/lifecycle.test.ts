@@ -103,6 +103,24 @@ describe('timeouts', () => {
     expect([inc.status, inc.snoozedUntil]).toEqual(['triggered', null]);
     expect(t.kinds()).toEqual(['desktop@0', 'desktop@60']);
   });
+
+  it('a second acknowledgement (from another channel) keeps the snooze, so its page still comes', async () => {
+    const t = await testEngine();
+    const { service } = await onCallSetup(t); // no ack timeout: the snooze is the only thing that pages again
+    const r = created(await t.engine.invoke('incidents.trigger', { serviceId: service.id, title: 'x' }));
+    await t.settle();
+    await t.engine.invoke('incidents.acknowledge', { id: r.incident.id });
+    await t.engine.invoke('incidents.snooze', { id: r.incident.id, minutes: 60 });
+    await t.advance(1);
+    // The Pushover emergency silenced in the app, or an SMS "4" read a little later.
+    t.engine.answerFromPhone({ incidentId: r.incident.id, action: { type: 'acknowledge' }, via: 'SMS (+14155550123)' });
+    const inc = await t.engine.invoke('incidents.get', { id: r.incident.id });
+    expect([inc.status, inc.snoozedUntil]).toEqual(['acknowledged', new Date(t.start + 3_600_000).toISOString()]);
+    expect(inc.timeline.at(-1)!.message).toBe(`Acknowledged again from SMS (+14155550123); still snoozed until ${new Date(t.start + 3_600_000).toISOString()}`);
+    await t.advance(59);
+    expect((await t.engine.invoke('incidents.get', { id: r.incident.id })).status).toBe('triggered');
+    expect(t.kinds()).toEqual(['desktop@0', 'desktop@60']);
+  });
 });
 
 describe('maintenance windows and disabled services', () => {
