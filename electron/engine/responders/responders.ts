@@ -142,10 +142,14 @@ export class Responders {
     this.closing = this.closing.then(() => this.closePages(incident));
   }
 
-  private async closePages(incident: Incident): Promise<void> {
-    for (const receipt of this.d.receipts.open(incident.id)) {
+  private async closePages(changed: Incident): Promise<void> {
+    for (const receipt of this.d.receipts.open(changed.id)) {
       const r = this.get(receipt.channel);
       if (!this.running) return;
+      // Closes run one after another, and one may wait 30 s on a vendor: the incident as it is now. Re-triggered
+      // since this close was queued, its pages (the new ones among them) must go on ringing.
+      const incident = this.d.incident(changed.id) ?? changed;
+      if (incident.status === 'triggered') return;
       try {
         if (r?.close) await r.close(receipt, incident, this.controller.signal);
         this.d.receipts.close(receipt.id, this.d.clock.now());
