@@ -355,7 +355,7 @@ export class DeliveryStage {
     const state = this.d.incidents.state(incidentId);
     if (state.status === 'resolved') return 'the incident is resolved';
     if (state.cycle !== p.cycle) return 'the incident moved on (escalated, re-triggered or its urgency changed)';
-    if (state.status === 'acknowledged' && (state.acknowledgedAt ?? 0) >= firstAt) return 'the incident was acknowledged';
+    if (state.status === 'acknowledged' && (this.d.incidents.lastAcknowledgedAt(incidentId) ?? 0) >= firstAt) return 'the incident was acknowledged';
     return undefined;
   }
 

@@ -84,6 +84,15 @@ export class IncidentRepo {
     return stateFromRow(r);
   }
 
+  /**
+   * lastAcknowledgedAt is when the incident was last acknowledged (null: never). `acknowledgedAt` keeps the
+   * first acknowledgement (time to acknowledge); after an ack timeout re-triggers it, this is the one that counts.
+   */
+  lastAcknowledgedAt(id: number): number | null {
+    const r = this.store.prepare("SELECT MAX(at) AS at FROM log_entries WHERE incident_id = ? AND type = 'acknowledge'").get(id) as { at: number | null };
+    return r.at === null ? null : Number(r.at);
+  }
+
   /** findOpen finds the open (not resolved) incident of a service with a dedup key. */
   findOpen(serviceId: number, dedupKey: string): IncidentState | undefined {
     const r = this.store.prepare("SELECT * FROM incidents WHERE service_id = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, dedupKey) as Row | undefined;

@@ -92,6 +92,31 @@ describe('retries', () => {
     expect(n[0]!.message).toMatch(/\(not retried: the incident was acknowledged\)$/);
     await h.stop();
   });
+
+  it('does not retry the page of a re-triggered incident once it is acknowledged again (the latest acknowledgement counts)', async () => {
+    let incidentId = 0;
+    const h = await harness({
+      channels: [scripted('sms', { ok: true }, () => {
+        // The second page: the person acknowledges while it is being sent, and the vendor answers 503.
+        h.engine.lifecycle.act(incidentId, { type: 'acknowledge', actor: 'me' });
+        return TRANSIENT;
+      })],
+      contact: SMS,
+      settings: {},
+      secrets: {},
+    });
+    incidentId = (await h.trigger()).id;
+    h.engine.lifecycle.act(incidentId, { type: 'acknowledge', actor: 'me' });
+    await h.advance(60 * S);
+    // The acknowledgement times out: triggered again, paged again.
+    h.engine.lifecycle.act(incidentId, { type: 'ack_timeout' });
+    await h.advance(0);
+    await h.advance(10 * 60 * S);
+    const n = h.notifies(incidentId);
+    expect(n.map((e) => e.data.outcome)).toEqual(['delivered', 'failed']);
+    expect(n[1]!.message).toMatch(/\(not retried: the incident was acknowledged\)$/);
+    await h.stop();
+  });
 });
 
 describe('test sends', () => {
