@@ -20,6 +20,8 @@ export interface NewAttempt {
   contactType: string;
   attempt: number;
   startedAt: number;
+  /** late: it started well after it was due (see LATE_START_MS); retries count again from it. */
+  late?: boolean;
 }
 
 /** DeliveryRepo is the delivery_attempts table's one door. */
@@ -34,8 +36,8 @@ export class DeliveryRepo {
   /** start records an attempt as "sending" and returns its id; it counts against the budget until finished otherwise. */
   start(a: NewAttempt): number {
     const r = this.store
-      .prepare("INSERT INTO delivery_attempts (job_id, incident_id, contact_method_id, contact_type, attempt, started_at, outcome, charged) VALUES (?, ?, ?, ?, ?, ?, 'sending', 1)")
-      .run(a.jobId, a.incidentId, a.contactMethodId, a.contactType, a.attempt, a.startedAt);
+      .prepare("INSERT INTO delivery_attempts (job_id, incident_id, contact_method_id, contact_type, attempt, started_at, outcome, charged, late) VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?)")
+      .run(a.jobId, a.incidentId, a.contactMethodId, a.contactType, a.attempt, a.startedAt, a.late ? 1 : 0);
     return Number(r.lastInsertRowid);
   }
 
@@ -48,13 +50,14 @@ export class DeliveryRepo {
 
   /**
    * history is how many attempts a job has had and when the first began, and the same since the last
-   * attempt a restart interrupted (`interrupted`: one was, so the next send may repeat a page that arrived).
-   * Retries count from that interruption: a page sent again after a restart gets a fresh retry window.
+   * attempt a restart interrupted (`interrupted`: one was, so the next send may repeat a page that arrived)
+   * or the last that started late. Retries count from there: a page sent again after a restart, or
+   * after the computer slept through its retries, gets a fresh retry window.
    */
   history(jobId: number): AttemptHistory {
-    const rows = this.store.prepare('SELECT started_at, outcome FROM delivery_attempts WHERE job_id = ? ORDER BY id').all(jobId) as Array<{ started_at: number; outcome: AttemptOutcome }>;
+    const rows = this.store.prepare('SELECT started_at, outcome, late FROM delivery_attempts WHERE job_id = ? ORDER BY id').all(jobId) as Array<{ started_at: number; outcome: AttemptOutcome; late: number }>;
     const last = rows.findLastIndex((r) => r.outcome === 'unknown');
-    const since = rows.slice(last + 1);
+    const since = rows.slice(Math.max(last + 1, rows.findLastIndex((r) => r.late === 1)));
     return { count: rows.length, firstAt: rows[0]?.started_at ?? null, interrupted: last >= 0, sinceInterruption: { count: since.length, firstAt: since[0]?.started_at ?? null } };
   }
 

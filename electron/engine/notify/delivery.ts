@@ -50,6 +50,9 @@ export interface DeliveryDeps {
 /** ACK_LINKS_DEADLINE_MS bounds reading the ack links' signing key: past it (a keychain that hangs) the page goes out without links. */
 export const ACK_LINKS_DEADLINE_MS = 5_000;
 
+/** LATE_START_MS: an attempt that starts this long after it was due counts as interrupted (its retries and window start again). */
+export const LATE_START_MS = 60_000;
+
 /** ClaimedDelivery is a notify job claimed for one attempt. */
 export interface ClaimedDelivery {
   job: JobRow;
@@ -147,7 +150,9 @@ export class DeliveryStage {
       }
       const history = this.repo.history(job.id);
       const attempt = history.count + 1;
-      const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now });
+      // Well after it was due (the computer slept, the process was held up): its retries start again from here.
+      const late = now - job.dueAt >= LATE_START_MS;
+      const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now, late });
       return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.get(job.incidentId) };
     });
     if (blocked) {

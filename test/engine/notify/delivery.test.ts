@@ -48,6 +48,27 @@ describe('retries', () => {
     await h.stop();
   });
 
+  it('a computer that slept through a page\'s retries gives it its retries again after the wake', async () => {
+    // The first try fails just before the laptop sleeps 10 minutes, past the (here 1-minute) retry window;
+    // at the wake the network is not back for half a minute.
+    const sms = scripted('sms', TRANSIENT, TRANSIENT, TRANSIENT);
+    const h = await harness({ channels: [sms], contact: SMS, settings: {}, secrets: {}, delivery: { maxRetryMinutes: 1 } });
+    const { id } = await h.trigger();
+    h.clock.jump(10 * 60 * S);
+    await h.advance(0);
+    for (const wait of [10, 20, 40]) await h.advance(wait * S);
+    const n = h.notifies(id);
+    expect(n.map((e) => [e.data.outcome, e.data.attempt])).toEqual([
+      ['retrying', 1],
+      ['retrying', 2],
+      ['retrying', 3],
+      ['delivered', 4],
+    ]);
+    // Retries count from the late attempt: the window is not spent while the computer slept.
+    expect(n[1]!.message).toMatch(/retrying in 10 s$/);
+    await h.stop();
+  });
+
   it('does not retry a permanent failure, nor when retries are off', async () => {
     const sms = scripted('sms', PERMANENT, TRANSIENT);
     const h = await harness({ channels: [sms], contact: SMS, settings: {}, secrets: {}, delivery: { retries: 0 } });
