@@ -54,6 +54,10 @@ export function alertmanagerSnippets(base: string, key: string): Snippet[] {
     '        http_config:',
     '          authorization:',
     `            credentials: ${key}      # sent as "Authorization: Bearer <key>"`,
+    // Over HTTPS (Standby on the network), Alertmanager must trust the certificate: Standby's own is self-signed.
+    ...(base.startsWith('https:')
+      ? ['          tls_config:', '            ca_file: /etc/alertmanager/standby-cert.pem   # a copy of Standby\'s tls-cert.pem (Settings shows the fingerprint)']
+      : []),
     '        max_alerts: 100                # keeps a big group under the 4 MB body limit',
   ].join('\n');
   const body = {
