@@ -276,14 +276,19 @@ export class MonitorRunner {
       rec.paused = false;
       rec.pausedUntil = null;
       this.restartJudgement(live);
+      // As monitors.resume: pings could not count while paused, so a heartbeat gets its grace again.
+      this.freshStart(rec.id);
     }
     const epoch = this.epoch;
     const outcome = await runCheck(live, this.epochController.signal, () => this.d.clock.now(), (id) => this.repo.heartbeat(id));
     if (epoch !== this.epoch || !this.started || this.live.get(id) !== live) return null;
+    // Paused while the check ran: its answer is not judged (a person who pauses a monitor is not paged for it).
+    if (rec.paused) return rec.pausedUntil;
     const regular = Math.min(nextOnGrid(dueAt, rec.intervalSeconds * 1000, this.d.clock.now()), outcome.nextCheckAt ?? Infinity);
     if (outcome.pending) return regular;
     const { verdict, message } = live.needsNetwork ? await this.connectivity.gate(outcome.status, outcome.message) : { verdict: outcome.status, message: outcome.message };
     if (epoch !== this.epoch || !this.started) return null;
+    if (rec.paused) return rec.pausedUntil;
     const at = this.d.clock.now();
     const result: PendingResult = { monitorId: id, at, status: verdict, latencyMs: outcome.latencyMs ?? null, phases: outcome.phases ?? null, message, details: outcome.details ?? null };
     this.writer.add(result);
