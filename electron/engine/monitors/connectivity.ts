@@ -89,7 +89,7 @@ export class Connectivity {
 
   /**
    * gate is "is it me?" for a network check's verdict: a failure counts only while a reference target
-   * answers, otherwise it becomes unknown; a success proves the computer is online.
+   * answers (a probe, or one younger than cacheMs), otherwise it becomes unknown.
    */
   async gate(verdict: Verdict, message: string): Promise<{ verdict: Verdict | 'unknown'; message: string }> {
     if (verdict !== 'down') {
@@ -100,10 +100,14 @@ export class Connectivity {
     return { verdict: 'unknown', message: `Standby is offline (no reference target answered), so this does not count: ${message}` };
   }
 
-  /** sawNetwork records that a network check just succeeded, which proves the computer is online. */
+  /**
+   * sawNetwork is told that a network check just succeeded. That proves a network, not the internet: a
+   * NAS on the LAN answers through an uplink outage, and taking its answers for the reference targets'
+   * kept every internet monitor's failures counting. So it never stands in for a probe; while offline
+   * it only makes Standby look again at once, so coming back is noticed without waiting for the recheck.
+   */
   sawNetwork(): void {
-    if (this.state.online !== true) this.record(true);
-    else this.state.checkedAt = this.clock.now();
+    if (this.state.online === false) void this.probe();
   }
 
   /** setTargets changes the reference targets (absent: the defaults) and forgets the cached answer. */
