@@ -158,8 +158,13 @@ export class MonitorRunner {
       return undefined;
     }
     const old = this.live.get(rec.id);
+    // The judgement held here is the newest (its writes are batched each second); the stored one may lag.
+    // Another kind starts over (the repo stored a fresh judgement).
+    if (old && old.rec.kind === rec.kind) rec.judgement = old.rec.judgement;
     const live: Live = { rec, type, config: parsed.data, confirming: false, lastCheck: old?.lastCheck ?? null, needsNetwork: type.needsNetwork(parsed.data) };
     this.live.set(rec.id, live);
+    // Changed settings (another URL, other retries): failures of the old settings do not add up with the new ones.
+    if (old && JSON.stringify({ ...old.rec, name: 0, judgement: 0 }) !== JSON.stringify({ ...rec, name: 0, judgement: 0 })) this.restartJudgement(live);
     if (schedule) this.scheduleOne(live, 0);
     this.armMaintenance();
     return live;

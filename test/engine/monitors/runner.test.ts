@@ -115,6 +115,33 @@ describe('flapping', () => {
   });
 });
 
+describe('editing a monitor', () => {
+  it('starts its confirmation over: a single failure of the new target does not page', async () => {
+    const next = await httpTarget();
+    try {
+      const mon = await m.create({ kind: 'http', config: { url: target.url }, retries: 2, retryIntervalSeconds: 20 });
+      await m.nextCheck(mon.id);
+      target.status = 500;
+      await m.nextCheck(mon.id);
+      await m.nextCheck(mon.id); // two failures of three: confirming
+      // The person fixes the URL at once (the judgement's batched write has not happened yet); the new target blips once.
+      const cur = await m.t.engine.invoke('monitors.get', { id: mon.id });
+      next.status = 500;
+      await m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: cur.name, kind: 'http', serviceId: cur.serviceId, config: { url: next.url }, retries: 2, retryIntervalSeconds: 20 } });
+      await m.nextCheck(mon.id);
+      expect(next.hits).toBe(1);
+      expect(await m.incidents()).toEqual([]);
+      // A rename alone keeps the count: two more failures confirm the outage.
+      await m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: 'Blog (new host)', kind: 'http', serviceId: cur.serviceId, config: { url: next.url }, retries: 2, retryIntervalSeconds: 20 } });
+      await m.nextCheck(mon.id);
+      await m.nextCheck(mon.id);
+      expect((await m.incidents()).length).toBe(1);
+    } finally {
+      await next.close();
+    }
+  });
+});
+
 describe('is it me?', () => {
   it('when no reference target answers, a failing network check is unknown: no incident, one offline state', async () => {
     const events: ApiEvent[] = [];
