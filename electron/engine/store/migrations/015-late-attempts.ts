@@ -10,6 +10,8 @@ export const m015LateAttempts: Migration = {
   version: 15,
   name: '015-late-attempts',
   up(db) {
-    db.exec('ALTER TABLE delivery_attempts ADD COLUMN late INTEGER NOT NULL DEFAULT 0');
+    // Idempotent, as the others are (a database put back to an older schema version runs it again).
+    const columns = db.prepare('PRAGMA table_info(delivery_attempts)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'late')) db.exec('ALTER TABLE delivery_attempts ADD COLUMN late INTEGER NOT NULL DEFAULT 0');
   },
 };
