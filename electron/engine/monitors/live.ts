@@ -35,12 +35,12 @@ export function nextOnGrid(dueAt: number, intervalMs: number, now: number): numb
  * was last checked (a start), a check less than an interval old keeps its place: the next one is due
  * an interval after it, so a restart checks nothing early and nothing twice.
  */
-export function nextCheckAt(rec: MonitorRecord, allPaused: boolean, now: number, settleMs: number, lastCheckAt?: number): number | null {
+export function nextCheckAt(rec: MonitorRecord, allPaused: boolean, now: number, settleMs: number, lastCheckAt?: number, spreadWithinMs = Infinity): number | null {
   const intervalMs = rec.intervalSeconds * 1000;
   if (!rec.enabled || allPaused || (rec.paused && rec.pausedUntil === null)) return null;
   if (rec.paused) return rec.pausedUntil!;
   if (lastCheckAt !== undefined && lastCheckAt <= now && lastCheckAt + intervalMs > now + settleMs) return lastCheckAt + intervalMs;
-  return now + settleMs + spreadOffset(rec.id, intervalMs);
+  return now + settleMs + spreadOffset(rec.id, Math.min(intervalMs, spreadWithinMs));
 }
 
 /** sameJudgement tells whether two states would be stored alike (so unchanged ones are not written). */

@@ -38,6 +38,9 @@ export interface MonitorRunnerDeps {
   woke?: () => void;
 }
 
+/** WAKE_SPREAD_MS: after a wake, the monitors that fell due while asleep are checked within this long after the settle time. */
+export const WAKE_SPREAD_MS = 60_000;
+
 /** MonitorRunner is the monitors' engine. */
 export class MonitorRunner {
   readonly repo: MonitorRepo;
@@ -212,8 +215,8 @@ export class MonitorRunner {
   }
 
   /** scheduleOne plans a monitor's next check (see nextCheckAt), or none. */
-  scheduleOne(live: Live, settleMs: number, lastCheckAt?: number): void {
-    const at = nextCheckAt(live.rec, this.pause.paused, this.d.clock.now(), settleMs, lastCheckAt);
+  scheduleOne(live: Live, settleMs: number, lastCheckAt?: number, spreadWithinMs?: number): void {
+    const at = nextCheckAt(live.rec, this.pause.paused, this.d.clock.now(), settleMs, lastCheckAt, spreadWithinMs);
     if (at === null) this.scheduler.unschedule(live.rec.id);
     else this.scheduler.schedule(live.rec.id, at);
   }
@@ -259,11 +262,22 @@ export class MonitorRunner {
     this.newEpoch();
   }
 
-  /** onResume is for the shell's power monitor: the computer woke; checks restart after a short settle time. */
+  /**
+   * onResume is for the shell's power monitor: the computer woke; checks restart after a short settle
+   * time. Only after a suspend: an unlocked screen (also reported) is not a wake, and a sleep whose
+   * suspend was not reported is found by the scheduler's clock (sleepGapMs).
+   */
   onResume(): void {
     const now = this.d.clock.now();
-    if (this.lastWakeAt !== null && this.suspendedAt !== null && this.lastWakeAt >= this.suspendedAt) return;
-    this.wake(this.suspendedAt === null ? 0 : now - this.suspendedAt);
+    if (this.suspendedAt === null || (this.lastWakeAt !== null && this.lastWakeAt >= this.suspendedAt)) return;
+    this.wake(now - this.suspendedAt);
+  }
+
+  /** lastCheckTimes are the held monitors' last check times (in memory: the writes are batched). */
+  private lastCheckTimes(): Map<number, number> {
+    const times = new Map<number, number>();
+    for (const live of this.live.values()) if (live.lastCheck) times.set(live.rec.id, Date.parse(live.lastCheck.at));
+    return times;
   }
 
   /** flush writes buffered results and changed judgement state in one transaction (see ResultWriter). */
@@ -323,16 +337,18 @@ export class MonitorRunner {
     if (gapMs > 0) this.repo.shiftHeartbeatDeadlines(gapMs);
     this.connectivity.forget();
     this.d.log(`woke after ${Math.round(gapMs / 1000)} s asleep: the gap is not counted; checks restart in ${this.o.wakeSettleMs / 1000} s`);
-    if (!this.pause.paused) this.scheduleAll(this.o.wakeSettleMs);
+    // Each monitor keeps its place on its grid; one that fell due while asleep is checked within WAKE_SPREAD_MS of
+    // the settle time (spread over its whole interval, an hourly or daily monitor could wait until the next sleep).
+    if (!this.pause.paused) this.scheduleAll(this.o.wakeSettleMs, this.lastCheckTimes(), WAKE_SPREAD_MS);
     this.scheduler.rearm();
     this.emitStatus();
     this.d.woke?.();
   }
 
-  private scheduleAll(settleMs: number, lastCheckAt?: Map<number, number>): void {
+  private scheduleAll(settleMs: number, lastCheckAt?: Map<number, number>, spreadWithinMs?: number): void {
     for (const live of this.live.values()) {
       this.restartJudgement(live);
-      this.scheduleOne(live, settleMs, lastCheckAt?.get(live.rec.id));
+      this.scheduleOne(live, settleMs, lastCheckAt?.get(live.rec.id), spreadWithinMs);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../../electron/shared/api.ts';
+import { spreadOffset } from '../../../electron/engine/monitors/runner.ts';
 import { closedPort, httpTarget, monitorTest, tcpListener, type HttpTarget, type MonitorTest } from './helpers.ts';
 
 let m: MonitorTest;
@@ -178,6 +179,32 @@ describe('is it me?', () => {
 });
 
 describe('sleep and wake', () => {
+  it('an unlocked screen is not a wake: a slow monitor keeps its hourly slot', async () => {
+    const mon = await m.create({ kind: 'http', config: { url: target.url }, intervalSeconds: 3600 });
+    expect(spreadOffset(mon.id, 3600_000)).toBeGreaterThan(30 * 60_000);
+    // The power monitor reports 'unlock-screen' every 30 minutes for 6 hours, with no suspend.
+    for (let i = 0; i < 12; i++) {
+      await m.seconds(30 * 60);
+      m.t.engine.monitors.onResume();
+    }
+    await m.seconds(1);
+    expect(target.hits).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a monitor that fell due while asleep is checked soon after the wake, not a spread interval later', async () => {
+    const mon = await m.create({ kind: 'http', config: { url: target.url }, intervalSeconds: 3600 });
+    expect(spreadOffset(mon.id, 3600_000)).toBeGreaterThan(30 * 60_000);
+    // A laptop that sleeps 10 minutes every half hour for 6 hours: each wake used to push the check a spread interval away.
+    for (let i = 0; i < 12; i++) {
+      m.t.engine.monitors.onSuspend();
+      m.t.clock.jump(10 * 60_000);
+      m.t.engine.monitors.onResume();
+      await m.seconds(20 * 60);
+    }
+    expect(target.hits).toBeGreaterThanOrEqual(4);
+  });
+
+
   it('a sleep gap is not downtime: nothing is checked in it, failures before and after do not add up, heartbeats get the gap back', async () => {
     const mon = await m.create({ kind: 'http', config: { url: target.url }, retries: 1, retryIntervalSeconds: 20 });
     const hb = await m.create({ name: 'Backup job', kind: 'heartbeat', config: { periodSeconds: 600, graceSeconds: 60 } });
