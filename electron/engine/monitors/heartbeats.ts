@@ -54,10 +54,13 @@ export function parsePingAction(action: string | undefined): Ping | undefined {
 
 /**
  * applyPing is the heartbeat's state after a ping at `now`: a success (or fail) is expected again
- * within period + grace; a start must be followed by a success within grace.
+ * within period + grace; a start must be followed by a success within grace. A start after a failure
+ * changes nothing the check judges (healthchecks.io's rule): the job stays failed until a run
+ * succeeds, so a job that keeps failing keeps its one incident instead of resolving and paging again.
  */
 export function applyPing(h: HeartbeatState, ping: Ping, now: number, periodMs: number, graceMs: number): HeartbeatState {
   if (ping.kind === 'start') {
+    if (h.lastPingKind === 'fail') return { ...h, startedAt: now, expectedBy: now + graceMs };
     return { ...h, lastPingAt: now, lastPingKind: 'start', lastExitStatus: null, startedAt: now, expectedBy: now + graceMs };
   }
   return {

@@ -127,6 +127,30 @@ describe('ping parsing and state', () => {
     ]);
   });
 
+  it('a job that keeps failing keeps its one incident: /start after /fail does not resolve it; a success does', async () => {
+    const hb = (await api(s.url, TOKEN, 'monitors.create', { name: 'Sync', kind: 'heartbeat', serviceId, config: { periodSeconds: 3600, graceSeconds: 600 } })).body;
+    expect((await ping(`${hb.pingPath}/fail`)).status).toBe(200);
+    await seconds(1);
+    const failing = (await openIncidents()).filter((i) => i.dedupKey === `monitor:${hb.id}`);
+    expect(failing).toHaveLength(1);
+    // The next run starts, and fails again.
+    await seconds(3600);
+    expect((await ping(`${hb.pingPath}/start`)).status).toBe(200);
+    await seconds(60);
+    expect(await status(hb.id)).toBe('down');
+    expect((await ping(`${hb.pingPath}/1`)).status).toBe(200);
+    await seconds(1);
+    const incidents = (await s.engine.invoke('incidents.list', {})).incidents.filter((i) => i.dedupKey === `monitor:${hb.id}`);
+    expect(incidents.map((i) => [i.id, i.status])).toEqual([[failing[0]!.id, 'triggered']]);
+    // A run that succeeds resolves it.
+    expect((await ping(`${hb.pingPath}/start`)).status).toBe(200);
+    await seconds(30);
+    expect((await ping(hb.pingPath)).status).toBe(200);
+    await seconds(1);
+    expect(await status(hb.id)).toBe('up');
+    expect((await s.engine.invoke('incidents.get', { id: failing[0]!.id })).status).toBe('resolved');
+  });
+
   it('measures a run from start to success', () => {
     const empty = { lastPingAt: null, lastPingKind: null, lastExitStatus: null, startedAt: null, expectedBy: null, lastDurationMs: null };
     const started = applyPing(empty, { kind: 'start', exitStatus: null }, 1000, 60_000, 10_000);
