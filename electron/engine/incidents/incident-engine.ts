@@ -124,6 +124,17 @@ export class IncidentEngine {
     return incident;
   }
 
+  /**
+   * resolveEverywhere resolves the open incidents with a dedup key on any service: a monitor's key
+   * ("monitor:<id>") is its alone, and its incident stays on the service it was opened on when the
+   * monitor is moved to another.
+   */
+  resolveEverywhere(dedupKey: string, event: Extract<LifecycleEvent, { type: 'resolve' }>): number {
+    const ids = this.d.incidents.openWithKey(dedupKey);
+    for (const id of ids) this.act(id, event);
+    return ids.length;
+  }
+
   /** actByDedupKey acknowledges or resolves the open incident with a dedup key; unknown or resolved keys are dropped. */
   actByDedupKey(serviceId: number, dedupKey: string, event: LifecycleEvent): 'applied' | 'dropped' {
     const open = this.d.incidents.findOpen(serviceId, dedupKey);

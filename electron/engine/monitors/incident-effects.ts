@@ -66,7 +66,8 @@ export function applyIncidentEffects(lifecycle: IncidentEngine, live: Live, effe
         const title = `${rec.name} is flapping: ${e.changes} up/down changes in ${rec.flapping.windowMinutes} minutes`;
         rec.judgement = { ...rec.judgement, incidentOpen: trigger(title, rec.severity) || rec.judgement.incidentOpen };
       } else {
-        lifecycle.actByDedupKey(rec.serviceId, dedupKey, { type: 'resolve', actor: 'monitor', reason: `Resolved by the monitor: ${rec.name} recovered (${message})` });
+        // Wherever its incident is: the monitor may have moved to another service since it opened.
+        lifecycle.resolveEverywhere(dedupKey, { type: 'resolve', actor: 'monitor', reason: `Resolved by the monitor: ${rec.name} recovered (${message})` });
       }
     } catch (err) {
       log(`monitor "${rec.name}": ${e.type} failed: ${errorText(err)}`);

@@ -93,6 +93,11 @@ export class IncidentRepo {
     return r.at === null ? null : Number(r.at);
   }
 
+  /** openWithKey lists the open incidents with a dedup key on any service (a monitor's own key follows it when it moves). */
+  openWithKey(dedupKey: string): number[] {
+    return (this.store.prepare("SELECT id FROM incidents WHERE dedup_key = ? AND status != 'resolved' ORDER BY id").all(dedupKey) as Array<{ id: number }>).map((r) => r.id);
+  }
+
   /** findOpen finds the open (not resolved) incident of a service with a dedup key. */
   findOpen(serviceId: number, dedupKey: string): IncidentState | undefined {
     const r = this.store.prepare("SELECT * FROM incidents WHERE service_id = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, dedupKey) as Row | undefined;

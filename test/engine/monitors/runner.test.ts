@@ -143,6 +143,24 @@ describe('editing a monitor', () => {
   });
 });
 
+describe('a monitor moved to another service', () => {
+  it('resolves its own incident, left on the old service, when it recovers', async () => {
+    const mon = await m.create({ kind: 'http', config: { url: target.url }, retries: 0 });
+    target.status = 500;
+    await m.seconds(60);
+    const [incident] = await m.incidents();
+    expect(incident!.status).toBe('triggered');
+    const policyId = (await m.t.engine.invoke('services.list', {})).find((x) => x.id === m.serviceId)!.escalationPolicyId;
+    const other = await m.t.engine.invoke('services.create', { name: 'Other', escalationPolicyId: policyId });
+    const cur = await m.t.engine.invoke('monitors.get', { id: mon.id });
+    await m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: cur.name, kind: cur.kind, serviceId: other.id, config: cur.config, retries: 0 } });
+    target.status = 200;
+    await m.seconds(120);
+    expect(await statusOf(mon.id)).toBe('up');
+    expect((await m.t.engine.invoke('incidents.get', { id: incident!.id })).status).toBe('resolved');
+  });
+});
+
 describe('is it me?', () => {
   it('when no reference target answers, a failing network check is unknown: no incident, one offline state', async () => {
     const events: ApiEvent[] = [];
