@@ -141,9 +141,9 @@ export class MonitorRepo {
       .run(id, h.lastPingAt, h.lastPingKind, h.lastExitStatus, h.startedAt, h.expectedBy, h.lastDurationMs);
   }
 
-  /** shiftHeartbeatDeadlines moves every heartbeat deadline later by ms (time asleep or paused does not count). */
-  shiftHeartbeatDeadlines(ms: number): void {
-    this.db.prepare('UPDATE monitor_heartbeats SET expected_by = expected_by + ? WHERE expected_by IS NOT NULL').run(Math.round(ms));
+  /** shiftHeartbeatDeadlines moves the heartbeat deadlines (all, or those after `after`) later by ms (time asleep or not running does not count). */
+  shiftHeartbeatDeadlines(ms: number, after = Number.MIN_SAFE_INTEGER): void {
+    this.db.prepare('UPDATE monitor_heartbeats SET expected_by = expected_by + ? WHERE expected_by IS NOT NULL AND expected_by > ?').run(Math.round(ms), after);
   }
 
   globalPause(): { paused: boolean; until: number | null } {

@@ -104,7 +104,11 @@ export class MonitorRunner {
     this.pause = this.repo.globalPause();
     if (this.pause.paused && this.pause.until !== null && this.pause.until <= this.d.clock.now()) this.setPause(false, null);
     if (this.pause.paused) this.armPauseTimer();
-    else this.scheduleAll(0, this.results.lastCheckTimes());
+    else {
+      const last = this.results.lastCheckTimes();
+      this.forgiveDowntime(last);
+      this.scheduleAll(0, last);
+    }
     this.scheduler.start();
     this.armMaintenance();
   }
@@ -360,6 +364,18 @@ export class MonitorRunner {
       this.writer.changed(live.rec.id);
     }
     live.confirming = false;
+  }
+
+  /**
+   * forgiveDowntime moves the heartbeat deadlines that were still ahead when Standby last ran (its
+   * newest stored check) later by the time it was not running: pings could not arrive, as when asleep.
+   * A deadline already passed then keeps its incident.
+   */
+  private forgiveDowntime(last: Map<number, number>): void {
+    let aliveAt = Number.NEGATIVE_INFINITY;
+    for (const at of last.values()) aliveAt = Math.max(aliveAt, at);
+    const downMs = this.d.clock.now() - aliveAt;
+    if (Number.isFinite(aliveAt) && downMs > 0) this.repo.shiftHeartbeatDeadlines(downMs, aliveAt);
   }
 
   /** freshStart gives heartbeats (all, or one) their grace time from now: pings could not count while paused. */
