@@ -58,6 +58,15 @@ async function answersFor(r: Resolver, name: string, type: z.infer<typeof Record
   }
 }
 
+/** ipv6 writes an IPv6 address one way (compressed, lowercase, as the resolver answers), so "2001:DB8::1" matches "2001:db8::1". */
+function ipv6(s: string): string {
+  try {
+    return new URL(`http://[${s.trim()}]/`).hostname.slice(1, -1);
+  } catch {
+    return s.trim().toLowerCase();
+  }
+}
+
 /** dnsMonitor checks that a name resolves (to an expected value). */
 export const dnsMonitor = defineMonitorType({
   kind: 'dns',
@@ -81,7 +90,7 @@ export const dnsMonitor = defineMonitorType({
       const ms = round(performance.now() - started);
       const details = { name: c.name, recordType: c.recordType, answers: answers.slice(0, 20), ...(c.resolver ? { resolver: c.resolver } : {}) };
       if (c.expected !== undefined) {
-        const names = c.recordType === 'A' || c.recordType === 'AAAA' || c.recordType === 'TXT' ? (s: string) => s : bare;
+        const names = c.recordType === 'AAAA' ? ipv6 : c.recordType === 'A' || c.recordType === 'TXT' ? (s: string) => s : bare;
         if (!answers.some((a) => names(a) === names(c.expected!))) {
           return { status: 'down', message: `${what} answered ${answers.join(', ') || 'nothing'}, not ${c.expected}`, latencyMs: ms, details };
         }

@@ -1,12 +1,13 @@
-/** The DNS monitor against a DNS server the test runs on 127.0.0.1 (UDP, answering A and TXT queries). */
+/** The DNS monitor against a DNS server the test runs on 127.0.0.1 (UDP, answering A, AAAA and TXT queries). */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnsMonitor, parseResolver } from '../../../../electron/engine/monitors/types/dns.ts';
 import { runCheck } from './check.ts';
 
-const TYPE = { A: 1, TXT: 16 } as const;
-const ZONE: Record<string, { A?: string[]; TXT?: string[] }> = {
-  'app.standby.test': { A: ['10.1.2.3', '10.1.2.4'] },
+const TYPE = { A: 1, TXT: 16, AAAA: 28 } as const;
+/** AAAA records are their 16 bytes in hex. */
+const ZONE: Record<string, { A?: string[]; AAAA?: string[]; TXT?: string[] }> = {
+  'app.standby.test': { A: ['10.1.2.3', '10.1.2.4'], AAAA: ['20010db8000000000000000000000001'] },
   'txt.standby.test': { TXT: ['v=spf1 -all'] },
 };
 
@@ -23,6 +24,7 @@ function answer(query: Buffer): Buffer {
   const records = ZONE[labels.join('.').toLowerCase()];
   const rdatas: Buffer[] = [];
   if (records && qtype === TYPE.A) for (const ip of records.A ?? []) rdatas.push(Buffer.from(ip.split('.').map(Number)));
+  if (records && qtype === TYPE.AAAA) for (const hex of records.AAAA ?? []) rdatas.push(Buffer.from(hex, 'hex'));
   if (records && qtype === TYPE.TXT) for (const t of records.TXT ?? []) rdatas.push(Buffer.concat([Buffer.from([t.length]), Buffer.from(t)]));
   const header = Buffer.alloc(12);
   query.copy(header, 0, 0, 2);
@@ -66,6 +68,11 @@ describe('dns monitor', () => {
   });
 
   it('is down on another answer, an unknown name, or no answer', async () => {
+    // An IPv6 address matches however it is written (Node answers the compressed lowercase form).
+    for (const expected of ['2001:db8::1', '2001:DB8::1', '2001:0db8:0:0:0:0:0:1']) {
+      expect((await runCheck(dnsMonitor, { name: 'app.standby.test', recordType: 'AAAA', resolver, expected })).status, expected).toBe('up');
+    }
+    expect((await runCheck(dnsMonitor, { name: 'app.standby.test', recordType: 'AAAA', resolver, expected: '2001:db8::2' })).status).toBe('down');
     const wrong = await runCheck(dnsMonitor, { name: 'app.standby.test', resolver, expected: '10.9.9.9' });
     expect([wrong.status, wrong.message]).toEqual(['down', `A app.standby.test at ${resolver} answered 10.1.2.3, 10.1.2.4, not 10.9.9.9`]);
     const missing = await runCheck(dnsMonitor, { name: 'missing.standby.test', resolver });
