@@ -1,7 +1,7 @@
 /**
  * Power events. Local: before the computer sleeps, monitors stop checking (a sleep is not downtime); when it
- * wakes or the screen is unlocked, monitors resume and every job that fell due while it slept runs
- * at once rather than at the next scheduler tick. The engine's job rows make each escalation happen
+ * wakes or the screen is unlocked, every job that fell due while it slept runs at once rather than at the
+ * next scheduler tick, and monitors resume if there was a suspend (an unlock alone changes nothing for them). The engine's job rows make each escalation happen
  * once and each notification at least once (never twice but after a crash), however often this fires.
  */
 import { powerMonitor } from 'electron';
