@@ -86,3 +86,14 @@ export function regraceHeartbeats(repo: MonitorRepo, lives: Iterable<{ rec: { id
     if (live.rec.kind === 'heartbeat' && (onlyId === undefined || live.rec.id === onlyId)) regrace(repo, live.rec.id, live.config as { graceSeconds: number }, now);
   }
 }
+
+/**
+ * forgiveDowntime moves the heartbeat deadlines that were still ahead when Standby last ran (its newest
+ * stored check in `lastChecks`) later by the time it was not running: pings could not arrive, as when
+ * asleep. A deadline already passed then keeps its incident.
+ */
+export function forgiveDowntime(repo: MonitorRepo, lastChecks: ReadonlyMap<number, number>, now: number): void {
+  let aliveAt = Number.NEGATIVE_INFINITY;
+  for (const at of lastChecks.values()) aliveAt = Math.max(aliveAt, at);
+  if (Number.isFinite(aliveAt) && now > aliveAt) repo.shiftHeartbeatDeadlines(now - aliveAt, aliveAt);
+}

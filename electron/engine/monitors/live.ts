@@ -43,6 +43,13 @@ export function nextCheckAt(rec: MonitorRecord, allPaused: boolean, now: number,
   return now + settleMs + spreadOffset(rec.id, Math.min(intervalMs, spreadWithinMs));
 }
 
+/** lastChecks are held monitors' last check times (in memory: their writes are batched). */
+export function lastChecks(lives: Iterable<Live>): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const live of lives) if (live.lastCheck) times.set(live.rec.id, Date.parse(live.lastCheck.at));
+  return times;
+}
+
 /** sameJudgement tells whether two states would be stored alike (so unchanged ones are not written). */
 export function sameJudgement(a: JudgementState, b: JudgementState): boolean {
   return a.status === b.status && a.since === b.since && a.failStreak === b.failStreak && a.okStreak === b.okStreak && a.flapping === b.flapping

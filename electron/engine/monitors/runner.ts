@@ -12,10 +12,10 @@ import type { Store } from '../store/database.ts';
 import { CheckFeed } from './check-feed.ts';
 import { Connectivity } from './connectivity.ts';
 import { applyIncidentEffects } from './incident-effects.ts';
-import { regraceHeartbeats } from './heartbeats.ts';
+import { forgiveDowntime, regraceHeartbeats } from './heartbeats.ts';
 import { judge, judgementSettings, restartedJudgement } from './judgement.ts';
 import { Maintenance } from './maintenance.ts';
-import { monitorView, nextCheckAt, nextOnGrid, runCheck, sameJudgement, shownState, type Live } from './live.ts';
+import { lastChecks, monitorView, nextCheckAt, nextOnGrid, runCheck, sameJudgement, shownState, type Live } from './live.ts';
 import { MonitorRepo, type MonitorRecord } from './monitor-repo.ts';
 import { errorText } from './monitor-type.ts';
 import { builtinMonitorTypes, type MonitorTypeRegistry } from './registry.ts';
@@ -106,7 +106,7 @@ export class MonitorRunner {
     if (this.pause.paused) this.armPauseTimer();
     else {
       const last = this.results.lastCheckTimes();
-      this.forgiveDowntime(last);
+      forgiveDowntime(this.repo, last, this.d.clock.now());
       this.scheduleAll(0, last);
     }
     this.scheduler.start();
@@ -277,13 +277,6 @@ export class MonitorRunner {
     this.wake(now - this.suspendedAt);
   }
 
-  /** lastCheckTimes are the held monitors' last check times (in memory: the writes are batched). */
-  private lastCheckTimes(): Map<number, number> {
-    const times = new Map<number, number>();
-    for (const live of this.live.values()) if (live.lastCheck) times.set(live.rec.id, Date.parse(live.lastCheck.at));
-    return times;
-  }
-
   /** flush writes buffered results and changed judgement state in one transaction (see ResultWriter). */
   flush(): void {
     this.writer.flush();
@@ -343,7 +336,7 @@ export class MonitorRunner {
     this.d.log(`woke after ${Math.round(gapMs / 1000)} s asleep: the gap is not counted; checks restart in ${this.o.wakeSettleMs / 1000} s`);
     // Each monitor keeps its place on its grid; one that fell due while asleep is checked within WAKE_SPREAD_MS of
     // the settle time (spread over its whole interval, an hourly or daily monitor could wait until the next sleep).
-    if (!this.pause.paused) this.scheduleAll(this.o.wakeSettleMs, this.lastCheckTimes(), WAKE_SPREAD_MS);
+    if (!this.pause.paused) this.scheduleAll(this.o.wakeSettleMs, lastChecks(this.live.values()), WAKE_SPREAD_MS);
     this.scheduler.rearm();
     this.emitStatus();
     this.d.woke?.();
@@ -364,18 +357,6 @@ export class MonitorRunner {
       this.writer.changed(live.rec.id);
     }
     live.confirming = false;
-  }
-
-  /**
-   * forgiveDowntime moves the heartbeat deadlines that were still ahead when Standby last ran (its
-   * newest stored check) later by the time it was not running: pings could not arrive, as when asleep.
-   * A deadline already passed then keeps its incident.
-   */
-  private forgiveDowntime(last: Map<number, number>): void {
-    let aliveAt = Number.NEGATIVE_INFINITY;
-    for (const at of last.values()) aliveAt = Math.max(aliveAt, at);
-    const downMs = this.d.clock.now() - aliveAt;
-    if (Number.isFinite(aliveAt) && downMs > 0) this.repo.shiftHeartbeatDeadlines(downMs, aliveAt);
   }
 
   /** freshStart gives heartbeats (all, or one) their grace time from now: pings could not count while paused. */
