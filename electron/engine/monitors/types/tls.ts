@@ -18,7 +18,7 @@ export const TlsConfig = z.strictObject({
   servername: z.string().trim().min(1).max(253).optional(),
   /** minDaysRemaining: fewer days than this before the certificate expires is down. */
   minDaysRemaining: z.number().int('must be whole days').min(0, 'must be 0 to 3650 days').max(3650, 'must be 0 to 3650 days').default(14),
-  /** caFile: a PEM file of extra certificate authorities to trust (a private CA). */
+  /** caFile: a PEM file of the certificate authorities to trust instead of the public ones (a private CA). */
   caFile: z.string().trim().regex(/^\//, 'must be an absolute path').optional(),
 });
 export type TlsConfig = z.infer<typeof TlsConfig>;
