@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../../electron/shared/api.ts';
 import { ApiError } from '../../../electron/shared/errors.ts';
 import { api, CHILD_TEST_MS, snapshot, startChild, tempDir, WAIT_MS, waitFor } from '../../helpers/headless.ts';
+import { LAST_CHECKS_SLICE } from '../../../electron/engine/monitors/monitor-api.ts';
 import { httpTarget, monitorTest, type HttpTarget, type MonitorTest } from './helpers.ts';
 
 let m: MonitorTest;
@@ -108,6 +109,33 @@ describe('monitor API', () => {
     const series = await m.t.engine.invoke('monitors.series', { id: mon.id, window: '7d' });
     expect(series.bucket).toBe('hour');
     expect(series.points.reduce((n, p) => n + p.checks, 0)).toBe(2);
+  });
+
+  it("answers every monitor's last checks, oldest first, in slices with the event loop's other work between them", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i <= LAST_CHECKS_SLICE; i++) ids.push((await m.create({ name: `m${i}`, kind: 'http', config: { url: target.url }, enabled: false })).id);
+    const [first, last] = [ids[0]!, ids.at(-1)!];
+    const insert = m.t.engine.store.db.prepare('INSERT INTO monitor_results (monitor_id, at, status, latency_ms, message) VALUES (?, ?, ?, ?, ?)');
+    for (const row of [[first, 1000, 'up', 5, 'HTTP 200 in 5 ms'], [first, 3000, 'down', null, 'HTTP 500'], [first, 2000, 'up', 7.5, null], [last, 4000, 'degraded', 900, 'slow']] as const) insert.run(...row);
+    // Turns of the event loop taken while the answer is read (none when it is read in one go).
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      if (!ticking) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const { monitors } = await m.t.engine.invoke('monitors.lastChecks', { limit: 2 });
+    ticking = false;
+    expect(turns).toBeGreaterThanOrEqual(1);
+    expect(monitors.map((x) => x.monitorId)).toEqual(ids);
+    expect(monitors[0]!.checks).toEqual([
+      { at: new Date(2000).toISOString(), status: 'up', latencyMs: 7.5, message: null },
+      { at: new Date(3000).toISOString(), status: 'down', latencyMs: null, message: 'HTTP 500' },
+    ]);
+    expect(monitors.at(-1)!.checks).toEqual([{ at: new Date(4000).toISOString(), status: 'degraded', latencyMs: 900, message: 'slow' }]);
+    expect(monitors.slice(1, -1).every((x) => x.checks.length === 0)).toBe(true);
   });
 });
 
