@@ -28,7 +28,12 @@ export const PREFETCH_AFTER_MS = 1000;
 
 /** MonitorsState holds the list and its actions. */
 export class MonitorsState {
-  monitors = $state<MonitorView[]>([]);
+  /**
+   * monitors is the list, raw (not made deeply reactive): at 2,000 monitors a deep proxy of every
+   * monitor was most of the page's work when the list arrived. Each change replaces the array (and the
+   * changed monitors), so whatever reads it sees the change.
+   */
+  monitors = $state.raw<MonitorView[]>([]);
   types = $state<MonitorTypeInfo[]>([]);
   uptime = $state<Record<number, UptimeWindow[]>>({});
   /** strips are each monitor's last checks, oldest first (at most STRIP_LENGTH). */
@@ -40,11 +45,11 @@ export class MonitorsState {
   /** counts is how many monitors each filter shows. */
   counts = $derived(filterCounts(this.monitors));
   /**
-   * #byId finds a monitor without a walk over the list: a second of checks at 2,000 monitors every 10 s
-   * looks up 200 of them, and a walk reads the list's entries through Svelte's state one by one.
+   * #at finds a monitor's place in the list without a walk over it: a second of checks at 2,000
+   * monitors every 10 s looks up 200 of them.
    */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- made anew by the derived, never changed in place
-  #byId = $derived(new Map(this.monitors.map((m) => [m.id, m])));
+  #at = $derived(new Map(this.monitors.map((m, i) => [m.id, i])));
   loaded = $state(false);
   error = $state<string | null>(null);
   rowErrors = $state<Record<number, string>>({});
@@ -147,13 +152,14 @@ export class MonitorsState {
 
   /** byId finds a monitor in the list. */
   byId(id: number): MonitorView | undefined {
-    return this.#byId.get(id);
+    const i = this.#at.get(id);
+    return i === undefined ? undefined : this.monitors[i];
   }
 
   /** put adds or replaces a monitor (after a save or an event). */
   put(m: MonitorView): void {
-    const i = this.monitors.findIndex((x) => x.id === m.id);
-    if (i >= 0) this.monitors[i] = m;
+    const i = this.#at.get(m.id);
+    if (i !== undefined) this.monitors = this.monitors.with(i, m);
     else this.monitors = [...this.monitors, m].sort((a, b) => a.name.localeCompare(b.name));
     this.#stale[m.id] = true;
     if (this.#uptimeTimer === undefined) this.#uptimeTimer = setTimeout(() => void this.#refreshUptime(), UPTIME_DEBOUNCE_MS);
@@ -178,6 +184,7 @@ export class MonitorsState {
 
   /** checked takes a `monitor.checks` event: each check joins its row's strip and becomes its last check. */
   checked(data: ApiEvents['monitor.checks']): void {
+    let next: MonitorView[] | undefined;
     for (const { monitorId, checks } of data.monitors) {
       const newest = checks.at(-1);
       if (!newest) continue;
@@ -185,9 +192,15 @@ export class MonitorsState {
       const known = strip.at(-1)?.at ?? '';
       const added = checks.filter((c) => c.at > known).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message }));
       this.strips[monitorId] = [...strip, ...added].slice(-STRIP_LENGTH);
-      const m = this.#byId.get(monitorId);
-      if (m && (m.lastCheck === null || m.lastCheck.at <= newest.at)) m.lastCheck = newest;
+      const i = this.#at.get(monitorId);
+      const m = i === undefined ? undefined : (next ?? this.monitors)[i];
+      if (m && (m.lastCheck === null || m.lastCheck.at <= newest.at)) {
+        next ??= [...this.monitors];
+        next[i!] = { ...m, lastCheck: newest };
+      }
     }
+    // One new list for the whole event: its monitors that were checked are new objects, the rest the same.
+    if (next) this.monitors = next;
   }
 
   /** drop removes a deleted monitor. */
