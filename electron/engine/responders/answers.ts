@@ -73,17 +73,25 @@ function act(d: AnswerDeps, a: Answer): Incident {
   }
 }
 
+/** LastAnswer is an incident's latest acknowledgement or resolution: where it came from ("SMS (+1…)", null when from Standby itself or automatic) and when. */
+export interface LastAnswer {
+  via: string | null;
+  at: string | null;
+}
+
 /**
  * followUpText says how a paged incident was answered, where and when: the text a Telegram page is
  * edited to (its buttons gone), and the short message a channel without an edit (SMS, ntfy) sends so
  * the person knows the page is handled: "Acknowledged at 03:12 from Telegram (chat 42): #12 Disk full
- * (db)", or "… in Standby" when answered in the tray, the window or the API.
+ * (db)", or "… in Standby" when answered in the tray, the window or the API. The time is the latest
+ * answer's: an incident acknowledged again after its acknowledgement ran out keeps its first
+ * acknowledgement in `acknowledgedAt` (time to acknowledge), which is not the answer to this page.
  */
-export function followUpText(incident: Incident, timeZone: string, via: string | null): string {
-  const at = incident.status === 'resolved' ? incident.resolvedAt : incident.acknowledgedAt;
+export function followUpText(incident: Incident, timeZone: string, answer: LastAnswer): string {
+  const at = answer.at ?? (incident.status === 'resolved' ? incident.resolvedAt : incident.acknowledgedAt);
   const time = at ? new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(at)) : '';
   const state = incident.status === 'resolved' ? 'Resolved' : incident.snoozedUntil ? 'Acknowledged and snoozed' : 'Acknowledged';
-  return `${state}${time ? ` at ${time}` : ''}${via ? ` from ${via}` : ' in Standby'}: #${incident.number} ${incident.title} (${incident.serviceName})`;
+  return `${state}${time ? ` at ${time}` : ''}${answer.via ? ` from ${answer.via}` : ' in Standby'}: #${incident.number} ${incident.title} (${incident.serviceName})`;
 }
 
 /** VIA reads where an answer came from out of its timeline entry ("Acknowledged from SMS (+1…)"). */

@@ -11,7 +11,7 @@ import type { DeliveryStage } from '../notify/delivery.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import type { IncidentRepo } from '../store/incident-repo.ts';
-import { VIA, type Answer, type AnswerOutcome } from './answers.ts';
+import { VIA, type Answer, type AnswerOutcome, type LastAnswer } from './answers.ts';
 import type { ReceiptRepo } from './receipts.ts';
 
 /** ResponderContext is a responder's view of the engine. */
@@ -34,8 +34,8 @@ export interface ResponderContext {
   tests: AnswerTestRepo;
   /** answerTest marks a test answered from `via`, with `also` (the cursor) in the same transaction; false if it was answered already. */
   answerTest: (t: AnswerTest, via: string, also?: () => void) => boolean;
-  /** answeredVia is where an incident's latest acknowledgement or resolution came from ("SMS (+1…)"), null when from Standby itself or automatic. */
-  answeredVia: (incidentId: number) => string | null;
+  /** lastAnswer is an incident's latest acknowledgement or resolution: where from and when (the follow-up's words). */
+  lastAnswer: (incidentId: number) => LastAnswer;
   /** incidentByNumber finds an incident by the number people see ("#12"). */
   incidentByNumber: (n: number) => Incident | undefined;
   /** timeZone is the profile's time zone, for times in replies. */
@@ -74,9 +74,9 @@ export function engineResponderContext(e: EngineParts): ResponderContext {
         if (first) e.log(`test answer received from ${via}`);
         return first;
       }),
-    answeredVia: (id) => {
+    lastAnswer: (id) => {
       const last = e.incidents.timeline(id).findLast((x) => x.type === 'acknowledge' || x.type === 'resolve');
-      return VIA.exec(last?.message ?? '')?.[1] ?? null;
+      return { via: VIA.exec(last?.message ?? '')?.[1] ?? null, at: last?.at ?? null };
     },
     incidentByNumber: (n) => {
       const r = e.store.prepare('SELECT id FROM incidents WHERE number = ?').get(n) as { id: number } | undefined;

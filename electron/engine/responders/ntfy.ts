@@ -108,8 +108,8 @@ export function ntfyResponder(ctx: ResponderContext): Responder {
     const s = NtfySettings.safeParse(ctx.settings('ntfy') ?? {});
     if (!s.success) return;
     const newer = ctx.receipts.open(incident.id).some((r) => r.channel === 'ntfy' && r.address === receipt.address && r.id > receipt.id);
-    const via = ctx.answeredVia(incident.id);
-    if (newer || (via !== null && via.startsWith('ntfy'))) return;
+    const answer = ctx.lastAnswer(incident.id);
+    if (newer || (answer.via !== null && answer.via.startsWith('ntfy'))) return;
     const { server, topic } = ntfyTarget(receipt.address, s.data.server ?? NTFY_SERVER);
     const headers: Record<string, string> = {};
     const ref = ctx.contacts().find((c) => c.id === receipt.contactMethodId)?.secretRef ?? s.data.tokenRef;
@@ -118,7 +118,7 @@ export function ntfyResponder(ctx: ResponderContext): Responder {
       if (!token) throw new Error(`the ntfy access token "${ref}" is not in the keychain`);
       headers.authorization = `Bearer ${token}`;
     }
-    const text = followUpText(incident, ctx.timeZone(), via);
+    const text = followUpText(incident, ctx.timeZone(), answer);
     // Priority 2 (low): no sound; a tag that ntfy shows as a check mark (https://docs.ntfy.sh/publish/#tags-emojis).
     const body = { topic, title: truncate(`#${incident.number} ${incident.status === 'resolved' ? 'resolved' : 'acknowledged'}: ${incident.title}`, 250), message: truncate(text, NTFY_MESSAGE_MAX), priority: 2, tags: ['white_check_mark', 'standby'] };
     const r = await httpPost({ vendor: 'ntfy', url: joinUrl(server, ''), json: body, headers, explain: (_s, b) => jsonField(b, 'error') }, { signal, timeoutMs: 30_000 });

@@ -266,13 +266,14 @@ export function smsResponder(ctx: ResponderContext): Responder {
      */
     async close(receipt, incident, signal) {
       const newer = ctx.receipts.open(incident.id).some((r) => r.channel === 'sms' && r.address === receipt.address && r.id > receipt.id);
-      const via = ctx.answeredVia(incident.id);
+      const answer = ctx.lastAnswer(incident.id);
+      const via = answer.via;
       const answeredHere = via !== null && /^SMS \(/.test(via) && samePhone(via.slice(5, -1), receipt.address);
       if (newer || answeredHere) return;
       const a = await account();
       if (!a) return; // answers are off, or Twilio is not set up any more: no follow-up
       const r = await httpPost(
-        { vendor: 'Twilio', url: messagesUrl(a), form: { To: receipt.address, From: a.s.from, Body: `Standby: ${followUpText(incident, ctx.timeZone(), via)}`.slice(0, 320) }, basicAuth: { user: a.s.accountSid, password: a.token }, explain: explainTwilio },
+        { vendor: 'Twilio', url: messagesUrl(a), form: { To: receipt.address, From: a.s.from, Body: `Standby: ${followUpText(incident, ctx.timeZone(), answer)}`.slice(0, 320) }, basicAuth: { user: a.s.accountSid, password: a.token }, explain: explainTwilio },
         { signal, timeoutMs: REQUEST_TIMEOUT_MS },
       );
       if (!r.ok && r.retryable) throw new Error(r.error);

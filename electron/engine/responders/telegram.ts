@@ -186,7 +186,7 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     async close(receipt: PageReceipt, incident: Incident, signal: AbortSignal) {
       const [chatId, messageId] = receipt.receipt.split(':');
       try {
-        await call('editMessageText', { chat_id: chatId, message_id: Number(messageId), text: followUpText(incident, ctx.timeZone(), ctx.answeredVia(incident.id)) }, signal);
+        await call('editMessageText', { chat_id: chatId, message_id: Number(messageId), text: followUpText(incident, ctx.timeZone(), ctx.lastAnswer(incident.id)) }, signal);
       } catch (err) {
         // Telegram refuses an edit that changes nothing (another close got there first): the page says the state already.
         if (!/message is not modified/.test((err as Error).message)) throw err;

@@ -289,4 +289,23 @@ describe('the ntfy test round trip and follow-ups', () => {
     await engine.lifecycle.idle();
     expect(fake.published(PAGE_TOPIC)).toHaveLength(2);
   });
+
+  it("a page of an incident acknowledged again gets a follow-up with the new acknowledgement's time, not the first's", async () => {
+    const engine = await boot(new MemorySecretStore());
+    await configure(engine);
+    const id = await trigger(engine);
+    // Acknowledged at 12:00: the first page's follow-up says so. Then snoozed for 30 minutes.
+    await engine.invoke('incidents.acknowledge', { id });
+    await waitFor(() => fake.published(PAGE_TOPIC).length === 2, 'the first follow-up');
+    expect(fake.published(PAGE_TOPIC)[1]!.message).toBe('Acknowledged at 12:00 in Standby: #1 Disk full on db-1 (Default service)');
+    await engine.invoke('incidents.snooze', { id, minutes: 30 });
+    // At 12:30 the snooze ends, the incident is triggered again and paged again; acknowledged at 12:33 (before the 5-minute rule).
+    await clock.advance(30 * 60_000);
+    await engine.lifecycle.idle();
+    await waitFor(() => fake.published(PAGE_TOPIC).length === 3, 'the page after the snooze');
+    await clock.advance(3 * 60_000);
+    await engine.invoke('incidents.acknowledge', { id });
+    await waitFor(() => fake.published(PAGE_TOPIC).length === 4, 'the second follow-up');
+    expect(fake.published(PAGE_TOPIC)[3]!.message).toBe('Acknowledged at 12:33 in Standby: #1 Disk full on db-1 (Default service)');
+  });
 });
