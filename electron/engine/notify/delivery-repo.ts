@@ -61,6 +61,19 @@ export class DeliveryRepo {
     return { count: rows.length, firstAt: rows[0]?.started_at ?? null, interrupted: last >= 0, sinceInterruption: { count: since.length, firstAt: since[0]?.started_at ?? null } };
   }
 
+  /**
+   * unconfirmed tells whether an incident has a page to one of these contact methods that Standby has
+   * no delivery for: one still sending, failed, or cut short by a restart. Such a page may still have
+   * reached the phone (Telegram took the message and its answer was lost; the process died mid-send).
+   */
+  unconfirmed(incidentId: number, contactMethodIds: readonly number[]): boolean {
+    if (contactMethodIds.length === 0) return false;
+    const r = this.store
+      .prepare(`SELECT 1 AS found FROM delivery_attempts WHERE incident_id = ? AND contact_method_id IN (${contactMethodIds.map(() => '?').join(', ')}) AND outcome != 'delivered' LIMIT 1`)
+      .get(incidentId, ...contactMethodIds);
+    return r !== undefined;
+  }
+
   /** abandon marks a job's unfinished attempts unknown (a restart interrupted them); it returns how many there were. */
   abandon(jobId: number, at: number): number {
     const r = this.store.prepare("UPDATE delivery_attempts SET outcome = 'unknown', finished_at = ? WHERE job_id = ? AND outcome = 'sending'").run(at, jobId);

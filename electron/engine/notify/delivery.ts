@@ -172,6 +172,11 @@ export class DeliveryStage {
     return this.commits.run(() => jobs.map((job) => this.claim(job, now)));
   }
 
+  /** unconfirmedPage tells whether an incident has a page to one of these contact methods that may have arrived without Standby knowing (see DeliveryRepo.unconfirmed). */
+  unconfirmedPage(incidentId: number, contactMethodIds: readonly number[]): boolean {
+    return this.repo.unconfirmed(incidentId, contactMethodIds);
+  }
+
   /** channelOf names the channel a notify job goes through (its contact method's type, "unknown" once it is deleted), for per-channel concurrency. */
   channelOf(job: JobRow): string {
     const p = job.payload as unknown as NotifyPayload;

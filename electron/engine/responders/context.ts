@@ -34,6 +34,8 @@ export interface ResponderContext {
   tests: AnswerTestRepo;
   /** answerTest marks a test answered from `via`, with `also` (the cursor) in the same transaction; false if it was answered already. */
   answerTest: (t: AnswerTest, via: string, also?: () => void) => boolean;
+  /** unconfirmedPage tells whether an incident has a page to one of these contact methods that may have reached the phone with no receipt stored (its answer lost, or a restart cut it short). */
+  unconfirmedPage: (incidentId: number, contactMethodIds: readonly number[]) => boolean;
   /** lastAnswer is an incident's latest acknowledgement or resolution: where from and when (the follow-up's words). */
   lastAnswer: (incidentId: number) => LastAnswer;
   /** incidentByNumber finds an incident by the number people see ("#12"). */
@@ -74,6 +76,7 @@ export function engineResponderContext(e: EngineParts): ResponderContext {
         if (first) e.log(`test answer received from ${via}`);
         return first;
       }),
+    unconfirmedPage: (id, contactMethodIds) => delivery.unconfirmedPage(id, contactMethodIds),
     lastAnswer: (id) => {
       const last = e.incidents.timeline(id).findLast((x) => x.type === 'acknowledge' || x.type === 'resolve');
       return { via: VIA.exec(last?.message ?? '')?.[1] ?? null, at: last?.at ?? null };

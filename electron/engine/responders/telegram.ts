@@ -72,6 +72,8 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     const mine = chats();
     return mine.has(String(chat.id)) || (chat.username !== undefined && mine.has(`@${chat.username}`));
   };
+  /** contactsOf are the person's Telegram contact methods that page this chat. */
+  const contactsOf = (chat: Chat) => ctx.contacts().filter((c) => c.type === 'telegram' && (c.address === String(chat.id) || (chat.username !== undefined && c.address === `@${chat.username}`))).map((c) => c.id);
 
   /** call makes one Bot API request and answers its `result`, or throws with Telegram's description (never the token). */
   const call = async <T>(method: string, body: Record<string, unknown>, signal: AbortSignal, timeoutMs = 15_000): Promise<T> => {
@@ -130,12 +132,17 @@ export function telegramResponder(ctx: ResponderContext): Responder {
       const chat = q.message?.chat;
       const receipt = () => (q.message && chat ? ctx.receipts.byReceipt('telegram', `${chat.id}:${q.message.message_id}`) : undefined);
       const parsed = parseData(q.data);
-      let page = receipt();
+      let page: { incidentId: number } | undefined = receipt();
       if (!page && chat && parsed && allowed(chat)) {
         // The phone shows a page as soon as Telegram has it, which can be before sendMessage's answer
         // reaches Standby and its receipt is stored: wait for the sends under way, then look again.
         await ctx.sendsSettled();
         page = receipt();
+        // A page whose answer never came (lost on the way, or the process died mid-send) has no receipt,
+        // but the message may be on the phone, with the next attempt's copy beside it: a tap on it in
+        // this chat answers the incident it names when Standby paged this chat for it without a receipt.
+        // (Incident ids start again in a new database, so a tap on any other unknown message is refused.)
+        if (!page && ctx.unconfirmedPage(parsed.incidentId, contactsOf(chat))) page = { incidentId: parsed.incidentId };
       }
       if (!chat || !page || !parsed || parsed.incidentId !== page.incidentId || !allowed(chat)) {
         cursor();

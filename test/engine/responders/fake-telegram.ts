@@ -89,6 +89,12 @@ export class FakeTelegram {
   holdSends = false;
   private readonly heldSends: Array<() => void> = [];
 
+  /**
+   * loseAnswers is how many of the next sendMessage answers are lost on the way back: the message is in
+   * `sent` (on the phone) and the connection is cut before Telegram's answer, as when a network drops it.
+   */
+  loseAnswers = 0;
+
   /** releaseSends sends the sendMessage answers held back. */
   releaseSends(): void {
     for (const answer of this.heldSends.splice(0)) answer();
@@ -120,7 +126,10 @@ export class FakeTelegram {
         const id = this.nextMessageId++;
         this.sent.set(id, { chatId: String(body.chat_id), text: String(body.text), replyMarkup: body.reply_markup });
         const answer = () => ok(res, { message_id: id, date: 1, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text });
-        if (this.holdSends) this.heldSends.push(answer);
+        if (this.loseAnswers > 0) {
+          this.loseAnswers--;
+          res.destroy();
+        } else if (this.holdSends) this.heldSends.push(answer);
         else answer();
         return;
       }

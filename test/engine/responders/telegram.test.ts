@@ -264,6 +264,29 @@ describe('a tap that reaches Standby before its own send has returned', () => {
     await expect.poll(() => telegram.of('answerCallbackQuery').map((c) => c.body.text), { timeout: 20_000 }).toEqual([`#${r.incident.number} acknowledged`]);
   });
 
+  it('a tap on a page whose sendMessage answer was lost (no receipt, the page failed as far as Standby knows) answers its incident', async () => {
+    const s = await setup();
+    telegram.loseAnswers = 1;
+    const serviceId = (await s.engine.invoke('services.list', {}))[0]!.id;
+    const r = await s.engine.invoke('incidents.trigger', { serviceId, title: 'Disk full on db-1', severity: 'critical' });
+    if (r.status === 'suppressed') throw new Error(r.reason);
+    await s.clock.advance(0);
+    await s.engine.lifecycle.idle();
+    // Telegram has the message; Standby recorded the page as failed (no retries in this setup), with no receipt.
+    expect(telegram.sent.size).toBe(1);
+    expect(timeline(s.engine, r.incident.id).some((m) => /^Notifying telegram "Telegram" failed/.test(m))).toBe(true);
+    const messageId = [...telegram.sent.keys()][0]!;
+    telegram.tap(messageId, `a:${r.incident.id}`);
+    await expect.poll(() => status(s.engine, r.incident.id), { timeout: 20_000 }).toBe('acknowledged');
+    await expect.poll(() => telegram.of('answerCallbackQuery').map((c) => c.body.text), { timeout: 20_000 }).toEqual([`#${r.incident.number} acknowledged`]);
+    // A message Standby has no page for, naming an incident it paged with a receipt, is still refused.
+    const other = await trigger(s);
+    telegram.tap(other.messageId + 50, `a:${other.id}`, { chatId: CHAT });
+    await expect.poll(() => telegram.of('answerCallbackQuery').length, { timeout: 20_000 }).toBe(2);
+    expect(telegram.of('answerCallbackQuery')[1]!.body.text).toBe('Standby does not know this page.');
+    expect(await status(s.engine, other.id)).toBe('triggered');
+  });
+
   it('answers a test the same way', async () => {
     const s = await setup();
     telegram.holdSends = true;
