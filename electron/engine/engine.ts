@@ -29,6 +29,7 @@ import { Pairing, type DeviceKind } from './pairing/pairing.ts';
 import { deviceHandlers } from './pairing/device-handlers.ts';
 import type { ChannelRegistry } from './notify/registry.ts';
 import { Health } from './health.ts';
+import { JsonText } from './json-text.ts';
 import { InboundAddress } from './http/inbound-address.ts';
 import type { DesktopRelay } from './notify/desktop-relay.ts';
 import { checkReachability } from './notify/reachability.ts';
@@ -70,7 +71,7 @@ export interface EngineOptions {
   keepBackups?: number;
 }
 
-type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
+type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | JsonText | Promise<ApiOutputs[M] | JsonText> };
 
 /** WAKES_RESPONDERS are the API methods after which the responders look again at once (a two-way channel may have just been set up). */
 const WAKES_RESPONDERS = new Set<string>(['channels.update', 'channels.setSecret', 'secrets.set', 'contactMethods.create', 'contactMethods.update', 'contactMethods.setSecret', 'config.import']);
@@ -84,10 +85,7 @@ export class Engine {
   readonly clock: Clock;
   /** monitors runs the built-in monitors (HTTP, TCP, process, disk, DNS, TLS, heartbeat) and opens incidents from them. */
   readonly monitors: MonitorRunner;
-  /**
-   * secrets is the secret store: entries named after this installation (so data directories never share
-   * one), behind a deadline per call; its failures are Health's `keychain` problem.
-   */
+  /** secrets is the secret store: entries named after this installation (so data directories never share one), behind a deadline per call; its failures are Health's `keychain` problem. */
   readonly secrets: InstallationSecretStore;
   /** inbound is the alert intake: integrations, their keys and rate limits, change events. */
   readonly inbound: Inbound;
@@ -245,8 +243,8 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
-  /** call runs one API method with untrusted input: unknown methods and bad input are ApiErrors. */
-  async call(method: string, input: unknown): Promise<unknown> {
+  /** call runs one API method with untrusted input: unknown methods and bad input are ApiErrors. With `raw`, an answer written as JSON text (JsonText) is answered as such. */
+  async call(method: string, input: unknown, opts: { raw?: boolean } = {}): Promise<unknown> {
     if (!isApiMethod(method)) throw new ApiError('not_found', `no API method named "${method}"`);
     const parsed = apiSchemas[method].safeParse(input ?? {});
     if (!parsed.success) throw invalidInput(parsed.error, '', this.monitors.types.configIssues(method, input));
@@ -256,7 +254,7 @@ export class Engine {
       // A channel just set up (its settings, its secret, a contact method) is listened to at once, not after the responders' idle wait.
       if (WAKES_RESPONDERS.has(method)) this.responders.wake();
       if (WAKES_RESPONDERS.has(method) || method === 'secrets.delete') void this.channelSetup.check();
-      return result;
+      return result instanceof JsonText && !opts.raw ? JSON.parse(result.text) : result;
     } catch (err) {
       // A keychain that is locked or does not answer is the caller's 503, not a 500 "bug"; a full disk or a
       // damaged page answers with SQLite's reason and the file's name, and fails /healthz.

@@ -24,6 +24,7 @@ import { mountVoiceAnswerRoutes } from '../notify/voice-answers.ts';
 import { deviceAuth, mountPairRoutes } from '../pairing/pair-routes.ts';
 import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
 import { EventLog, SSE_BATCH, sseFrame, type LoggedEvent } from './event-log.ts';
+import { JsonText } from '../json-text.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
 export const API_BODY_LIMIT = 6 * 1024 * 1024;
@@ -234,7 +235,10 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
         return errorResponse(c, new ApiError('invalid_input', 'body: must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]));
       }
       try {
-        return c.json((await engine.call(c.req.param('method'), input)) as object);
+        const answer = await engine.call(c.req.param('method'), input, { raw: true });
+        // An answer the handler wrote as JSON in parts goes out part by part (json-text.ts).
+        if (answer instanceof JsonText) return c.body(answer.stream(), 200, { 'content-type': 'application/json' });
+        return c.json(answer as object);
       } catch (err) {
         if (err instanceof ApiError) return errorResponse(c, err);
         console.error(`API ${c.req.param('method')} failed:`, err);

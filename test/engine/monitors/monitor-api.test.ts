@@ -136,6 +136,7 @@ describe('monitor API', () => {
     ]);
     expect(monitors.at(-1)!.checks).toEqual([{ at: new Date(4000).toISOString(), status: 'degraded', latencyMs: 900, message: 'slow' }]);
     expect(monitors.slice(1, -1).every((x) => x.checks.length === 0)).toBe(true);
+    expect(await m.t.engine.invoke('monitors.lastChecks', { serviceId: m.serviceId + 1000, limit: 2 })).toEqual({ monitors: [] });
   });
 });
 
@@ -161,6 +162,12 @@ monitoring: { referenceTargets: [] }
         return r.body[0]?.status === 'up' ? r.body : undefined;
       }, 'the monitor to be up');
       expect(listed[0].lastCheck.message).toMatch(/^HTTP 200 in \d+ ms$/);
+      // The list's last checks, which the engine writes as JSON text in slices, arrive as one JSON answer.
+      const res = await fetch(`${child.url}/api/monitors.lastChecks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer child-token-0123456789-ABCDEFGHIJKLMNOPQRSTUVW' }, body: '{"limit":5}' });
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/json']);
+      const { monitors } = (await res.json()) as { monitors: Array<{ monitorId: number; checks: Array<{ status: string; message: string }> }> };
+      expect(monitors.map((x) => x.monitorId)).toEqual([listed[0].id]);
+      expect(monitors[0]!.checks.at(-1)).toMatchObject({ status: 'up', message: expect.stringMatching(/^HTTP 200 in \d+ ms$/) });
     } finally {
       child.child.kill('SIGTERM');
       await child.exited;
