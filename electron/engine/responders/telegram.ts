@@ -67,13 +67,10 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     const r = TelegramSettings.safeParse(ctx.settings('telegram') ?? {});
     return r.success ? r.data : undefined;
   };
-  const chats = () => new Set(ctx.contacts().filter((c) => c.type === 'telegram').map((c) => c.address));
-  const allowed = (chat: Chat) => {
-    const mine = chats();
-    return mine.has(String(chat.id)) || (chat.username !== undefined && mine.has(`@${chat.username}`));
-  };
-  /** contactsOf are the person's Telegram contact methods that page this chat. */
+  /** contactsOf are the person's Telegram contact methods that page this chat (by its id or @username). */
   const contactsOf = (chat: Chat) => ctx.contacts().filter((c) => c.type === 'telegram' && (c.address === String(chat.id) || (chat.username !== undefined && c.address === `@${chat.username}`))).map((c) => c.id);
+  /** allowed: the chat is one of the person's Telegram contact methods (only they may answer). */
+  const allowed = (chat: Chat) => contactsOf(chat).length > 0;
 
   /** call makes one Bot API request and answers its `result`, or throws with Telegram's description (never the token). */
   const call = async <T>(method: string, body: Record<string, unknown>, signal: AbortSignal, timeoutMs = 15_000): Promise<T> => {
@@ -175,7 +172,7 @@ export function telegramResponder(ctx: ResponderContext): Responder {
     name: 'telegram',
     active: () => {
       const s = settings();
-      return s !== undefined && telegramAnswersOn(s) && chats().size > 0;
+      return s !== undefined && telegramAnswersOn(s) && ctx.contacts().some((c) => c.type === 'telegram');
     },
     async poll(signal) {
       const offset = Number(ctx.receipts.cursor('telegram') ?? 0);
