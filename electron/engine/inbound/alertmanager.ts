@@ -129,7 +129,7 @@ export function applyNotification(lifecycle: IncidentEngine, integration: Integr
   if (integration.groupBy === 'alert') {
     for (const a of n.alerts) {
       if (a.status === 'resolved') {
-        lifecycle.actByDedupKey(integration.serviceId, a.fingerprint, { type: 'resolve', actor: 'api', reason: resolveReason });
+        lifecycle.actByDedupKey(integration.serviceId, a.fingerprint, { type: 'resolve', actor: 'api', reason: resolveReason }, integration.id);
         continue;
       }
       const name = a.labels.alertname ?? 'Alert';
@@ -141,13 +141,13 @@ export function applyNotification(lifecycle: IncidentEngine, integration: Integr
         dedupKey: a.fingerprint,
         source: a.labels.instance ?? a.labels.job ?? n.receiver ?? 'alertmanager',
         details: { alertmanager: context, alert: a, links: linksOf(n, [a]), integration: via },
-      }, 'api');
+      }, 'api', integration.id);
     }
     return n.alerts.map((a) => a.fingerprint);
   }
   const dedupKey = groupDedupKey(n.groupKey);
   if (n.status === 'resolved') {
-    lifecycle.actByDedupKey(integration.serviceId, dedupKey, { type: 'resolve', actor: 'api', reason: resolveReason });
+    lifecycle.actByDedupKey(integration.serviceId, dedupKey, { type: 'resolve', actor: 'api', reason: resolveReason }, integration.id);
     return [dedupKey];
   }
   const firing = n.alerts.filter((a) => a.status === 'firing');
@@ -168,7 +168,7 @@ export function applyNotification(lifecycle: IncidentEngine, integration: Integr
       links: linksOf(n, firing),
       integration: via,
     },
-  }, 'api');
+  }, 'api', integration.id);
   return [dedupKey];
 }
 

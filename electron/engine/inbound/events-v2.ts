@@ -131,13 +131,13 @@ export function applyEvent(lifecycle: IncidentEngine, integration: IntegrationRo
   if (event.action === 'trigger') {
     const dedupKey = event.dedupKey ?? newDedupKey();
     const { summary, source, severity, ...rest } = event.payload;
-    lifecycle.trigger({ serviceId: integration.serviceId, title: summary.trim(), severity, dedupKey, source, details: { ...rest, integration: { id: integration.id, name: integration.name } } }, 'api');
+    lifecycle.trigger({ serviceId: integration.serviceId, title: summary.trim(), severity, dedupKey, source, details: { ...rest, integration: { id: integration.id, name: integration.name } } }, 'api', integration.id);
     return dedupKey;
   }
   if (event.action === 'acknowledge') {
-    lifecycle.actByDedupKey(integration.serviceId, event.dedupKey, { type: 'acknowledge', actor: 'api' });
+    lifecycle.actByDedupKey(integration.serviceId, event.dedupKey, { type: 'acknowledge', actor: 'api' }, integration.id);
   } else {
-    lifecycle.actByDedupKey(integration.serviceId, event.dedupKey, { type: 'resolve', actor: 'api', reason: `Resolved through the Events API (integration "${integration.name}")` });
+    lifecycle.actByDedupKey(integration.serviceId, event.dedupKey, { type: 'resolve', actor: 'api', reason: `Resolved through the Events API (integration "${integration.name}")` }, integration.id);
   }
   return event.dedupKey;
 }

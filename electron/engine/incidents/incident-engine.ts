@@ -79,8 +79,11 @@ export class IncidentEngine {
     this.jobs.wake();
   }
 
-  /** trigger opens an incident, or adds an alert to the open one with the same dedup key. */
-  trigger(input: TriggerInput, actor: Actor): TriggerResult {
+  /**
+   * trigger opens an incident, or adds an alert to the open one with the same dedup key in the same
+   * scope: the integration's whose event it is (`integrationId`), else the service's own.
+   */
+  trigger(input: TriggerInput, actor: Actor, integrationId: number | null = null): TriggerResult {
     const now = this.d.clock.now();
     const result = this.d.store.transaction((): TriggerResult & { changed?: IncidentState } => {
       const service = this.d.config.getService(input.serviceId);
@@ -89,7 +92,7 @@ export class IncidentEngine {
       const window = activeMaintenance(service.maintenanceWindows, now, profile.timeZone);
       if (window) return { status: 'suppressed', reason: `service "${service.name}" is in a maintenance window${window.description ? ` (${window.description})` : ''}` };
       const dedupKey = input.dedupKey ?? crypto.randomUUID();
-      const open = this.d.incidents.findOpen(service.id, dedupKey);
+      const open = this.d.incidents.findOpen(service.id, dedupKey, integrationId);
       if (open) {
         const t = transition(open, { type: 'alert', title: input.title, severity: input.severity, details: input.details, actor }, now, this.context(open));
         this.apply(t, now);
@@ -97,7 +100,7 @@ export class IncidentEngine {
       }
       const urgency = urgencyFor(service.urgencyRule, input.severity, now, profile.timeZone);
       const details = input.source ? { source: input.source, ...input.details } : input.details;
-      const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details });
+      const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details, integrationId });
       const t = transition(created, { type: 'open', actor, ...(input.source ? { source: input.source } : {}) }, now, this.context(created));
       this.apply(t, now);
       return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident };
@@ -135,9 +138,9 @@ export class IncidentEngine {
     return ids.length;
   }
 
-  /** actByDedupKey acknowledges or resolves the open incident with a dedup key; unknown or resolved keys are dropped. */
-  actByDedupKey(serviceId: number, dedupKey: string, event: LifecycleEvent): 'applied' | 'dropped' {
-    const open = this.d.incidents.findOpen(serviceId, dedupKey);
+  /** actByDedupKey acknowledges or resolves the open incident with a dedup key in a scope (see trigger); unknown or resolved keys are dropped. */
+  actByDedupKey(serviceId: number, dedupKey: string, event: LifecycleEvent, integrationId: number | null = null): 'applied' | 'dropped' {
+    const open = this.d.incidents.findOpen(serviceId, dedupKey, integrationId);
     if (!open) return 'dropped';
     if (event.type === 'acknowledge' && open.status === 'acknowledged') return 'applied';
     this.act(open.id, event);

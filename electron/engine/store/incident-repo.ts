@@ -30,6 +30,8 @@ export interface NewIncident {
   dedupKey: string;
   createdAt: number;
   details: Record<string, unknown>;
+  /** integrationId is the integration whose event opened it (its dedup key is that integration's); null for monitors and the API. */
+  integrationId?: number | null;
 }
 
 /** IncidentFilter narrows `list`. */
@@ -71,9 +73,9 @@ export class IncidentRepo {
   create(n: NewIncident): IncidentState {
     const next = this.store.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM incidents').get() as { n: number };
     const res = this.store
-      .prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'triggered', ?, ?, 1, 1, 1, 1, ?, ?)`)
-      .run(next.n, n.title, n.serviceId, n.urgency, n.severity, n.dedupKey, n.createdAt, JSON.stringify(n.details), n.createdAt);
+      .prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at, integration_id)
+                VALUES (?, ?, ?, ?, ?, 'triggered', ?, ?, 1, 1, 1, 1, ?, ?, ?)`)
+      .run(next.n, n.title, n.serviceId, n.urgency, n.severity, n.dedupKey, n.createdAt, JSON.stringify(n.details), n.createdAt, n.integrationId ?? null);
     return this.state(Number(res.lastInsertRowid));
   }
 
@@ -93,14 +95,18 @@ export class IncidentRepo {
     return r.at === null ? null : Number(r.at);
   }
 
-  /** openWithKey lists the open incidents with a dedup key on any service (a monitor's own key follows it when it moves). */
+  /** openWithKey lists the open incidents with a dedup key on any service that no integration opened (a monitor's own key follows it when it moves). */
   openWithKey(dedupKey: string): number[] {
-    return (this.store.prepare("SELECT id FROM incidents WHERE dedup_key = ? AND status != 'resolved' ORDER BY id").all(dedupKey) as Array<{ id: number }>).map((r) => r.id);
+    return (this.store.prepare("SELECT id FROM incidents WHERE dedup_key = ? AND status != 'resolved' AND integration_id IS NULL ORDER BY id").all(dedupKey) as Array<{ id: number }>).map((r) => r.id);
   }
 
-  /** findOpen finds the open (not resolved) incident of a service with a dedup key. */
-  findOpen(serviceId: number, dedupKey: string): IncidentState | undefined {
-    const r = this.store.prepare("SELECT * FROM incidents WHERE service_id = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, dedupKey) as Row | undefined;
+  /**
+   * findOpen finds the open (not resolved) incident of a service with a dedup key, in the key's scope:
+   * an integration's own (as PagerDuty scopes keys), or with `integrationId` null the service's monitors
+   * and API triggers.
+   */
+  findOpen(serviceId: number, dedupKey: string, integrationId: number | null = null): IncidentState | undefined {
+    const r = this.store.prepare("SELECT * FROM incidents WHERE service_id = ? AND COALESCE(integration_id, 0) = ? AND dedup_key = ? AND status != 'resolved'").get(serviceId, integrationId ?? 0, dedupKey) as Row | undefined;
     return r ? stateFromRow(r) : undefined;
   }
 

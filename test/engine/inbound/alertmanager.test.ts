@@ -75,6 +75,18 @@ describe('grouped by alert group (groupKey)', () => {
     expect(last).toMatchObject({ type: 'resolve', message: 'Resolved by Alertmanager (integration "AM groups")' });
   });
 
+  it("two Alertmanagers with one configuration, through two integrations of the service: one's resolved group leaves the other's open", async () => {
+    const staging = await api(t.url, TOKEN, 'integrations.create', { serviceId: t.serviceId, type: 'alertmanager', name: 'AM staging', rateLimitPerMinute: 0 });
+    expect(staging.status).toBe(200);
+    const gk = '{}:{alertname="HighLatency"}';
+    const firing = notification(gk, [alert('HighLatency', 'api:9100', 'firing')]);
+    expect((await webhook(t.amGroupKey, firing)).status).toBe(200);
+    expect((await webhook(staging.body.key, firing)).status).toBe(200);
+    expect(byKey(gk).map((i) => [i.status, (i.details.integration as { name: string }).name])).toEqual([['triggered', 'AM groups'], ['triggered', 'AM staging']]);
+    expect((await webhook(staging.body.key, notification(gk, [alert('HighLatency', 'api:9100', 'resolved')]))).status).toBe(200);
+    expect(byKey(gk).map((i) => i.status)).toEqual(['triggered', 'resolved']);
+  });
+
   it('uses the common summary for the title and the highest severity of the firing alerts', async () => {
     const gk = '{}:{alertname="Latency"}';
     const n = notification(gk, [alert('Latency', 'a', 'firing', 'info'), alert('Latency', 'b', 'firing', 'WARNING')], { alertname: 'Latency' });

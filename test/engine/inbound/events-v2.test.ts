@@ -99,6 +99,25 @@ describe('the documented flow', () => {
     expect(byKey('flappy').map((i) => i.status)).toEqual(['resolved', 'triggered']);
   });
 
+  it("a dedup key is the integration's: the same key through another integration of the service opens its own incident, and a resolve there leaves the first open", async () => {
+    // PagerDuty: "if two events with the same dedup_key are sent to two different integrations on the same service, they will not be deduplicated".
+    const staging = await api(t.url, TOKEN, 'integrations.create', { serviceId: t.serviceId, type: 'events_v2', name: 'Staging', rateLimitPerMinute: 0 });
+    expect(staging.status).toBe(200);
+    await enqueue(trigger(t.key, { dedup_key: 'api-5xx' }));
+    await enqueue(trigger(staging.body.key, { dedup_key: 'api-5xx' }));
+    expect(byKey('api-5xx').map((i) => i.status)).toEqual(['triggered', 'triggered']);
+    const [prod, stage] = byKey('api-5xx');
+    expect([prod!.details.integration, stage!.details.integration]).toEqual([{ id: expect.any(Number), name: 'Events' }, { id: staging.body.id, name: 'Staging' }]);
+    const r = await enqueue({ routing_key: staging.body.key, dedup_key: 'api-5xx', event_action: 'resolve' });
+    expect(r.status).toBe(202);
+    expect(byKey('api-5xx').map((i) => [i.id, i.status])).toEqual([[prod!.id, 'triggered'], [stage!.id, 'resolved']]);
+    // An incident opened by hand (no integration) with the same key is not the integration's either.
+    const manual = await t.s.engine.invoke('incidents.trigger', { serviceId: t.serviceId, title: 'By hand', dedupKey: 'api-5xx' });
+    expect(manual.status).toBe('created');
+    await enqueue({ routing_key: t.key, dedup_key: 'api-5xx', event_action: 'resolve' });
+    expect(byKey('api-5xx').map((i) => i.status)).toEqual(['resolved', 'resolved', 'triggered']);
+  });
+
   it('acknowledge and resolve for a dedup key with no open incident are answered 202 and dropped', async () => {
     const before = snapshot(t.s.engine.store.db);
     for (const action of ['acknowledge', 'resolve']) {
