@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
-import { migrations } from '../../../electron/engine/store/migrations/index.ts';
+import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { tempDir } from '../../helpers/headless.ts';
 
 const stores: Store[] = [];
@@ -18,13 +18,7 @@ afterEach(() => {
 
 /** atVersion15 writes a database as the build before migration 16 left it: one service, two integrations, and open incidents from an integration and from a monitor. */
 function atVersion15(path: string): void {
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  for (const m of migrations.filter((x) => x.version <= 15)) {
-    m.up(db, 0);
-    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name);
-  }
+  const db = databaseAtVersion(path, 15);
   db.exec(`INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
     INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);
     INSERT INTO integrations (service_id, type, name, key_sha256, group_by, rate_limit_per_minute, created_at) VALUES (1, 'events_v2', 'prod', 'a', NULL, 0, 0), (1, 'alertmanager', 'staging', 'b', 'group', 0, 0);`);

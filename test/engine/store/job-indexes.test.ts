@@ -5,11 +5,10 @@
  * index, not the whole table (which holds every job ever run).
  */
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
-import { migrations } from '../../../electron/engine/store/migrations/index.ts';
+import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { tempDir } from '../../helpers/headless.ts';
 
 const stores: Store[] = [];
@@ -25,13 +24,7 @@ const ONE_INCIDENT = `INSERT INTO escalation_policies (name, description, levels
 
 /** atVersion13 writes a database as the build before migration 14 left it, with a job in each state. */
 function atVersion13(path: string): void {
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  for (const m of migrations.filter((x) => x.version <= 13)) {
-    m.up(db, 0);
-    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name);
-  }
+  const db = databaseAtVersion(path, 13);
   db.exec(ONE_INCIDENT);
   const job = db.prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (1, ?, ?, ?, '{\"contactMethodId\":1}', ?, 0)");
   for (const [kind, due, state] of [['notify', 10, 'pending'], ['escalate', 20, 'pending'], ['notify', 5, 'running'], ['notify', 1, 'done'], ['notify', 2, 'cancelled']] as const) job.run(kind, due, `${kind}-${state}`, state);
