@@ -48,6 +48,10 @@ describe('dedup keys per integration (migration 16)', () => {
     expect(open('disk-full', 2).number).toBe(3);
     expect(() => open('disk-full', 1)).toThrow(/UNIQUE/);
     expect(() => open('monitor:3', null)).toThrow(/UNIQUE/);
+    // Both looks read an index: an inbound event's, and a monitor's recovery (which before read every incident).
+    const plan = (sql: string, ...args: Array<number | string>) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    expect(plan("SELECT * FROM incidents WHERE service_id = ? AND COALESCE(integration_id, 0) = ? AND dedup_key = ? AND status != 'resolved'", 1, 1, 'k')).toContain('incidents_open_dedup_scoped');
+    expect(plan("SELECT id FROM incidents WHERE dedup_key = ? AND status != 'resolved' AND integration_id IS NULL ORDER BY id", 'k')).toContain('incidents_open_own_key');
   });
 
   it('runs again on a database put back to version 15 without changing what it did', () => {

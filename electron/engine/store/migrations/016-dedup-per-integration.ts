@@ -7,6 +7,8 @@
  * by hand have no integration and share the service's own scope (integration_id NULL). The integration
  * of the incidents already stored is read from their details (`details.integration.id`, written with
  * every inbound trigger), so an open one is still answered by its integration after the upgrade.
+ * The open incidents no integration opened are indexed by key: a monitor's recovery looks its key up
+ * on every service.
  */
 import type { Migration } from './index.ts';
 
@@ -22,6 +24,9 @@ export const m016DedupPerIntegration: Migration = {
         WHERE integration_id IS NULL AND json_valid(details_json) AND json_type(details_json, '$.integration.id') = 'integer';
       DROP INDEX IF EXISTS incidents_open_dedup;
       CREATE UNIQUE INDEX IF NOT EXISTS incidents_open_dedup_scoped ON incidents(service_id, COALESCE(integration_id, 0), dedup_key) WHERE status != 'resolved';
+      -- A monitor's recovery resolves its key on any service (it may have moved): without this, every
+      -- recovery read the whole incidents table.
+      CREATE INDEX IF NOT EXISTS incidents_open_own_key ON incidents(dedup_key) WHERE status != 'resolved' AND integration_id IS NULL;
     `);
   },
 };
