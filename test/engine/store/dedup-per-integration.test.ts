@@ -26,6 +26,8 @@ function atVersion15(path: string): void {
       VALUES (?, 't', 1, 'high', NULL, 'triggered', ?, 0, 1, 1, 1, 1, ?, 0)`);
   incident.run(1, 'disk-full', JSON.stringify({ source: 'db-1', integration: { id: 1, name: 'prod' } }));
   incident.run(2, 'monitor:3', '{}');
+  // Opened by hand (incidents.trigger) with details that only look like an integration's: no integration of this service has id 9.
+  incident.run(3, 'by-hand', JSON.stringify({ integration: { id: 9, name: 'not one' } }));
   db.close();
 }
 
@@ -43,9 +45,10 @@ describe('dedup keys per integration (migration 16)', () => {
     // A monitor's incident (no integration) is in the service's own scope, and its key is found on any service.
     expect(repo.findOpen(1, 'monitor:3')?.number).toBe(2);
     expect(repo.openWithKey('monitor:3')).toEqual([2]);
+    expect(repo.findOpen(1, 'by-hand')?.number).toBe(3);
     // One open incident per key in each scope: the same key from the other integration opens its own.
     const open = (key: string, integrationId: number | null) => repo.create({ title: 't', serviceId: 1, urgency: 'high', severity: null, dedupKey: key, createdAt: 1, details: {}, integrationId });
-    expect(open('disk-full', 2).number).toBe(3);
+    expect(open('disk-full', 2).number).toBe(4);
     expect(() => open('disk-full', 1)).toThrow(/UNIQUE/);
     expect(() => open('monitor:3', null)).toThrow(/UNIQUE/);
     // Both looks read an index: an inbound event's, and a monitor's recovery (which before read every incident).
@@ -63,6 +66,6 @@ describe('dedup keys per integration (migration 16)', () => {
     db.close();
     const store = new Store(path);
     stores.push(store);
-    expect(store.db.prepare('SELECT number, integration_id FROM incidents ORDER BY number').all().map((r) => ({ ...r }))).toEqual([{ number: 1, integration_id: 1 }, { number: 2, integration_id: null }]);
+    expect(store.db.prepare('SELECT number, integration_id FROM incidents ORDER BY number').all().map((r) => ({ ...r }))).toEqual([{ number: 1, integration_id: 1 }, { number: 2, integration_id: null }, { number: 3, integration_id: null }]);
   });
 });
