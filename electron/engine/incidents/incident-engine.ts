@@ -102,7 +102,7 @@ export class IncidentEngine {
       const details = input.source ? { source: input.source, ...input.details } : input.details;
       const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details, integrationId });
       const t = transition(created, { type: 'open', actor, ...(input.source ? { source: input.source } : {}) }, now, this.context(created));
-      this.apply(t, now);
+      this.apply(t, now, created);
       return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident };
     });
     if (result.status !== 'suppressed') {
@@ -165,8 +165,9 @@ export class IncidentEngine {
     return { service, policy: this.d.config.getEscalationPolicy(service.escalationPolicyId), rules: this.d.config.listNotificationRules() };
   }
 
-  private apply(t: Transition, now: number): void {
-    this.d.incidents.save(t.incident, now);
+  /** apply stores a transition: the incident (unless it is `stored`, the row as just written) and its effects. */
+  private apply(t: Transition, now: number, stored?: IncidentState): void {
+    if (t.incident !== stored) this.d.incidents.save(t.incident, now);
     for (const e of t.effects) {
       if (e.type === 'log') this.d.incidents.addLog(t.incident.id, now, e.entry);
       else if (e.type === 'cancel') this.d.incidents.cancel(t.incident.id, e.kinds, now);
