@@ -8,6 +8,9 @@ import type { ContactMethodType } from '../../shared/schemas.ts';
 /** BUDGETED_TYPES are the contact method types that cost money per message. */
 export const BUDGETED_TYPES: ReadonlySet<ContactMethodType> = new Set(['sms', 'voice']);
 
+/** CHARGED_TYPES_SQL is BUDGETED_TYPES as an SQL list, as the budget's partial index (migration 17) names them. */
+export const CHARGED_TYPES_SQL = `(${[...BUDGETED_TYPES].map((t) => `'${t}'`).join(', ')})`;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function parts(ms: number, timeZone: string): { day: string; secondOfDay: number } {

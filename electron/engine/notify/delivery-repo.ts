@@ -1,5 +1,6 @@
 /** DeliveryRepo stores delivery attempts and moves notify jobs between attempts (the SQL behind the delivery stage). */
 import type { Store } from '../store/database.ts';
+import { CHARGED_TYPES_SQL } from './budget.ts';
 
 /** AttemptOutcome is a stored attempt's outcome. */
 export type AttemptOutcome = 'sending' | 'delivered' | 'failed' | 'unknown';
@@ -80,11 +81,16 @@ export class DeliveryRepo {
     return Number(r.changes);
   }
 
-  /** charged counts attempts to these types since an instant that count against the budget. */
-  charged(types: readonly string[], since: number, until: number): number {
+  /**
+   * charged counts the SMS and voice attempts between two instants that count against the budget
+   * (BUDGETED_TYPES). The types are written into the query: its index holds only those
+   * (delivery_attempts_charged, migration 17), and SQLite uses a partial index only for a query
+   * whose own terms imply the index's.
+   */
+  charged(since: number, until: number): number {
     const r = this.store
-      .prepare(`SELECT COUNT(*) AS n FROM delivery_attempts WHERE contact_type IN (${types.map(() => '?').join(', ')}) AND started_at >= ? AND started_at < ? AND charged = 1`)
-      .get(...types, since, until) as { n: number };
+      .prepare(`SELECT COUNT(*) AS n FROM delivery_attempts WHERE contact_type IN ${CHARGED_TYPES_SQL} AND started_at >= ? AND started_at < ? AND charged = 1`)
+      .get(since, until) as { n: number };
     return r.n;
   }
 

@@ -120,7 +120,7 @@ export class DeliveryStage {
     const timeZone = this.d.config.getProfile().timeZone;
     const day = localDay(now, timeZone);
     const limit = this.policy().smsVoicePerDay;
-    const used = this.repo.charged([...BUDGETED_TYPES], day.start, day.end);
+    const used = this.repo.charged(day.start, day.end);
     return { limit, used, remaining: Math.max(0, limit - used), day: day.day, resetsAt: new Date(day.end).toISOString(), timeZone };
   }
 

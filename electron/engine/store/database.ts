@@ -156,7 +156,7 @@ export class Store {
   }
 
   private migrate(): void {
-    this.transaction(() => applyMigrations(this.db, false));
+    withoutForeignKeys(this.db, () => this.transaction(() => applyMigrations(this.db, false)));
   }
 }
 
@@ -183,13 +183,32 @@ export function applyMigrations(db: DatabaseSync, ownTransaction = true): void {
     }
   };
   if (!ownTransaction) return run();
-  db.exec('BEGIN IMMEDIATE');
+  withoutForeignKeys(db, () => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      run();
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  });
+}
+
+/**
+ * withoutForeignKeys runs the migrations' transaction with foreign keys off, as SQLite's procedure for
+ * rebuilding a table asks (https://www.sqlite.org/lang_altertable.html#otheralter): with them on,
+ * dropping the old table would delete, by ON DELETE CASCADE, every row that points at it. The pragma
+ * is a no-op inside a transaction, so it is set around it; a migration that rebuilds a table checks
+ * its foreign keys itself before the COMMIT (migration 17).
+ */
+function withoutForeignKeys(db: DatabaseSync, fn: () => void): void {
+  const on = (db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys === 1;
+  if (on) db.exec('PRAGMA foreign_keys = OFF');
   try {
-    run();
-    db.exec('COMMIT');
-  } catch (err) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw err;
+    fn();
+  } finally {
+    if (on) db.exec('PRAGMA foreign_keys = ON');
   }
 }
 

@@ -181,10 +181,10 @@ export class IncidentRepo {
 
   // Jobs
 
-  /** schedule inserts a job; a job whose key exists already is left alone (idempotent). */
+  /** schedule inserts a job; a job whose key the incident has already is left alone (idempotent). */
   schedule(incidentId: number, job: PlannedJob, now: number): void {
     this.store
-      .prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(key) DO NOTHING")
+      .prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(incident_id, key) DO NOTHING")
       .run(incidentId, job.kind, job.dueAt, job.key, JSON.stringify(job.payload), now);
   }
 

@@ -41,7 +41,8 @@ describe("the jobs' indexes (migration 14)", () => {
     const store = new Store(path);
     stores.push(store);
     const indexes = (store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(indexes).toEqual(['jobs_by_incident', 'jobs_due_pages_by_contact', 'jobs_due_timers', 'jobs_pending', 'jobs_running']);
+    // jobs_by_incident (migration 14) became the key's index per incident, jobs_key (migration 17).
+    expect(indexes).toEqual(['jobs_due_pages_by_contact', 'jobs_due_timers', 'jobs_key', 'jobs_pending', 'jobs_running']);
     const repo = new IncidentRepo(store);
     expect(repo.nextDue()).toBe(10);
     expect(repo.nextDueAfter(10)).toBe(20);
@@ -52,8 +53,8 @@ describe("the jobs' indexes (migration 14)", () => {
     expect(plan(store, "SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending'")).toContain('jobs_pending');
     expect(plan(store, "SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?", 0)).toContain('jobs_pending');
     expect(plan(store, "SELECT * FROM jobs WHERE state = 'running' ORDER BY id")).toContain('jobs_running');
-    expect(plan(store, "SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id", 1)).toContain('jobs_by_incident');
-    expect(plan(store, "UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (?, ?)", 0, 1, 'notify', 'escalate')).toContain('jobs_by_incident');
+    expect(plan(store, "SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id", 1)).toContain('jobs_key');
+    expect(plan(store, "UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (?, ?)", 0, 1, 'notify', 'escalate')).toContain('jobs_key');
   });
 
   it('a job that runs and is done leaves no entry in the open jobs\' indexes', () => {
