@@ -190,7 +190,7 @@ export class JobRunner {
       // backlog waiting for the full one is not read (a look per new event would read it all, as it
       // grows). A page of a contact method deleted meanwhile waits for a look with no channel full,
       // when it fails at once.
-      const notifies = this.d.incidents.dueNotifies(now, DUE_BATCH, full.size ? this.d.delivery.contactsOutside(full) : undefined);
+      const notifies = this.d.incidents.dueNotifies(now, this.lookLimit(), full.size ? this.d.delivery.contactsOutside(full) : undefined);
       let progressed = timers.length > 0;
       let ti = 0;
       let ni = 0;
@@ -228,6 +228,20 @@ export class JobRunner {
       if (this.inflight.size === 0) return;
       await this.waitForWork();
     }
+  }
+
+  /**
+   * lookLimit is how many due pages a look reads: no more than the free slots of the channels in use
+   * (and of "unknown", a deleted contact method's), rounded up to a power of two (one compiled
+   * statement per size), at most DUE_BATCH. When sends end together and free a few slots, the look
+   * reads about that many rows, not a hundred of which it can start a few.
+   */
+  private lookLimit(): number {
+    let free = 0;
+    for (const channel of [...this.d.delivery.channelsInUse(), 'unknown']) free += Math.max(0, slotsOf(channel) - this.busy(channel));
+    let limit = 1;
+    while (limit < free && limit < DUE_BATCH) limit *= 2;
+    return Math.min(limit, DUE_BATCH);
   }
 
   private busy(channel: string): number {

@@ -70,7 +70,10 @@ export class AckLinks {
 
   /** config returns the ack settings when links are enabled. */
   config(): ChannelSettingsOf<'ack'> | undefined {
-    const r = AckSettings.safeParse(this.d.settings());
+    const stored = this.d.settings();
+    // Never set up (the default): off, without a failed parse per page.
+    if (stored === undefined) return undefined;
+    const r = AckSettings.safeParse(stored);
     return r.success && r.data.enabled && r.data.publicBaseUrl ? r.data : undefined;
   }
 

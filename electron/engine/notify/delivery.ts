@@ -183,6 +183,11 @@ export class DeliveryStage {
     return this.d.config.contactTypes().get(p.contactMethodId) ?? 'unknown';
   }
 
+  /** channelsInUse lists the channels of the contact methods there are now. */
+  channelsInUse(): Set<string> {
+    return new Set(this.d.config.contactTypes().values());
+  }
+
   /** contactsOutside lists the ids of the contact methods that do not go through these channels. */
   contactsOutside(channels: ReadonlySet<string>): number[] {
     const ids: number[] = [];
@@ -226,11 +231,14 @@ export class DeliveryStage {
     } else {
       const timeZone = this.d.config.getProfile().timeZone;
       let ackLinks: AckLinkSet | undefined;
-      try {
-        const deadline = Math.min(ACK_LINKS_DEADLINE_MS, this.policy().timeoutSeconds * 500);
-        ackLinks = await withDeadline(this.ack.issue(incident.id), deadline, `the keychain did not answer within ${deadline / 1000} s when reading the ack links' signing key`);
-      } catch (err) {
-        linkWarning = `ack links left out: ${(err as Error).message}`;
+      // With ack links off (the default) a page makes no links, and needs no deadline timer for the keychain.
+      if (this.ack.config()) {
+        try {
+          const deadline = Math.min(ACK_LINKS_DEADLINE_MS, this.policy().timeoutSeconds * 500);
+          ackLinks = await withDeadline(this.ack.issue(incident.id), deadline, `the keychain did not answer within ${deadline / 1000} s when reading the ack links' signing key`);
+        } catch (err) {
+          linkWarning = `ack links left out: ${(err as Error).message}`;
+        }
       }
       result = await this.attempts.run(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }

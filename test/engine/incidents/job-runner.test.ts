@@ -110,6 +110,9 @@ describe('the job runner', () => {
       hook.waiting.shift()!.open({ ok: true });
       await waitFor(() => hook.sent.length === MAX_SENDS_PER_CHANNEL + 1, 'the next send in the freed slot');
       expect(looks.mock.calls.some((c) => c[2] === undefined)).toBe(true);
+      // Such a look reads about as many due pages as the channels in use can start (the webhook's free
+      // slot, the seeded desktop's 32, 8 for a deleted contact method's pages), not a hundred of them.
+      for (const c of looks.mock.calls.filter((c) => c[2] === undefined)) expect(c[1]).toBeLessThanOrEqual(64);
       expect(hook.sent.at(-1)!.title).toBe(`storm ${MAX_SENDS_PER_CHANNEL}`);
     } finally {
       looks.mockRestore();
