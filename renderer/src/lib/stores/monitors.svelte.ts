@@ -135,6 +135,11 @@ export class MonitorsState {
     return Promise.all([this.#loading, this.#details]).then(() => {});
   }
 
+  /** opening says the list is about to be shown (the window opens on it): a load reads its last checks and uptime with it. */
+  opening(): void {
+    this.#shown = true;
+  }
+
   /** loadUptime fetches one monitor's uptime windows. */
   async loadUptime(id: number): Promise<void> {
     try {
