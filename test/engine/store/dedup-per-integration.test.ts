@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
+import { queryPlan } from '../../helpers/query-plan.ts';
 import { tempDir } from '../../helpers/headless.ts';
 
 const stores: Store[] = [];
@@ -52,7 +53,7 @@ describe('dedup keys per integration (migration 16)', () => {
     expect(() => open('disk-full', 1)).toThrow(/UNIQUE/);
     expect(() => open('monitor:3', null)).toThrow(/UNIQUE/);
     // Both looks read an index: an inbound event's, and a monitor's recovery (which before read every incident).
-    const plan = (sql: string, ...args: Array<number | string>) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    const plan = (sql: string, ...args: Array<number | string>) => queryPlan(store.db, sql, ...args);
     expect(plan("SELECT * FROM incidents WHERE service_id = ? AND COALESCE(integration_id, 0) = ? AND dedup_key = ? AND status != 'resolved'", 1, 1, 'k')).toContain('incidents_open_dedup_scoped');
     expect(plan("SELECT id FROM incidents WHERE dedup_key = ? AND status != 'resolved' AND integration_id IS NULL ORDER BY id", 'k')).toContain('incidents_open_own_key');
   });

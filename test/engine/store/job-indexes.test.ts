@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
+import { queryPlan } from '../../helpers/query-plan.ts';
 import { tempDir } from '../../helpers/headless.ts';
 
 const stores: Store[] = [];
@@ -31,8 +32,7 @@ function atVersion13(path: string): void {
   db.close();
 }
 
-const plan = (store: Store, sql: string, ...args: Array<number | string>) =>
-  (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+const plan = (store: Store, sql: string, ...args: Array<number | string>) => queryPlan(store.db, sql, ...args);
 
 describe("the jobs' indexes (migration 14)", () => {
   it('an upgraded database keeps its jobs, and the schedule is read through the open jobs alone', () => {

@@ -12,6 +12,7 @@ import { DeliveryRepo } from '../../../electron/engine/notify/delivery-repo.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
+import { queryPlan } from '../../helpers/query-plan.ts';
 import { tempDir } from '../../helpers/headless.ts';
 
 const stores: Store[] = [];
@@ -45,8 +46,7 @@ function atVersion16(path: string): void {
   db.close();
 }
 
-const plan = (store: Store, sql: string, ...args: Array<number | string>) =>
-  (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+const plan = (store: Store, sql: string, ...args: Array<number | string>) => queryPlan(store.db, sql, ...args);
 
 const jobsOf = (store: Store) => store.db.prepare('SELECT id, incident_id, kind, due_at, key, state FROM jobs ORDER BY id').all();
 

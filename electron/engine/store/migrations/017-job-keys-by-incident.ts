@@ -5,7 +5,8 @@
  * through the index SQLite makes for a column's UNIQUE. Its keys sort as text, so a new incident's
  * keys land among old ones ("i12345:" between "i1234:" and "i1235:"): each new job dirtied a
  * different page of that index, and every commit writes each page it dirtied to the write-ahead log
- * (0.43 pages per paged event in bench/ingest.bench.ts, more than the jobs table itself). A key
+ * (0.43 pages per paged event, counted in the log after a paging run of bench/ingest.bench.ts:
+ * more than the jobs table itself). A key
  * always names its incident, so it is unique per incident: one index on (incident_id, key), whose new
  * entries go to its end, replaces both that one and `jobs_by_incident` (migration 14). SQLite cannot
  * drop a column's UNIQUE in place, so the table is rebuilt the way SQLite documents
