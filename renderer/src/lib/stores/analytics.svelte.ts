@@ -30,9 +30,24 @@ export class AnalyticsState {
   error = $state<string | null>(null);
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** #inflight is the load on its way, if any. */
+  #inflight: Promise<void> | undefined;
+
+  /** open is the page being shown: it reads the summary, unless a read is on its way (the window's start-up asked already). */
+  open(): Promise<void> {
+    return this.#inflight ?? this.load();
+  }
 
   /** load asks the engine for the summary of the current window. */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    const loading: Promise<void> = this.#fetch().finally(() => {
+      if (this.#inflight === loading) this.#inflight = undefined;
+    });
+    this.#inflight = loading;
+    return loading;
+  }
+
+  async #fetch(): Promise<void> {
     const seq = ++this.#seq;
     this.loading = true;
     try {

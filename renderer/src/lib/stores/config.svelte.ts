@@ -23,9 +23,9 @@ export class ConfigState {
   loaded = $state(false);
   error = $state<string | null>(null);
 
-  /** load fetches one part (or everything). */
-  async load(entity: ConfigEntity | 'all' = 'all'): Promise<void> {
-    const parts = entity === 'all' ? ENTITIES : [entity];
+  /** load fetches one part, or everything but the parts in `except` (read just before). */
+  async load(entity: ConfigEntity | 'all' = 'all', except: readonly ConfigEntity[] = []): Promise<void> {
+    const parts = entity === 'all' ? ENTITIES.filter((e) => !except.includes(e)) : [entity];
     try {
       await Promise.all(parts.map((p) => this.#fetch(p)));
       this.error = null;
