@@ -1,6 +1,6 @@
 /**
  * A long monitor list in real Chromium: past 300 monitors only the rows on screen (and a screen
- * around them) are in the page, the page is as tall as the whole list, scrolling to the end shows the
+ * around them) are in the page, the first screen rendered on its own before the others, the page is as tall as the whole list, scrolling to the end shows the
  * last monitor, and every row shown has its uptime from the one `monitors.uptimeAll` answer. The list
  * is asked for once at start-up and is shown before the rows' last checks arrive, which another view
  * does not ask for (nor the uptime) until the list is opened; a burst of changed
@@ -55,6 +55,28 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     expect(await last.isVisible()).toBe(true);
     expect(await page.locator(`[data-monitor-id="${ids.at(-1)}"] [data-testid=uptime-24h]`).textContent()).toBe('100 %');
     expect(await page.getByRole('button', { name: 'monitor-001', exact: true }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the first screen of rows on its own, and the screens around it right after', async () => {
+    const { page, problems } = session;
+    // Notes how many rows the page held when rows first appeared (a MutationObserver runs after the render that added them).
+    await page.addInitScript(() => {
+      const w = window as unknown as { firstRows?: number };
+      new MutationObserver((_, observer) => {
+        const n = document.querySelectorAll('[data-testid=monitor-row]').length;
+        if (n === 0) return;
+        w.firstRows = n;
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${session.server.url}/?first=1#/monitors`);
+    await page.getByTestId('monitor-row').first().waitFor();
+    const first = await page.evaluate(() => (window as unknown as { firstRows?: number }).firstRows ?? 0);
+    // One screen of 900 px at the estimated 48 px a row; the window of a screen either side came with them before.
+    expect(first).toBeGreaterThanOrEqual(10);
+    expect(first).toBeLessThanOrEqual(Math.ceil(900 / 48));
+    await expect.poll(() => page.getByTestId('monitor-row').count()).toBeGreaterThan(first);
     expect(problems).toEqual([]);
   });
 

@@ -21,6 +21,12 @@ export class RowWindow {
   #first = $state(0);
   #visible = $state(Math.ceil((typeof window === 'undefined' ? 900 : window.innerHeight) / ESTIMATED_ROW_PX));
   #rowPx = $state(ESTIMATED_ROW_PX);
+  /**
+   * #measured: the window has been measured and painted once. Before that only the first screen is
+   * rendered; the screens around it follow in a task after the first measure (after that frame's
+   * paint), so the first screen of rows is painted sooner.
+   */
+  #measured = $state(false);
 
   constructor(count: () => number) {
     this.#count = count;
@@ -31,14 +37,19 @@ export class RowWindow {
     return this.#count() > WINDOW_FROM;
   }
 
+  /** #overscan is how many screens of rows are kept either side of the visible ones now. */
+  get #overscan(): number {
+    return this.#measured ? OVERSCAN_SCREENS : 0;
+  }
+
   /** start is the index of the first row in the page. */
   get start(): number {
-    return this.windowed ? Math.min(Math.max(0, this.#first - this.#visible * OVERSCAN_SCREENS), Math.max(0, this.#count() - 1)) : 0;
+    return this.windowed ? Math.min(Math.max(0, this.#first - this.#visible * this.#overscan), Math.max(0, this.#count() - 1)) : 0;
   }
 
   /** end is one past the index of the last row in the page. */
   get end(): number {
-    return this.windowed ? Math.min(this.#count(), this.#first + this.#visible * (1 + OVERSCAN_SCREENS)) : this.#count();
+    return this.windowed ? Math.min(this.#count(), this.#first + this.#visible * (1 + this.#overscan)) : this.#count();
   }
 
   /** top is the height the rows above the window would take. */
@@ -54,6 +65,7 @@ export class RowWindow {
   /** follow is the action for the table's tbody: it moves the window as the page scrolls or resizes. */
   follow = (body: HTMLElement): { destroy: () => void } => {
     let frame = 0;
+    let overscanTimer: ReturnType<typeof setTimeout> | undefined;
     const measure = (): void => {
       frame = 0;
       if (!this.windowed) return;
@@ -63,6 +75,7 @@ export class RowWindow {
       const top = body.getBoundingClientRect().top;
       this.#first = Math.max(0, Math.floor(-top / this.#rowPx));
       this.#visible = Math.ceil(window.innerHeight / this.#rowPx) + 1;
+      if (!this.#measured && overscanTimer === undefined) overscanTimer = setTimeout(() => (this.#measured = true), 0);
     };
     const schedule = (): void => {
       if (frame === 0) frame = requestAnimationFrame(measure);
@@ -75,6 +88,7 @@ export class RowWindow {
         window.removeEventListener('scroll', schedule);
         window.removeEventListener('resize', schedule);
         if (frame !== 0) cancelAnimationFrame(frame);
+        clearTimeout(overscanTimer);
       },
     };
   };
