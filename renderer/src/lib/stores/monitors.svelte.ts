@@ -76,17 +76,19 @@ export class MonitorsState {
    * list is on screen (shown as soon as it arrives, the strips and uptime filling it in as they do),
    * otherwise PREFETCH_AFTER_MS after the list arrived, so that another view opened at start-up is not
    * held up behind them (at 2,000 monitors they are megabytes) and the list has them when opened.
+   * It returns once the list is in (or failed); the last checks and uptime may still be on their way.
    */
   load(): Promise<void> {
     this.#details = undefined;
-    const loading: Promise<void> = this.#fetchAll().finally(() => {
+    const { promise: listed, resolve } = Promise.withResolvers<void>();
+    const loading: Promise<void> = this.#fetchAll(resolve).finally(() => {
       if (this.#loading === loading) this.#loading = undefined;
     });
     this.#loading = loading;
-    return loading;
+    return listed;
   }
 
-  async #fetchAll(): Promise<void> {
+  async #fetchAll(listed: () => void): Promise<void> {
     const list = call('monitors.list', {});
     const types = this.types.length ? Promise.resolve(this.types) : call('monitors.types', {});
     if (this.#shown) this.#details = this.#fetchDetails();
@@ -101,6 +103,8 @@ export class MonitorsState {
     } catch (err) {
       this.error = errorMessage(err);
       return;
+    } finally {
+      listed();
     }
     if (this.#details) return this.#details;
     setTimeout(() => {
@@ -110,9 +114,11 @@ export class MonitorsState {
 
   /** #fetchDetails reads every row's last checks and uptime (one request each, whatever the count). */
   async #fetchDetails(): Promise<void> {
-    const last = call('monitors.lastChecks', { limit: STRIP_LENGTH });
-    // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors).
+    // Every row's uptime in one request (a request per monitor took seconds at 2,000 monitors), asked
+    // for first: the engine answers in turn, and the uptime is the shorter answer (at 2,000 monitors
+    // about 80 ms of its work against 230 ms for the last checks).
     const all = call('monitors.uptimeAll', {});
+    const last = call('monitors.lastChecks', { limit: STRIP_LENGTH });
     for (const p of [last, all]) p.catch(() => {});
     try {
       await Promise.all([
