@@ -1,7 +1,8 @@
 /**
  * A page load in real Chromium asks for the view on screen first: its own reads go before the other
  * start-up reads (the banners, the navigation's counts, the other views' data), which follow once the
- * view's answers are in, or at most a second later when the view's answer is slow.
+ * view's answers are in, or at most a second later when the view's answer is slow. On the monitor
+ * list, the rows' last checks (megabytes at scale) are asked for once their uptime is in.
  */
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,13 @@ describe.skipIf(!hasChromium)(uiSuiteName('the start-up reads in Chromium'), { t
     expectFirst(api, ['monitors.list', 'services.list']);
     expect(api.filter((m) => m === 'services.list')).toHaveLength(1);
     expect(api).toEqual(expect.arrayContaining(['contactMethods.list', 'notificationRules.list', 'escalationPolicies.list', 'incidents.list']));
+    // The rows' last checks (megabytes at scale) are asked for once their uptime is in, not beside the list.
+    await expect.poll(() => session.page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/monitors.lastChecks'))), { timeout: WAIT_MS }).toBe(true);
+    const [uptimeAt, checksAt] = await session.page.evaluate(() => {
+      const at = (m: string) => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith(`/api/${m}`));
+      return [at('monitors.uptimeAll')?.responseEnd ?? NaN, at('monitors.lastChecks')?.startTime ?? NaN];
+    });
+    expect(checksAt).toBeGreaterThanOrEqual(uptimeAt);
   });
 
   it('does not hold the rest back behind a view\'s answer that does not come', async () => {
