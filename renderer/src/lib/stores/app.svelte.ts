@@ -100,7 +100,7 @@ export class AppState {
     const configRead: ConfigEntity[] = [];
     let monitorsRead = false;
     if (route.view === 'monitors' && route.monitorId === undefined) {
-      // The list, its last checks and uptime (megabytes at 2,000 monitors), and the services its rows name.
+      // The list (its rows' uptime asked for with it, their last checks after that) and the services its rows name.
       monitors.opening();
       first.push(monitors.load(), config.load('services'));
       configRead.push('services');
