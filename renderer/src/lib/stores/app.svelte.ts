@@ -131,15 +131,8 @@ export class AppState {
       rest();
       return;
     }
-    let done = false;
-    const once = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      rest();
-    };
-    const timer = setTimeout(once, REST_AFTER_MS);
-    void Promise.allSettled(first).then(() => setTimeout(once, 0));
+    const capped = new Promise((resolve) => setTimeout(resolve, REST_AFTER_MS));
+    void Promise.race([Promise.allSettled(first), capped]).then(() => setTimeout(rest, 0));
   }
 
   #dispatch(e: ApiEvent): void {
