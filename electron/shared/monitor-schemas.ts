@@ -131,6 +131,16 @@ export interface MonitoringStatus {
 export const UptimeWindowName = z.enum(['24h', '7d', '30d', '90d']);
 export type UptimeWindowName = z.infer<typeof UptimeWindowName>;
 
+/**
+ * UptimeFractions are every monitor's uptime per window, no more (what the monitor list shows;
+ * `monitors.uptimeFractions`): `uptime[i]` is the monitor's UptimeWindow `uptime` over `windows[i]`,
+ * null when no check counted.
+ */
+export interface UptimeFractions {
+  windows: UptimeWindowName[];
+  monitors: Array<{ id: number; uptime: Array<number | null> }>;
+}
+
 /** LatencySummary is the response time over a period, in milliseconds (p95 is null until the period's bucket closes). */
 export interface LatencySummary {
   min: number;

@@ -1,7 +1,7 @@
 /**
  * A long monitor list in real Chromium: past 300 monitors only the rows on screen (and a screen
  * around them) are in the page, the first screen rendered on its own before the others, the page is as tall as the whole list, scrolling to the end shows the
- * last monitor, and every row shown has its uptime from the one `monitors.uptimeAll` answer. The list
+ * last monitor, and every row shown has its uptime from the one `monitors.uptimeFractions` answer. The list
  * is asked for once at start-up and is shown before the rows' last checks arrive, which another view
  * does not ask for (nor the uptime) until the list is opened; a burst of changed
  * monitors reads every row's uptime in one request, a few changed monitors one request each.
@@ -87,7 +87,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     // Away from the app first, so nothing the page above asks for late (its read a second after the list) is counted below.
     await page.goto('about:blank');
     const asked: string[] = [];
-    const uptimeAnswered = page.waitForResponse((r) => r.url().endsWith('/api/monitors.uptimeAll'));
+    const uptimeAnswered = page.waitForResponse((r) => r.url().endsWith('/api/monitors.uptimeFractions'));
     const onRequest = (r: { url(): string }) => asked.push(r.url().replace(/^.*\/api\//, ''));
     page.on('request', onRequest);
     // The last checks are held back until the rows are on screen: the list must not wait for them.
@@ -106,7 +106,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       await Promise.all([checksAnswered, uptimeAnswered]);
       expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
-      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.uptimeFractions')).toHaveLength(1);
 
       // The list is on screen: the read that follows a list shown elsewhere a second later is not made as well.
       await page.waitForTimeout(1_500);
@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       await page.waitForTimeout(200);
       expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
-      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.uptimeFractions')).toHaveLength(1);
     } finally {
       release();
       page.off('request', onRequest);
@@ -140,7 +140,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     const { page, server, problems } = session;
     await page.goto(`${server.url}/#token=${TOKEN}`);
     // The rows' uptime as first read (on opening the list, or a second after start) is in before the down check below is stored.
-    const firstUptime = page.waitForResponse((r) => r.url().endsWith('/api/monitors.uptimeAll'));
+    const firstUptime = page.waitForResponse((r) => r.url().endsWith('/api/monitors.uptimeFractions'));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Monitors' }).click();
     await page.getByTestId('monitor-row').first().waitFor();
     await firstUptime;
@@ -157,12 +157,12 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     try {
       for (const m of views.slice(0, 100)) server.engine.publish({ type: 'monitor.changed', data: { monitor: m } });
       await page.waitForFunction((id) => document.querySelector(`[data-monitor-id="${id}"] [data-testid=uptime-24h]`)?.textContent === '0.0 %', views[1]!.id);
-      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.uptimeFractions')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.uptime')).toHaveLength(0);
       asked.length = 0;
       for (const m of views.slice(0, 3)) server.engine.publish({ type: 'monitor.changed', data: { monitor: m } });
       await expect.poll(() => asked.filter((m) => m === 'monitors.uptime').length, { timeout: 10_000 }).toBe(3);
-      expect(asked.filter((m) => m === 'monitors.uptimeAll')).toHaveLength(0);
+      expect(asked.filter((m) => m === 'monitors.uptimeFractions')).toHaveLength(0);
     } finally {
       page.off('request', onRequest);
     }

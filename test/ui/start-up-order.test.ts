@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('the start-up reads in Chromium'), { t
     await expect.poll(() => session.page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/monitors.lastChecks'))), { timeout: WAIT_MS }).toBe(true);
     const [uptimeAt, checksAt] = await session.page.evaluate(() => {
       const at = (m: string) => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith(`/api/${m}`));
-      return [at('monitors.uptimeAll')?.responseEnd ?? NaN, at('monitors.lastChecks')?.startTime ?? NaN];
+      return [at('monitors.uptimeFractions')?.responseEnd ?? NaN, at('monitors.lastChecks')?.startTime ?? NaN];
     });
     expect(checksAt).toBeGreaterThanOrEqual(uptimeAt);
   });

@@ -172,6 +172,10 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       runner.flush();
       return { monitors: runner.results.uptimeAll(now()) };
     },
+    'monitors.uptimeFractions': () => {
+      runner.flush();
+      return runner.results.uptimeFractions(now());
+    },
     'monitors.series': (a) => {
       runner.flush();
       runner.repo.get(a.id);

@@ -6,9 +6,9 @@
  * history. Writes are buffered and committed together (one transaction, one fsync) every second.
  */
 import type { StatementSync } from 'node:sqlite';
-import type { CheckMark, CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
+import type { CheckMark, CheckPhases, CheckResult, CheckStatus, LatencySummary, SeriesPoint, UptimeFractions, UptimeWindow, UptimeWindowName } from '../../shared/monitor-schemas.ts';
 import type { Store } from '../store/database.ts';
-import { DAY, emptyTotals, HOUR, rollupTotals, type RollupTotals } from './rollup-sums.ts';
+import { DAY, emptyTotals, HOUR, rollupTotals, rollupUptime, type RollupTotals } from './rollup-sums.ts';
 
 /** HOUR and DAY are the rollup bucket sizes in ms (defined with the reads that rely on them, rollup-sums.ts). */
 export { DAY, HOUR };
@@ -299,6 +299,24 @@ export class ResultStore {
       const r = totals[i]!.get(id) ?? none;
       return { window, ...counts(r), latency: latencyOf(r, null) };
     }) }));
+  }
+
+  /**
+   * uptimeFractions is uptimeAll's `uptime` of each window and nothing else, as the monitor list shows
+   * it: at 2,000 monitors 90 KB instead of 1.2 MB, from half the SQL (rollupUptime).
+   */
+  uptimeFractions(now: number): UptimeFractions {
+    const ids = this.store.prepare('SELECT id FROM monitors ORDER BY id').all() as Array<{ id: number }>;
+    const current = Math.floor(now / HOUR) * HOUR;
+    const windows = Object.entries(WINDOWS) as Array<[UptimeWindowName, number]>;
+    const perWindow = rollupUptime(this.store.db, windows.map(([, ms]) => ({ from: current - ms + HOUR })));
+    return {
+      windows: windows.map(([w]) => w),
+      monitors: ids.map(({ id }) => ({ id: Number(id), uptime: perWindow.map((perMonitor) => {
+        const c = perMonitor.get(Number(id));
+        return c && c.counted > 0 ? c.good / c.counted : null;
+      }) })),
+    };
   }
 
   /**

@@ -115,16 +115,59 @@ export function emptyTotals(): RollupTotals {
  * span are absent). The same as summing the span's hourly rows, since each day's row is its hours' sum.
  */
 export function rollupTotals(db: DatabaseSync, spans: Span[]): Array<Map<number, RollupTotals>> {
+  return combine(spans, (p) => readPiece(db, p), emptyTotals, add);
+}
+
+/** UptimeCounts are a monitor's checks that count for uptime over a span (all but unknown) and those of them up or degraded. */
+export interface UptimeCounts {
+  counted: number;
+  good: number;
+}
+
+const uptimeStatements = new WeakMap<DatabaseSync, StatementSync>();
+
+/**
+ * rollupUptime answers, for each span, each monitor's UptimeCounts over it (monitors without a row in
+ * the span are absent): what the monitor list shows of a window. Two sums per row instead of
+ * RollupTotals' nine, as arrays rather than objects with named keys: half the time of rollupTotals
+ * at 2,000 monitors (bench/uptime.bench.ts).
+ */
+export function rollupUptime(db: DatabaseSync, spans: Span[]): Array<Map<number, UptimeCounts>> {
+  let q = uptimeStatements.get(db);
+  if (!q) {
+    q = db.prepare(`
+      SELECT m.id, SUM(r.checks - r.unknown), SUM(r.up + r.degraded)
+      FROM monitors m CROSS JOIN monitor_rollups r ON r.monitor_id = m.id AND r.bucket_ms = ? AND r.start >= ? AND r.start < ?
+      GROUP BY m.id`);
+    q.setReturnArrays(true);
+    uptimeStatements.set(db, q);
+  }
+  const statement = q;
+  const read = (p: Piece) => {
+    const rows = statement.all(p.bucket, p.from, p.to) as unknown as Array<[number, number, number]>;
+    return new Map(rows.map(([id, counted, good]) => [Number(id), { counted: Number(counted), good: Number(good) }]));
+  };
+  return combine(spans, read, () => ({ counted: 0, good: 0 }), (a, b) => {
+    a.counted += b.counted;
+    a.good += b.good;
+  });
+}
+
+/**
+ * combine reads each elementary piece of the spans once (`read`: each monitor's sums over the piece)
+ * and adds, for each span, the pieces it is made of, monitor by monitor.
+ */
+function combine<T>(spans: Span[], read: (p: Piece) => Map<number, T>, empty: () => T, addTo: (a: T, b: T) => void): Array<Map<number, T>> {
   const perSpan = spans.map(piecesOf);
-  const parts = elementary(perSpan.flat()).map((p) => ({ ...p, rows: readPiece(db, p) }));
+  const parts = elementary(perSpan.flat()).map((p) => ({ ...p, rows: read(p) }));
   return perSpan.map((pieces) => {
-    const totals = new Map<number, RollupTotals>();
+    const totals = new Map<number, T>();
     for (const part of parts) {
       if (!pieces.some((p) => p.bucket === part.bucket && p.from <= part.from && part.to <= p.to)) continue;
       for (const [id, t] of part.rows) {
         let sum = totals.get(id);
-        if (!sum) totals.set(id, (sum = emptyTotals()));
-        add(sum, t);
+        if (!sum) totals.set(id, (sum = empty()));
+        addTo(sum, t);
       }
     }
     return totals;

@@ -158,6 +158,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'monitors.results': [[{ id: 1, limit: 0 }, 'limit', /1 to 1000/], [{ id: 1, before: 'yesterday' }, 'before', /ISO 8601/]],
   'monitors.uptime': [[{ id: null }, 'id', /must be a number/]],
   'monitors.uptimeAll': [[{ id: 1 }, '(input)', /Unrecognized key/]],
+  'monitors.uptimeFractions': [[{ all: true }, '(input)', /Unrecognized key/]],
   'monitors.series': [[{ id: 1, window: '2y' }, 'window', /must be one of/]],
   'monitors.lastChecks': [[{ limit: 101 }, 'limit', /1 to 100/], [{ serviceId: 'one' }, 'serviceId', /must be a number/]],
   'monitoring.status': [[{ verbose: true }, '(input)', /Unrecognized key/]],

@@ -106,6 +106,8 @@ describe('monitor API', () => {
     expect(all.monitors.map((x) => x.id)).toEqual([mon.id, other.id]);
     expect(all.monitors[0]!.windows).toEqual(windows.map((w) => ({ ...w, latency: w.latency && { ...w.latency, p95: null } })));
     expect(all.monitors[1]!.windows.map((w) => [w.window, w.checks, w.uptime, w.latency])).toEqual([['24h', 0, null, null], ['7d', 0, null, null], ['30d', 0, null, null], ['90d', 0, null, null]]);
+    // What the monitor list reads: the windows' uptime alone.
+    expect(await m.t.engine.invoke('monitors.uptimeFractions', {})).toEqual({ windows: ['24h', '7d', '30d', '90d'], monitors: [{ id: mon.id, uptime: [0.5, 0.5, 0.5, 0.5] }, { id: other.id, uptime: [null, null, null, null] }] });
     const series = await m.t.engine.invoke('monitors.series', { id: mon.id, window: '7d' });
     expect(series.bucket).toBe('hour');
     expect(series.points.reduce((n, p) => n + p.checks, 0)).toBe(2);

@@ -1,13 +1,13 @@
 /**
  * Rollup totals over spans (monitors/rollup-sums.ts): whole UTC days from daily rollups, partial days
  * from hourly ones, the same totals as the span's hourly rows, for the monitor list's uptime windows
- * (`monitors.uptimeAll`) and Analytics' uptime per monitor.
+ * (`monitors.uptimeAll`, and `monitors.uptimeFractions` from two of the sums) and Analytics' uptime per monitor.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { monitorUptime } from '../../../electron/engine/analytics/monitor-uptime.ts';
 import { MonitorRepo } from '../../../electron/engine/monitors/monitor-repo.ts';
 import { DAY, HOUR, ResultStore, type PendingResult } from '../../../electron/engine/monitors/results.ts';
-import { piecesOf, rollupTotals, type Span } from '../../../electron/engine/monitors/rollup-sums.ts';
+import { piecesOf, rollupTotals, rollupUptime, type Span } from '../../../electron/engine/monitors/rollup-sums.ts';
 import { ConfigRepo } from '../../../electron/engine/store/config-repo.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { MonitorInput } from '../../../electron/shared/monitor-schemas.ts';
@@ -76,13 +76,16 @@ describe('rollup totals', () => {
       spans.push(i % 4 === 0 ? { from } : { from, to: from + Math.floor(random() * 60 * DAY) + Math.floor(random() * HOUR) + 1 });
     }
     const totals = rollupTotals(store.db, spans);
+    const uptime = rollupUptime(store.db, spans);
     spans.forEach((span, i) => {
       const want = hourlySums(span);
       const got = totals[i]!;
       expect([...got.keys()].sort(), JSON.stringify(span)).toEqual([...want.keys()].sort());
+      expect([...uptime[i]!.keys()].sort(), JSON.stringify(span)).toEqual([...want.keys()].sort());
       for (const [id, w] of want) {
         const g = got.get(id)!;
         expect({ ...g, latency_sum: Math.round(g.latency_sum * 10) }, JSON.stringify(span)).toEqual({ ...w, latency_sum: Math.round(Number(w.latency_sum) * 10) });
+        expect(uptime[i]!.get(id), JSON.stringify(span)).toEqual({ counted: Number(w.checks) - Number(w.unknown), good: Number(w.up) + Number(w.degraded) });
       }
     });
   });
@@ -126,6 +129,12 @@ describe('rollup totals', () => {
     expect(all[0]!.windows[0]!.latency).toEqual({ min: 20, mean: 20, p95: null, max: 20 });
     expect(all[1]!.windows.map((w) => w.checks)).toEqual([0, 1, 1, 1]);
     expect(all[2]!.windows.every((w) => w.checks === 0 && w.uptime === null && w.latency === null)).toBe(true);
+    // The list's own answer: each window's uptime and nothing else, the same fractions.
+    const fractions = results.uptimeFractions(now);
+    expect(fractions.windows).toEqual(['24h', '7d', '30d', '90d']);
+    expect(fractions.monitors).toEqual(all.map((m) => ({ id: m.id, uptime: m.windows.map((w) => w.uptime) })));
+    expect(fractions.monitors[0]!.uptime).toEqual([0.5, 1 / 3, 0.5, 0.4]);
+    expect(fractions.monitors[2]!.uptime).toEqual([null, null, null, null]);
     // Analytics over the last 30 days: the same counts as the list's 30 d window (both start at the hour after the current one, 30 days back).
     const month = monitorUptime(store.db, Math.floor(now / HOUR) * HOUR - 30 * DAY + HOUR, now);
     expect(month.find((m) => m.monitorId === ids[0])).toMatchObject({ checks: 4, down: 2, uptime: 0.5 });
