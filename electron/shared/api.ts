@@ -12,6 +12,7 @@ import { ConfigTextMaxChars } from './config-file.ts';
 import { SetInboundPortInput, type SystemInfo } from './system-schemas.ts';
 import { DesktopSettingsUpdate, type DesktopSettings } from './desktop-schemas.ts';
 import { AddPhoneInput, ChannelProblemsInput, SetupUpdate, type ChannelProblem, type SetupState } from './trust-schemas.ts';
+import type { MonitorRow } from './monitor-rows.ts';
 import { MonitorInput, MonitoringSettings, type MonitoringStatus, type MonitorTypeInfo, type MonitorView, type CheckMark, type CheckResult, type MonitorChecks, type SeriesPoint, type UptimeFractions, type UptimeWindow } from './monitor-schemas.ts';
 
 // The answers that are plain data live in api-results.ts; this file re-exports them.
@@ -151,6 +152,7 @@ export const apiSchemas = {
 
   'monitors.types': none,
   'monitors.list': z.strictObject({ serviceId: Id.optional() }),
+  'monitors.rows': z.strictObject({ serviceId: Id.optional() }),
   'monitors.get': byId,
   'monitors.create': MonitorInput,
   'monitors.update': update(MonitorInput),
@@ -332,6 +334,8 @@ export interface ApiOutputs {
   'channels.problems': ChannelProblem[];
   'monitors.types': MonitorTypeInfo[];
   'monitors.list': MonitorView[];
+  /** The monitor list's rows: each monitor's MonitorRow, by name. */
+  'monitors.rows': MonitorRow[];
   'monitors.get': MonitorView;
   'monitors.create': MonitorView;
   'monitors.update': MonitorView;

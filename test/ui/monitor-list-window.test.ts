@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       const checksAnswered = page.waitForResponse((r) => r.url().endsWith('/api/monitors.lastChecks'));
       release();
       await Promise.all([checksAnswered, uptimeAnswered]);
-      expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.rows')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.uptimeFractions')).toHaveLength(1);
 
@@ -119,13 +119,13 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       // In the page's own clock (resource timing): PREFETCH_AFTER_MS (1 s) after the list arrived; without the wait they were asked for before it.
       const [listedAt, readAt] = await page.evaluate(() => {
         const at = (m: string) => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith(`/api/${m}`));
-        return [at('monitors.list')?.responseEnd ?? NaN, at('monitors.lastChecks')?.startTime ?? NaN];
+        return [at('monitors.rows')?.responseEnd ?? NaN, at('monitors.lastChecks')?.startTime ?? NaN];
       });
       expect(readAt - listedAt).toBeGreaterThanOrEqual(900);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Monitors' }).click();
       await page.getByTestId('monitor-row').first().waitFor();
       await page.waitForTimeout(200);
-      expect(asked.filter((m) => m === 'monitors.list')).toHaveLength(1);
+      expect(asked.filter((m) => m === 'monitors.rows')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.lastChecks')).toHaveLength(1);
       expect(asked.filter((m) => m === 'monitors.uptimeFractions')).toHaveLength(1);
     } finally {

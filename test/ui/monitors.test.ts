@@ -92,6 +92,21 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     expect(await row.getByTestId('uptime-24h').textContent()).toBe('100 %');
   });
 
+  it('edits a monitor from its row: the form has the settings the row does not carry', async () => {
+    // A row has what the list shows (monitors.rows); the form reads the monitor's settings first.
+    const [saved] = await server.engine.invoke('monitors.list', {});
+    await page.getByRole('button', { name: 'Edit Loopback site' }).click();
+    const interval = page.getByLabel('Check every (seconds)');
+    await expect.poll(() => interval.inputValue()).toBe('10');
+    expect(await page.getByLabel('Timeout (seconds)').inputValue()).toBe('5');
+    expect(await page.getByLabel('URL').inputValue()).toBe(siteUrl);
+    await interval.fill('20');
+    await page.getByRole('button', { name: 'Save monitor' }).click();
+    await interval.waitFor({ state: 'detached' });
+    expect(await server.engine.invoke('monitors.get', { id: saved!.id })).toMatchObject({ name: 'Loopback site', intervalSeconds: 20, timeoutSeconds: 5, config: { url: siteUrl } });
+    expect(await page.getByTestId('monitor-row').filter({ hasText: 'Loopback site' }).count()).toBe(1);
+  });
+
   it('creates a heartbeat and shows its ping URL, which a job can call', async () => {
     await page.getByRole('button', { name: 'New monitor' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Nightly backup');

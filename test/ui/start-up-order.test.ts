@@ -73,12 +73,12 @@ describe.skipIf(!hasChromium)(uiSuiteName('the start-up reads in Chromium'), { t
     const { api } = await loadOn('#/incidents', 'h1#incidents-title');
     expectFirst(api, ['incidents.list']);
     // The list's monitors (for the navigation's down count) come with the rest.
-    expect(api.indexOf('monitors.list'), `asked for: ${api.join(', ')}`).toBeGreaterThan(api.indexOf('incidents.list'));
+    expect(api.indexOf('monitors.rows'), `asked for: ${api.join(', ')}`).toBeGreaterThan(api.indexOf('incidents.list'));
   });
 
   it('asks for the monitors and the services their rows name first on a page load of the monitor list, and the rest of the configuration once', async () => {
     const { api } = await loadOn('#/monitors', '[data-testid=monitor-row]');
-    expectFirst(api, ['monitors.list', 'services.list']);
+    expectFirst(api, ['monitors.rows', 'services.list']);
     expect(api.filter((m) => m === 'services.list')).toHaveLength(1);
     expect(api).toEqual(expect.arrayContaining(['contactMethods.list', 'notificationRules.list', 'escalationPolicies.list', 'incidents.list']));
     // The rows' last checks (megabytes at scale) are asked for once their uptime is in, not beside the list.

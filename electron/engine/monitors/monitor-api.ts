@@ -8,6 +8,7 @@
 import type { ApiArgs, ApiMethod, ApiOutputs } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { CheckMark, MonitorInput, MonitorView } from '../../shared/monitor-schemas.ts';
+import { monitorRow } from '../../shared/monitor-rows.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/database.ts';
 import { hashPingKey, newPingKey, pingKeyRef, pingPath } from './heartbeats.ts';
@@ -77,6 +78,12 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
       return { ...runner.view(live), pingKeyError: `the ping URL cannot be shown: ${(err as Error).message}` };
     }
   };
+  /** listed are the monitors (of one service, if given) by name. */
+  const listed = (serviceId: number | undefined) =>
+    runner
+      .all()
+      .filter((l) => serviceId === undefined || l.rec.serviceId === serviceId)
+      .sort((x, y) => x.rec.name.localeCompare(y.rec.name));
   const find = (id: number) => {
     runner.repo.get(id);
     const live = runner.get(id);
@@ -87,14 +94,9 @@ export function monitorHandlers(runner: MonitorRunner, store: Store, now: () => 
 
   return {
     'monitors.types': () => runner.types.describe(),
-    'monitors.list': (a) =>
-      Promise.all(
-        runner
-          .all()
-          .filter((l) => a.serviceId === undefined || l.rec.serviceId === a.serviceId)
-          .sort((x, y) => x.rec.name.localeCompare(y.rec.name))
-          .map(shown),
-      ),
+    'monitors.list': (a) => Promise.all(listed(a.serviceId).map(shown)),
+    // A row has no ping path: the keychain is not asked, for any heartbeat.
+    'monitors.rows': (a) => listed(a.serviceId).map((l) => monitorRow(runner.view(l))),
     'monitors.get': (a) => shown(find(a.id)),
     'monitors.create': async (a) => {
       const p = prepareMonitor(runner.types, runner.repo, a, '');

@@ -50,7 +50,10 @@ export function formatUptime(fraction: number | null | undefined): string {
   return `${pct >= 99 ? pct.toFixed(2) : pct.toFixed(1)} %`;
 }
 
-/** monitorTarget says in a few words what a monitor watches ("GET https://…", "db:5432", "/ every 1 d"). */
+/**
+ * monitorTarget says in a few words what a monitor watches ("GET https://…", "db:5432", "/ every 1 d").
+ * It reads only settings a list row carries (ROW_CONFIG_KEYS, electron/shared/monitor-rows.ts).
+ */
 export function monitorTarget(m: Pick<MonitorView, 'kind' | 'config'>): string {
   const c = m.config;
   const s = (k: string): string => (typeof c[k] === 'string' ? (c[k] as string) : '');

@@ -4,7 +4,8 @@
  * paused; by name within each. The filters pick one status (All, Down, Degraded, Up, Paused). And a
  * monitor's recent checks, newest first, as they arrive.
  */
-import type { CheckResult, MonitorStatus, MonitorView } from '../../../electron/shared/monitor-schemas.ts';
+import type { MonitorRow } from '../../../electron/shared/monitor-rows.ts';
+import type { CheckResult, MonitorStatus } from '../../../electron/shared/monitor-schemas.ts';
 
 /** MonitorFilter is the status the list shows, or all. */
 export type MonitorFilter = 'all' | 'down' | 'degraded' | 'up' | 'paused';
@@ -22,14 +23,14 @@ export const MONITOR_FILTERS: ReadonlyArray<{ id: MonitorFilter; label: string }
 const STATUS_RANK: Record<MonitorStatus, number> = { down: 0, degraded: 1, unknown: 2, pending: 3, up: 4, paused: 5 };
 
 /** orderMonitors is the list as shown: those the filter keeps, down and degraded first, then by name. */
-export function orderMonitors(list: readonly MonitorView[], filter: MonitorFilter): MonitorView[] {
+export function orderMonitors<M extends Pick<MonitorRow, 'id' | 'name' | 'status'>>(list: readonly M[], filter: MonitorFilter): M[] {
   return list
     .filter((m) => filter === 'all' || m.status === filter)
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.name.localeCompare(b.name) || a.id - b.id);
 }
 
 /** filterCounts is how many monitors each filter shows. */
-export function filterCounts(list: readonly MonitorView[]): Record<MonitorFilter, number> {
+export function filterCounts(list: readonly Pick<MonitorRow, 'status'>[]): Record<MonitorFilter, number> {
   const counts: Record<MonitorFilter, number> = { all: list.length, down: 0, degraded: 0, up: 0, paused: 0 };
   for (const m of list) if (m.status !== 'pending' && m.status !== 'unknown') counts[m.status]++;
   return counts;

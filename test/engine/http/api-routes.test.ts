@@ -137,6 +137,7 @@ const badInputs: { [M in ApiMethod]: Array<[unknown, string, RegExp]> } = {
   'channels.problems': [[{ contactTypes: ['pager'] }, 'contactTypes.0', /must be one of/]],
   'monitors.types': [[{ kind: 'http' }, '(input)', /Unrecognized key/]],
   'monitors.list': [[{ serviceId: 0 }, 'serviceId', /must be positive/]],
+  'monitors.rows': [[{ serviceId: 'x' }, 'serviceId', /must be a number/]],
   'monitors.get': [[{ id: 'a' }, 'id', /must be a number/]],
   'monitors.create': [
     [{ name: 'M', kind: 'http', serviceId: 1, config: { url: 'ftp://example.com' } }, 'config.url', /http\(s\) URL/],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../../electron/shared/api.ts';
 import { ApiError } from '../../../electron/shared/errors.ts';
+import { monitorRow } from '../../../electron/shared/monitor-rows.ts';
 import { api, CHILD_TEST_MS, snapshot, startChild, tempDir, WAIT_MS, waitFor } from '../../helpers/headless.ts';
 import { LAST_CHECKS_SLICE } from '../../../electron/engine/monitors/monitor-api.ts';
 import { httpTarget, monitorTest, type HttpTarget, type MonitorTest } from './helpers.ts';
@@ -43,6 +44,12 @@ describe('monitor API', () => {
     await m.nextCheck(mon.id);
     const listed = await m.t.engine.invoke('monitors.list', { serviceId: m.serviceId });
     expect(listed.map((x) => [x.name, x.status, x.lastCheck?.status])).toEqual([['Blog', 'up', 'up']]);
+    // The monitor list's rows: what it shows of each, not its other settings.
+    const rows = await m.t.engine.invoke('monitors.rows', { serviceId: m.serviceId });
+    expect(rows).toEqual(listed.map(monitorRow));
+    expect(rows[0]!.config).toEqual({ url: target.url, method: 'GET' });
+    expect(rows[0]).not.toHaveProperty('retries');
+    expect(await m.t.engine.invoke('monitors.rows', { serviceId: m.serviceId + 1000 })).toEqual([]);
 
     const updated = await m.t.engine.invoke('monitors.update', { id: mon.id, value: { name: 'Blog API', kind: 'tcp', serviceId: m.serviceId, config: { host: '127.0.0.1', port: Number(new URL(target.url).port) } } });
     expect([updated.name, updated.kind, updated.status]).toEqual(['Blog API', 'tcp', 'pending']);

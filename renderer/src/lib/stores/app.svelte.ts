@@ -159,7 +159,7 @@ export class AppState {
         return;
       case 'monitor.changed':
         monitors.put(e.data.monitor);
-        monitorDetail.changed(e.data.monitor.id);
+        monitorDetail.changed(e.data.monitor);
         return;
       case 'monitor.checks':
         monitors.checked(e.data);

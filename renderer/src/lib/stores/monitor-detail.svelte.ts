@@ -57,15 +57,15 @@ export class MonitorDetailState {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #uptimeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** monitor is the open monitor as the list has it (live), or as fetched. */
+  /** monitor is the open monitor as last read or told (`monitor.changed`, `monitor.checks`). */
   get monitor(): MonitorView | null {
-    return (this.id !== null ? monitors.byId(this.id) : undefined) ?? this.fetched;
+    return this.fetched !== null && this.fetched.id === this.id ? this.fetched : null;
   }
 
   /** pingPath is the open heartbeat's ping path, if known. */
   get pingPath(): string | null {
     if (this.id === null) return null;
-    return this.pingPaths[this.id] ?? this.fetched?.pingPath ?? monitors.byId(this.id)?.pingPath ?? null;
+    return this.pingPaths[this.id] ?? this.fetched?.pingPath ?? null;
   }
 
   /** pingKeyError is why the open heartbeat's ping URL cannot be shown (or was not kept), as the engine last said. */
@@ -141,6 +141,8 @@ export class MonitorDetailState {
     const id = this.id;
     const mine = data.monitors.find((x) => x.monitorId === id)?.checks;
     if (id === null || !mine || mine.length === 0) return;
+    const newest = mine.at(-1)!;
+    if (this.fetched?.id === id && (this.fetched.lastCheck === null || this.fetched.lastCheck.at <= newest.at)) this.fetched = { ...this.fetched, lastCheck: newest };
     this.results = newestFirst(mine, this.results, RESULTS_LIMIT);
     if (this.bucket === 'hour') {
       const end = this.checks.at(-1)?.at ?? '';
@@ -153,9 +155,11 @@ export class MonitorDetailState {
     }, UPTIME_REFRESH_MS);
   }
 
-  /** changed refreshes soon when the open monitor changed (a check ran, it was paused...). */
-  changed(id: number): void {
-    if (id !== this.id) return;
+  /** changed shows the open monitor as it changed (its status, a pause, its settings) and refreshes its history soon. */
+  changed(view: MonitorView): void {
+    if (view.id !== this.id) return;
+    // An event's view has no ping path (nor the reason it has none): the page keeps the one it read.
+    if (this.fetched?.id === view.id) this.fetched = { ...view, pingPath: this.fetched.pingPath, pingKeyError: this.fetched.pingKeyError };
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.reload(), REFRESH_DEBOUNCE_MS);
   }

@@ -6,8 +6,9 @@
  */
 import type { Severity } from '../../../../electron/shared/schemas.ts';
 import type { ApiInput } from '../../../../electron/shared/api.ts';
+import type { MonitorRow } from '../../../../electron/shared/monitor-rows.ts';
 import type { MonitorView } from '../../../../electron/shared/monitor-schemas.ts';
-import { call } from '../api-client.ts';
+import { call, errorMessage } from '../api-client.ts';
 import { FormState } from '../form.svelte.ts';
 import { configTexts, HIDDEN_CONFIG_KEYS } from '../monitor-format.ts';
 import { configFromDraft, draftFromConfig, fieldsFromJsonSchema, type FieldSpec, type SchemaDraft } from '../schema-form.ts';
@@ -104,17 +105,36 @@ export class MonitorFormState {
   /** editing is the monitor in the form: an id, 'new', or null (closed). */
   editing = $state<number | 'new' | null>(null);
   form = new FormState<MonitorDraft>(newMonitorDraft('http', null), MONITOR_FIELDS);
+  /** #asked is the list row whose Edit was pressed last: an earlier one's settings arriving after it do not open the form. */
+  #asked: number | null = null;
 
   /** create opens an empty form (HTTP, the first service). */
   create(): void {
+    this.#asked = null;
     this.editing = 'new';
     this.form.reset(newMonitorDraft(monitors.types[0]?.kind ?? 'http', config.services[0]?.id ?? null));
   }
 
   /** edit opens the form on a saved monitor. */
   edit(m: MonitorView): void {
+    this.#asked = m.id;
     this.editing = m.id;
     this.form.reset(monitorDraft(m));
+  }
+
+  /**
+   * editRow opens the form on a monitor of the list, once its settings are read (a row has only what
+   * the list shows); when they cannot be read, the row says why.
+   */
+  async editRow(row: MonitorRow): Promise<void> {
+    this.#asked = row.id;
+    delete monitors.rowErrors[row.id];
+    try {
+      const m = await call('monitors.get', { id: row.id });
+      if (this.#asked === row.id) this.edit(m);
+    } catch (err) {
+      monitors.rowErrors[row.id] = `Could not open "${row.name}" to edit it: ${errorMessage(err)}`;
+    }
   }
 
   /** cancel closes the form. */

@@ -7,6 +7,7 @@
  */
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { CheckMark, MonitorTypeInfo, MonitorView, UptimeFractions, UptimeWindow, UptimeWindowName } from '../../../../electron/shared/monitor-schemas.ts';
+import { monitorRow, type MonitorRow } from '../../../../electron/shared/monitor-rows.ts';
 import { call, errorMessage } from '../api-client.ts';
 import { filterCounts, orderMonitors, type MonitorFilter } from '../monitor-order.ts';
 
@@ -39,9 +40,10 @@ export class MonitorsState {
   /**
    * monitors is the list, raw (not made deeply reactive): at 2,000 monitors a deep proxy of every
    * monitor was most of the page's work when the list arrived. Each change replaces the array (and the
-   * changed monitors), so whatever reads it sees the change.
+   * changed monitors), so whatever reads it sees the change. Rows, not whole monitors: a monitor's
+   * page and form read its settings (`monitors.get`).
    */
-  monitors = $state.raw<MonitorView[]>([]);
+  monitors = $state.raw<MonitorRow[]>([]);
   types = $state<MonitorTypeInfo[]>([]);
   /** uptime are the monitors' full uptime windows, read one monitor at a time (its page shows them). */
   uptime = $state<Record<number, UptimeWindow[]>>({});
@@ -104,7 +106,7 @@ export class MonitorsState {
   }
 
   async #fetchAll(listed: () => void): Promise<void> {
-    const list = call('monitors.list', {});
+    const list = call('monitors.rows', {});
     const types = this.types.length ? Promise.resolve(this.types) : call('monitors.types', {});
     if (this.#shown) this.#details = this.#fetchDetails();
     // Each is awaited below, or the load fails with the first to fail: none is left to reject unheard.
@@ -181,14 +183,15 @@ export class MonitorsState {
     return this.types.find((t) => t.kind === kind)?.label ?? kind;
   }
 
-  /** byId finds a monitor in the list. */
-  byId(id: number): MonitorView | undefined {
+  /** byId finds a monitor's row in the list. */
+  byId(id: number): MonitorRow | undefined {
     const i = this.#at.get(id);
     return i === undefined ? undefined : this.monitors[i];
   }
 
-  /** put adds or replaces a monitor (after a save or an event). */
-  put(m: MonitorView): void {
+  /** put adds or replaces a monitor's row (after a save or an event). */
+  put(view: MonitorView): void {
+    const m = monitorRow(view);
     const i = this.#at.get(m.id);
     if (i !== undefined) this.monitors = this.monitors.with(i, m);
     else this.monitors = [...this.monitors, m].sort((a, b) => a.name.localeCompare(b.name));
@@ -214,7 +217,7 @@ export class MonitorsState {
 
   /** checked takes a `monitor.checks` event: each check joins its row's strip and becomes its last check. */
   checked(data: ApiEvents['monitor.checks']): void {
-    let next: MonitorView[] | undefined;
+    let next: MonitorRow[] | undefined;
     for (const { monitorId, checks } of data.monitors) {
       const newest = checks.at(-1);
       if (!newest) continue;
@@ -226,7 +229,7 @@ export class MonitorsState {
       const m = i === undefined ? undefined : (next ?? this.monitors)[i];
       if (m && (m.lastCheck === null || m.lastCheck.at <= newest.at)) {
         next ??= [...this.monitors];
-        next[i!] = { ...m, lastCheck: newest };
+        next[i!] = { ...m, lastCheck: { at: newest.at, status: newest.status, latencyMs: newest.latencyMs, message: newest.message } };
       }
     }
     // One new list for the whole event: its monitors that were checked are new objects, the rest the same.
@@ -243,17 +246,17 @@ export class MonitorsState {
   }
 
   /** pause pauses one monitor until it is resumed. */
-  async pause(m: MonitorView): Promise<void> {
+  async pause(m: MonitorRow): Promise<void> {
     await this.#act(m.id, () => call('monitors.pause', { id: m.id }));
   }
 
   /** resume resumes one monitor. */
-  async resume(m: MonitorView): Promise<void> {
+  async resume(m: MonitorRow): Promise<void> {
     await this.#act(m.id, () => call('monitors.resume', { id: m.id }));
   }
 
   /** remove deletes a monitor and its history (its incidents stay). */
-  async remove(m: MonitorView): Promise<boolean> {
+  async remove(m: MonitorRow): Promise<boolean> {
     this.pending[m.id] = true;
     delete this.rowErrors[m.id];
     try {
