@@ -169,6 +169,40 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     expect(problems).toEqual([]);
   });
 
+  it('shows the list of a box that runs an earlier Standby, from its monitors.list and monitors.uptimeAll', async () => {
+    // The desktop app connected to a box it was updated before: the box has no monitors.rows nor
+    // monitors.uptimeFractions, and answers them as the engine answers any method it does not have.
+    const { page, server, problems } = session;
+    expect(problems).toEqual([]);
+    const unknown = await fetch(`${server.url}/api/monitors.notYet`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+    const body = await unknown.text();
+    expect(body).toContain('no API method named');
+    const refused: string[] = [];
+    await page.route(/\/api\/monitors\.(rows|uptimeFractions)$/, (route) => {
+      const method = route.request().url().replace(/^.*\/api\//, '');
+      refused.push(method);
+      return route.fulfill({ status: unknown.status, contentType: 'application/json', body: body.replace('monitors.notYet', method) });
+    });
+    try {
+      const ids = (await server.engine.invoke('monitors.list', {})).map((m) => m.id);
+      server.engine.monitors.results.add({ monitorId: ids[0]!, at: Date.now(), status: 'up', latencyMs: 5, phases: null, message: null, details: null });
+      server.engine.monitors.results.flush();
+      await page.goto(`${server.url}/?earlier=1#/monitors`);
+      const first = page.locator(`[data-monitor-id="${ids[0]}"]`);
+      await first.getByRole('button', { name: 'monitor-001', exact: true }).waitFor();
+      await expect.poll(() => first.getByTestId('uptime-24h').textContent()).toBe('100 %');
+      expect(await page.getByTestId('monitor-row').count()).toBeGreaterThan(10);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(refused.sort()).toEqual(['monitors.rows', 'monitors.uptimeFractions']);
+      // Chromium logs each refused request; nothing else went wrong.
+      expect(problems.filter((p) => !p.includes(`status of ${unknown.status}`))).toEqual([]);
+      expect(problems).toHaveLength(2);
+    } finally {
+      problems.length = 0;
+      await page.unrouteAll();
+    }
+  });
+
   it("windows Analytics' uptime per monitor and reaches the last one by scrolling", async () => {
     const { page, problems } = session;
     await page.goto(`${session.server.url}/#token=${TOKEN}`);

@@ -43,6 +43,14 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/**
+ * isUnknownMethod says a call failed because the engine has no such method: a box running an earlier
+ * Standby than the desktop app connected to it (electron/engine/engine.ts says "no API method named").
+ */
+export function isUnknownMethod(err: unknown): boolean {
+  return err instanceof ApiClientError && err.code === 'not_found' && err.message.startsWith('no API method named');
+}
+
 /** UNAUTHORIZED_EVENT is dispatched on window when the HTTP transport's token is missing or rejected. */
 export const UNAUTHORIZED_EVENT = 'standby:unauthorized';
 

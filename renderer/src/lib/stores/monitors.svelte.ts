@@ -8,7 +8,7 @@
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { CheckMark, MonitorTypeInfo, MonitorView, UptimeFractions, UptimeWindow, UptimeWindowName } from '../../../../electron/shared/monitor-schemas.ts';
 import { monitorRow, type MonitorRow } from '../../../../electron/shared/monitor-rows.ts';
-import { call, errorMessage } from '../api-client.ts';
+import { call, errorMessage, isUnknownMethod } from '../api-client.ts';
 import { filterCounts, orderMonitors, type MonitorFilter } from '../monitor-order.ts';
 
 /** STRIP_LENGTH is how many of its last checks a row's up/down strip shows. */
@@ -33,6 +33,34 @@ export type RowUptime = Partial<Record<UptimeWindowName, number | null>>;
 /** rowUptimeOf takes a `monitors.uptimeFractions` answer apart, monitor by monitor. */
 function rowUptimeOf(a: UptimeFractions): Record<number, RowUptime> {
   return Object.fromEntries(a.monitors.map((m) => [m.id, Object.fromEntries(a.windows.map((w, i) => [w, m.uptime[i] ?? null]))]));
+}
+
+/** windowsUptime is a row's uptime out of a monitor's full windows. */
+function windowsUptime(windows: UptimeWindow[]): RowUptime {
+  return Object.fromEntries(windows.map((w) => [w.window, w.uptime]));
+}
+
+// A box running a Standby from before `monitors.rows` and `monitors.uptimeFractions` (the desktop app
+// connected to it was updated first) has no such methods: the list then reads what that Standby has.
+
+/** readRows reads the list's rows (`monitors.rows`, or every monitor from an earlier Standby). */
+async function readRows(): Promise<MonitorRow[]> {
+  try {
+    return await call('monitors.rows', {});
+  } catch (err) {
+    if (!isUnknownMethod(err)) throw err;
+    return (await call('monitors.list', {})).map(monitorRow);
+  }
+}
+
+/** readRowUptime reads every row's uptime (`monitors.uptimeFractions`, or the full windows from an earlier Standby). */
+async function readRowUptime(): Promise<Record<number, RowUptime>> {
+  try {
+    return rowUptimeOf(await call('monitors.uptimeFractions', {}));
+  } catch (err) {
+    if (!isUnknownMethod(err)) throw err;
+    return Object.fromEntries((await call('monitors.uptimeAll', {})).monitors.map((m) => [m.id, windowsUptime(m.windows)]));
+  }
 }
 
 /** MonitorsState holds the list and its actions. */
@@ -106,7 +134,7 @@ export class MonitorsState {
   }
 
   async #fetchAll(listed: () => void): Promise<void> {
-    const list = call('monitors.rows', {});
+    const list = readRows();
     const types = this.types.length ? Promise.resolve(this.types) : call('monitors.types', {});
     if (this.#shown) this.#details = this.#fetchDetails();
     // Each is awaited below, or the load fails with the first to fail: none is left to reject unheard.
@@ -135,7 +163,7 @@ export class MonitorsState {
     // last checks are asked for once the uptime is in: at 2,000 monitors they are 4.5 MB and a fifth
     // of a second of the engine's work, which on a 2-core machine slowed the list and its uptime
     // they were asked for with (bench/ui.bench.ts).
-    const all = call('monitors.uptimeFractions', {});
+    const all = readRowUptime();
     const last = all.then(
       () => call('monitors.lastChecks', { limit: STRIP_LENGTH }),
       () => call('monitors.lastChecks', { limit: STRIP_LENGTH }),
@@ -144,7 +172,7 @@ export class MonitorsState {
     try {
       await Promise.all([
         last.then((l) => (this.strips = Object.fromEntries(l.monitors.map((x) => [x.monitorId, x.checks])))),
-        all.then((u) => (this.rowUptime = rowUptimeOf(u))),
+        all.then((u) => (this.rowUptime = u)),
       ]);
     } catch (err) {
       this.error = errorMessage(err);
@@ -172,7 +200,7 @@ export class MonitorsState {
     try {
       const r = await call('monitors.uptime', { id });
       this.uptime[id] = r.windows;
-      this.rowUptime[id] = Object.fromEntries(r.windows.map((w) => [w.window, w.uptime]));
+      this.rowUptime[id] = windowsUptime(r.windows);
     } catch {
       // A monitor deleted meanwhile has no uptime; its row is about to go.
     }
@@ -209,7 +237,7 @@ export class MonitorsState {
       return;
     }
     try {
-      Object.assign(this.rowUptime, rowUptimeOf(await call('monitors.uptimeFractions', {})));
+      Object.assign(this.rowUptime, await readRowUptime());
     } catch {
       // The rows keep the uptime they show; the next change or load reads it again.
     }
