@@ -347,7 +347,7 @@ export interface ApiOutputs {
   'monitors.uptime': { windows: UptimeWindow[] };
   /** Every monitor's windows in one answer; their latency has no p95 (null): `monitors.uptime` has it. */
   'monitors.uptimeAll': { monitors: Array<{ id: number; windows: UptimeWindow[] }> };
-  /** Every monitor's uptime per window and nothing else, for the monitor list (a fourteenth of uptimeAll's bytes). */
+  /** Every monitor's uptime per window and nothing else, for the monitor list (under 0.1 MB at 2,000 monitors, against uptimeAll's 1.2 MB). */
   'monitors.uptimeFractions': UptimeFractions;
   /** checks are the raw checks of the last hours (hourly windows only), oldest first: the per-check latency line. */
   'monitors.series': { bucket: 'hour' | 'day'; points: SeriesPoint[]; checks: CheckMark[] };

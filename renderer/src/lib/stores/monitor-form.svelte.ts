@@ -139,6 +139,7 @@ export class MonitorFormState {
 
   /** cancel closes the form. */
   cancel(): void {
+    this.#asked = null;
     this.editing = null;
     this.form.clear();
   }
