@@ -42,12 +42,16 @@ export function checkSummary(checks: ReadonlyArray<{ status: CheckStatus }>): st
   return `Last ${checks.length === 1 ? 'check' : `${checks.length} checks`}: ${parts.join(', ')}`;
 }
 
-/** formatUptime writes a fraction as a percentage with enough digits to tell 99.9 % from 100 %; null is "–". */
+/**
+ * formatUptime writes a fraction as a percentage with enough digits to tell 99.9 % from 100 %; null is
+ * "–". Only no failure at all reads 100: one failed check in 100,000 is 99.99 %, not a rounded 100.00 %.
+ */
 export function formatUptime(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined) return '–';
   const pct = fraction * 100;
   if (pct === 100) return '100 %';
-  return `${pct >= 99 ? pct.toFixed(2) : pct.toFixed(1)} %`;
+  const text = pct >= 99 ? pct.toFixed(2) : pct.toFixed(1);
+  return `${text === '100.00' ? '99.99' : text} %`;
 }
 
 /**
