@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
     // One screen of 900 px at the estimated 48 px a row; the window of a screen either side came with them before.
     expect(first).toBeGreaterThanOrEqual(10);
     expect(first).toBeLessThanOrEqual(Math.ceil(900 / 48));
-    await expect.poll(() => page.getByTestId('monitor-row').count()).toBeGreaterThan(first);
+    await expect.poll(() => page.getByTestId('monitor-row').count(), { timeout: 10_000 }).toBeGreaterThan(first);
     expect(problems).toEqual([]);
   });
 
@@ -190,7 +190,7 @@ describe.skipIf(!hasChromium)(uiSuiteName('a long monitor list in Chromium'), { 
       await page.goto(`${server.url}/?earlier=1#/monitors`);
       const first = page.locator(`[data-monitor-id="${ids[0]}"]`);
       await first.getByRole('button', { name: 'monitor-001', exact: true }).waitFor();
-      await expect.poll(() => first.getByTestId('uptime-24h').textContent()).toBe('100 %');
+      await expect.poll(() => first.getByTestId('uptime-24h').textContent(), { timeout: 10_000 }).toBe('100 %');
       expect(await page.getByTestId('monitor-row').count()).toBeGreaterThan(10);
       expect(await page.getByRole('alert').count()).toBe(0);
       expect(refused.sort()).toEqual(['monitors.rows', 'monitors.uptimeFractions']);

@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     const [saved] = await server.engine.invoke('monitors.list', {});
     await page.getByRole('button', { name: 'Edit Loopback site' }).click();
     const interval = page.getByLabel('Check every (seconds)');
-    await expect.poll(() => interval.inputValue()).toBe('10');
+    await expect.poll(() => interval.inputValue(), { timeout: 10_000 }).toBe('10');
     expect(await page.getByLabel('Timeout (seconds)').inputValue()).toBe('5');
     expect(await page.getByLabel('URL').inputValue()).toBe(siteUrl);
     await interval.fill('20');
