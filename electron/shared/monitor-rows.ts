@@ -22,11 +22,15 @@ export interface MonitorRow extends Pick<MonitorView, 'id' | 'name' | 'kind' | '
   lastCheck: CheckMark | null;
 }
 
+/** checkMark is a check (a CheckResult, say) as the list's strip and last check keep it: without its phases and details. */
+export function checkMark(c: CheckMark): CheckMark {
+  return { at: c.at, status: c.status, latencyMs: c.latencyMs, message: c.message };
+}
+
 /** monitorRow is a MonitorView as its list row has it. */
 export function monitorRow(m: MonitorView): MonitorRow {
   const config: Record<string, unknown> = {};
   for (const k of ROW_CONFIG_KEYS) if (m.config[k] !== undefined) config[k] = m.config[k];
-  const c = m.lastCheck;
   return {
     id: m.id,
     name: m.name,
@@ -38,6 +42,6 @@ export function monitorRow(m: MonitorView): MonitorRow {
     confirming: m.confirming,
     isFlapping: m.isFlapping,
     paused: m.paused,
-    lastCheck: c && { at: c.at, status: c.status, latencyMs: c.latencyMs, message: c.message },
+    lastCheck: m.lastCheck && checkMark(m.lastCheck),
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { CheckMark, CheckResult, MonitorView, SeriesPoint } from '../../../../electron/shared/monitor-schemas.ts';
+import { checkMark } from '../../../../electron/shared/monitor-rows.ts';
 import { call, errorMessage } from '../api-client.ts';
 import { newestFirst } from '../monitor-order.ts';
 import { monitors } from './monitors.svelte.ts';
@@ -146,7 +147,7 @@ export class MonitorDetailState {
     this.results = newestFirst(mine, this.results, RESULTS_LIMIT);
     if (this.bucket === 'hour') {
       const end = this.checks.at(-1)?.at ?? '';
-      const added = mine.filter((c) => c.at > end).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message }));
+      const added = mine.filter((c) => c.at > end).map(checkMark);
       this.checks = [...this.checks, ...added].slice(-MAX_LINE_CHECKS);
     }
     this.#uptimeTimer ??= setTimeout(() => {

@@ -7,7 +7,7 @@
  */
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { CheckMark, MonitorTypeInfo, MonitorView, UptimeFractions, UptimeWindow, UptimeWindowName } from '../../../../electron/shared/monitor-schemas.ts';
-import { monitorRow, type MonitorRow } from '../../../../electron/shared/monitor-rows.ts';
+import { checkMark, monitorRow, type MonitorRow } from '../../../../electron/shared/monitor-rows.ts';
 import { call, errorMessage, isUnknownMethod } from '../api-client.ts';
 import { filterCounts, orderMonitors, type MonitorFilter } from '../monitor-order.ts';
 
@@ -251,13 +251,13 @@ export class MonitorsState {
       if (!newest) continue;
       const strip = this.strips[monitorId] ?? [];
       const known = strip.at(-1)?.at ?? '';
-      const added = checks.filter((c) => c.at > known).map(({ at, status, latencyMs, message }) => ({ at, status, latencyMs, message }));
+      const added = checks.filter((c) => c.at > known).map(checkMark);
       this.strips[monitorId] = [...strip, ...added].slice(-STRIP_LENGTH);
       const i = this.#at.get(monitorId);
       const m = i === undefined ? undefined : (next ?? this.monitors)[i];
       if (m && (m.lastCheck === null || m.lastCheck.at <= newest.at)) {
         next ??= [...this.monitors];
-        next[i!] = { ...m, lastCheck: { at: newest.at, status: newest.status, latencyMs: newest.latencyMs, message: newest.message } };
+        next[i!] = { ...m, lastCheck: checkMark(newest) };
       }
     }
     // One new list for the whole event: its monitors that were checked are new objects, the rest the same.
