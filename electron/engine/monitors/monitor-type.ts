@@ -61,6 +61,12 @@ export interface MonitorType<S extends z.ZodType = z.ZodType> {
   needsNetwork(config: z.output<S>): boolean;
   /** confirmsFailures is false for types whose failure is already certain (a heartbeat): retries do not apply. */
   confirmsFailures: boolean;
+  /**
+   * startsEarly: a check may start a few milliseconds before it is due, with others due then (the
+   * scheduler's coalescing), because it only looks at something now (a probe). Not a heartbeat,
+   * whose check judges a deadline. Left out: never early.
+   */
+  startsEarly?: boolean;
   check(config: z.output<S>, ctx: CheckContext): Promise<CheckOutcome>;
 }
 

@@ -12,6 +12,8 @@ export interface MonitorRunnerOptions {
   wakeSettleMs?: number;
   /** flushMs: results are written in one transaction at most this often (1 s). */
   flushMs?: number;
+  /** coalesceMs: a probe's check may start this much before it is due, with the checks due then (25 ms; see scheduler.ts). */
+  coalesceMs?: number;
   /** maintenanceMs: how often p95s are computed for closed buckets and old results pruned (10 min). */
   maintenanceMs?: number;
   /**
@@ -38,6 +40,7 @@ export function withDefaults(o: MonitorRunnerOptions): RunnerTuning {
     sleepGapMs: o.sleepGapMs ?? 30_000,
     wakeSettleMs: o.wakeSettleMs ?? 5000,
     flushMs: o.flushMs ?? 1000,
+    coalesceMs: o.coalesceMs ?? 25,
     maintenanceMs: o.maintenanceMs ?? 10 * 60_000,
     closeSliceMs: o.closeSliceMs ?? 50,
     closePauseMs: o.closePauseMs ?? 50,

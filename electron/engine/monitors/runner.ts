@@ -88,6 +88,8 @@ export class MonitorRunner {
       clock: deps.clock,
       concurrency: 100,
       maxTickMs: this.o.maxTickMs,
+      coalesceMs: this.o.coalesceMs,
+      startsEarly: (id) => this.live.get(id)?.type.startsEarly === true,
       sleepGapMs: this.o.sleepGapMs,
       run: (id, dueAt) => this.run(id, dueAt),
       onWake: (gap) => this.wake(gap),

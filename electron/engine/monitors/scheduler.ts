@@ -3,6 +3,11 @@
  * wakes the scheduler at the next due time (and at least every `maxTickMs`, to notice sleep). Runs
  * are limited to `concurrency` at once and a monitor never runs twice at the same time. A timer
  * that fires far later than asked means the computer slept: `onWake` hears how long.
+ *
+ * Runs due close together share one wake: a tick also starts the runs due within `coalesceMs` whose
+ * monitor may start early (`startsEarly`: a probe, not a heartbeat's deadline). At 2,000 monitors
+ * every 10 s, checks are due every 5 ms; woken for each one alone, the process paid for the wake
+ * (timers, the event loop, cold caches) each time, about as much CPU as the check's own code.
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 
@@ -12,6 +17,10 @@ export interface SchedulerDeps {
   concurrency: number;
   /** maxTickMs is the longest the scheduler sleeps without looking at the wall clock. */
   maxTickMs: number;
+  /** coalesceMs: a tick also starts the runs due within this long after it whose monitor startsEarly (none when left out). */
+  coalesceMs?: number;
+  /** startsEarly tells whether a monitor's run may start up to coalesceMs before it is due (never when left out). */
+  startsEarly?(id: number): boolean;
   /** sleepGapMs: a tick this much later than asked is a sleep (or a suspended process), not a busy loop. */
   sleepGapMs: number;
   /** run checks one monitor and returns its next due time, or null to leave it unscheduled. */
@@ -195,7 +204,8 @@ export class Scheduler {
     const now = this.d.clock.now();
     const started: Array<Promise<void>> = [];
     this.drainWaiting(started);
-    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
+    const early = now + (this.d.coalesceMs ?? 0);
+    for (let top = this.heap.peek(); top && (top.at <= now || (top.at <= early && this.d.startsEarly?.(top.id) === true)); top = this.heap.peek()) {
       this.heap.pop();
       const slot = this.slots.get(top.id);
       if (!slot || slot.seq !== top.seq || this.running.has(top.id)) continue;
@@ -218,7 +228,8 @@ export class Scheduler {
   private begin(e: Entry, now: number): Promise<void> {
     const slot = this.slots.get(e.id)!;
     slot.due = null;
-    if (this.lateness.length < LATENESS_SAMPLES) this.lateness.push(now - e.at);
+    // A run started early (coalesced) is not late.
+    if (this.lateness.length < LATENESS_SAMPLES) this.lateness.push(Math.max(0, now - e.at));
     const p = this.runOne(e, slot.seq);
     this.running.set(e.id, p);
     return p;

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { nextOnGrid, spreadOffset } from '../../../electron/engine/monitors/runner.ts';
+import { builtinMonitorTypes } from '../../../electron/engine/monitors/registry.ts';
 import { Scheduler } from '../../../electron/engine/monitors/scheduler.ts';
 
-function setup(concurrency = 100, run?: (id: number, dueAt: number) => Promise<number | null>) {
+function setup(concurrency = 100, run?: (id: number, dueAt: number) => Promise<number | null>, coalesce: { coalesceMs?: number; startsEarly?: (id: number) => boolean } = {}) {
   const clock = new FakeClock(0);
   const runs: Array<{ id: number; at: number }> = [];
   const wakes: number[] = [];
@@ -20,6 +21,7 @@ function setup(concurrency = 100, run?: (id: number, dueAt: number) => Promise<n
     }),
     onWake: (gap) => wakes.push(gap),
     onError: (id, err) => errors.push(`${id}: ${(err as Error).message}`),
+    ...coalesce,
   });
   s.start();
   return { clock, s, runs, wakes, errors };
@@ -118,6 +120,37 @@ describe('scheduler', () => {
     const { clock, runs } = setup();
     await clock.advance(3600_000);
     expect(runs).toEqual([]);
+  });
+
+  it('coalesces: a tick also starts the probes due within coalesceMs, which keep their own grid and are not late', async () => {
+    const { clock, s, runs } = setup(100, undefined, { coalesceMs: 25, startsEarly: () => true });
+    s.schedule(1, 1000);
+    s.schedule(2, 1020);
+    s.schedule(3, 1030);
+    await clock.advance(1000);
+    expect(runs).toEqual([{ id: 1, at: 1000 }, { id: 2, at: 1000 }]);
+    expect(s.dueAt(2)).toBe(61_020);
+    await clock.advance(30);
+    expect(runs.at(-1)).toEqual({ id: 3, at: 1030 });
+    await clock.advance(60_000);
+    expect(runs.slice(3)).toEqual([{ id: 1, at: 61_000 }, { id: 2, at: 61_000 }, { id: 3, at: 61_030 }]);
+    expect(s.takeLateness()).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('never starts early a monitor that may not (a heartbeat judges a deadline)', async () => {
+    const { clock, s, runs } = setup(100, undefined, { coalesceMs: 25, startsEarly: (id) => id !== 9 });
+    s.schedule(1, 1000);
+    s.schedule(9, 1010);
+    await clock.advance(1000);
+    expect(runs).toEqual([{ id: 1, at: 1000 }]);
+    await clock.advance(10);
+    expect(runs).toEqual([{ id: 1, at: 1000 }, { id: 9, at: 1010 }]);
+  });
+
+  it('starts early only the probes: every built-in type but the heartbeat', () => {
+    const types = builtinMonitorTypes();
+    expect(types.kinds().filter((k) => types.get(k)!.startsEarly === true)).toEqual(types.kinds().filter((k) => k !== 'heartbeat'));
+    expect(types.kinds()).toContain('heartbeat');
   });
 
   it('keeps a monitor on its grid', () => {

@@ -25,6 +25,7 @@ export const diskMonitor = defineMonitorType({
   description: 'Checks that the file system holding a path has at least a percentage and/or a size free.',
   schema: DiskConfig,
   confirmsFailures: true,
+  startsEarly: true,
   needsNetwork: () => false,
   async check(c) {
     let s;

@@ -74,6 +74,7 @@ export const dnsMonitor = defineMonitorType({
   description: 'Resolves a name for a record type, optionally through a given DNS server, and checks for an expected answer.',
   schema: DnsConfig,
   confirmsFailures: true,
+  startsEarly: true,
   needsNetwork: (c) => c.resolver === undefined || !isLoopbackHost(parseResolver(c.resolver)!.host),
   async check(c, ctx) {
     const r = new Resolver({ timeout: ctx.timeoutMs, tries: 1 });

@@ -292,6 +292,7 @@ export const httpMonitor = defineMonitorType({
   description: 'Requests a URL and checks the status code, optionally a keyword or a JSON field in the body, and the response time.',
   schema: HttpConfig,
   confirmsFailures: true,
+  startsEarly: true,
   needsNetwork: (c) => !isLoopbackHost(new URL(c.url).hostname),
   async check(c, ctx): Promise<CheckOutcome> {
     let tooLarge = false;

@@ -101,6 +101,7 @@ export const processMonitor = defineMonitorType({
   description: 'Checks that a local process is running, found by name or by the pid in a pid file.',
   schema: ProcessConfig,
   confirmsFailures: true,
+  startsEarly: true,
   needsNetwork: () => false,
   async check(c, ctx) {
     if (c.pidFile !== undefined) {

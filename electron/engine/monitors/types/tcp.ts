@@ -34,6 +34,7 @@ export const tcpMonitor = defineMonitorType({
   description: 'Opens a TCP connection to a host and port: up when it connects within the timeout.',
   schema: TcpConfig,
   confirmsFailures: true,
+  startsEarly: true,
   needsNetwork: (c) => !isLoopbackHost(c.host),
   async check(c, ctx) {
     const target = `${c.host}:${c.port}`;

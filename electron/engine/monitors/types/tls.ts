@@ -58,6 +58,7 @@ export const tlsMonitor = defineMonitorType({
   description: 'Connects with TLS and checks that the certificate is valid for the host and expires in more than a number of days.',
   schema: TlsConfig,
   confirmsFailures: true,
+  startsEarly: true,
   needsNetwork: (c) => !isLoopbackHost(c.host),
   async check(c, ctx) {
     const target = `${c.host}:${c.port}`;
