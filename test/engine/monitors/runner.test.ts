@@ -2,7 +2,8 @@
  * The monitor runner on fake time against real loopback servers: retries before down, recovery
  * confirmation, incidents opened and resolved by the monitor, flapping paging once, "is it me?"
  * offline detection opening nothing, a sleep gap that never counts as downtime, pausing (a check in
- * flight when paused is not judged; a heartbeat gets its grace again when a timed pause ends).
+ * flight when paused is not judged; a heartbeat gets its grace again when a timed pause ends), and
+ * checks due within 25 ms sharing one wake.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../../electron/shared/api.ts';
@@ -338,5 +339,19 @@ describe('pause', () => {
     await m.t.engine.invoke('monitoring.resumeAll', {});
     await m.seconds(60);
     expect(target.hits).toBeGreaterThan(h2);
+  });
+});
+
+describe('shared wakes', () => {
+  it('a wake starts the HTTP checks due within 25 ms with it; each keeps its own grid', async () => {
+    const a = await m.create({ kind: 'http', config: { url: target.url } });
+    const b = await m.create({ name: 'Shop', kind: 'http', config: { url: target.url } });
+    const at = m.t.clock.now() + 30_000;
+    m.t.engine.monitors.scheduler.schedule(a.id, at);
+    m.t.engine.monitors.scheduler.schedule(b.id, at + 20);
+    await m.seconds(30);
+    expect([m.t.clock.now(), target.hits]).toEqual([at, 2]);
+    expect(m.t.engine.monitors.scheduler.dueAt(a.id)).toBe(at + 60_000);
+    expect(m.t.engine.monitors.scheduler.dueAt(b.id)).toBe(at + 20 + 60_000);
   });
 });

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
+import { withDefaults } from '../../../electron/engine/monitors/runner-options.ts';
 import { nextOnGrid, spreadOffset } from '../../../electron/engine/monitors/runner.ts';
 import { Scheduler } from '../../../electron/engine/monitors/scheduler.ts';
 import { testEngine, type TestEngine } from '../../helpers/engine.ts';
@@ -20,6 +21,9 @@ describe('first checks', () => {
       concurrency: 10_000,
       maxTickMs: 5000,
       sleepGapMs: 30_000,
+      // As the runner's: HTTP checks due within 25 ms start together.
+      coalesceMs: withDefaults({}).coalesceMs,
+      startsEarly: () => true,
       run: async (_id, dueAt) => {
         starts.push(clock.now());
         return nextOnGrid(dueAt, 10_000, clock.now());
