@@ -1,4 +1,4 @@
-/** The scheduler on fake time: starts spread over the interval, a concurrency limit, never two runs of one monitor, sleep noticed. */
+/** The scheduler on fake time: starts spread over the interval, a concurrency limit, never two runs of one monitor, sleep noticed, probes due together started in one tick. */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { nextOnGrid, spreadOffset } from '../../../electron/engine/monitors/runner.ts';
