@@ -306,12 +306,15 @@ async function servedTable(url: string): Promise<void> {
   if (!bundle.bundled) console.log(`\n(the bundle row runs the sources: ${bundle.why})`);
   console.log(`\n| \`standby serve\`, 2,000 HTTP monitors at 10 s (node ${SHIPPED_FLAGS.join(' ')}) | checks/s (expected) | CPU per check | RSS (max) | own memory (RssAnon, max) |`);
   console.log('|---|---:|---:|---:|---:|');
+  let shipped = NaN;
   for (const engine of ['source', 'bundle'] as const) {
     const r = await served(url, 2000, engine);
     const label = engine === 'bundle' ? 'the prebuilt bundle (out/engine, what `standby serve` runs after `npm run build`)' : 'the TypeScript sources (STANDBY_ENGINE=source: no build, or a stale one)';
     console.log(`| ${label} | ${r.checksPerSecond.toFixed(1)} (${2000 / INTERVAL_S}) | ${r.cpuMsPerCheck.toFixed(3)} ms | ${mb(r.rssMax)} | ${mb(r.anonMax)} |`);
+    if (engine === 'bundle' && bundle.bundled) shipped = r.rssMax;
   }
-  console.log('Goal: RSS under 100 MB at 2,000 monitors for what `standby serve` runs.');
+  const verdict = Number.isNaN(shipped) ? 'not measured: the bundle row ran the sources (npm run build first)' : `the bundle ${mb(shipped)}: ${shipped < 100 * 1024 * 1024 ? 'met' : 'NOT met'}`;
+  console.log(`Goal: RSS under 100 MB at 2,000 monitors for what \`standby serve\` runs (${verdict}).`);
 }
 
 if (process.argv[2] === '--served') {
@@ -365,7 +368,10 @@ try {
     const bareMs = median(pairs.map((p) => p.bare.cpuMsPerCheck));
     const standbyMs = median(pairs.map((p) => p.standby.cpuMsPerCheck));
     console.log(`\nCPU per HTTP check at 2,000 monitors / 10 s (both with node ${SHIPPED_FLAGS.join(' ')}, side by side over the same 20 s, ${RATIO_PAIRS} times): Standby ${standbyMs.toFixed(3)} ms, bare http.request ${bareMs.toFixed(3)} ms (medians); ratio ${median(ratios).toFixed(2)}x, the median of the pairs' ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')} (goal: at most 2x).`);
-    console.log(`Standby alone: RSS ${mb(shipped.rssMax)}, of which ${mb(shipped.rssMax - shipped.anonMax)} are pages of Node's own binary (goal: under 100 MB); lateness p99 ${shipped.p99} ms (goal: under 50 ms).`);
+    // This row runs the engine's TypeScript sources inside the bench's own process (Node's type stripper
+    // and the bench loaded too): its RSS is not what a person runs. The RSS goal is read from the
+    // `standby serve` rows below, the server as it ships.
+    console.log(`Standby alone: lateness p99 ${shipped.p99} ms (goal: under 50 ms). Its RSS (${mb(shipped.rssMax)}) is the bench process running the TypeScript sources; the RSS goal is read from \`standby serve\` below.`);
 
     await servedTable(target.url);
 

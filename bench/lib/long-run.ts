@@ -23,7 +23,7 @@ export async function longRun(o: { configText: string; minutes: number; everyS: 
   const child = await startServe({ dataDir: join(dir, 'data'), configFile: file, flags: o.flags, timeoutMs: 60_000 });
   const { DatabaseSync } = await import('node:sqlite');
   const db = new DatabaseSync(join(dir, 'data', 'standby.db'), { readOnly: true });
-  const samples: number[] = [];
+  const samples: Array<{ minute: number; rss: number; anon: number }> = [];
   const t0 = Date.now();
   try {
     console.log(`| minute | RSS | own memory (RssAnon) | checks stored |\n|---:|---:|---:|---:|`);
@@ -32,8 +32,9 @@ export async function longRun(o: { configText: string; minutes: number; everyS: 
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)![1]) * 1024;
       const checks = (db.prepare('SELECT COUNT(*) AS n FROM monitor_results').get() as { n: number }).n;
-      samples.push(kb('VmRSS'));
-      console.log(`| ${((Date.now() - t0) / 60_000).toFixed(1)} | ${mb(kb('VmRSS'))} | ${mb(kb('RssAnon'))} | ${checks} |`);
+      const minute = (Date.now() - t0) / 60_000;
+      samples.push({ minute, rss: kb('VmRSS'), anon: kb('RssAnon') });
+      console.log(`| ${minute.toFixed(1)} | ${mb(kb('VmRSS'))} | ${mb(kb('RssAnon'))} | ${checks} |`);
     }
   } finally {
     db.close();
@@ -42,5 +43,7 @@ export async function longRun(o: { configText: string; minutes: number; everyS: 
   }
   const first = samples[0]!;
   const last = samples.at(-1)!;
-  console.log(`\nRSS at the end ${mb(last)} against ${mb(first)} at the first sample: ${(((last - first) / first) * 100).toFixed(1)} % (goal: within 10 %).`);
+  const most = samples.reduce((a, b) => (b.rss > a.rss ? b : a));
+  console.log(`\nRSS at the end ${mb(last.rss)} against ${mb(first.rss)} at the first sample: ${(((last.rss - first.rss) / first.rss) * 100).toFixed(1)} % (goal: within 10 %).`);
+  console.log(`RSS at most ${mb(most.rss)}, reached at minute ${most.minute.toFixed(1)} (goal: under 100 MB); own memory (RssAnon) ${mb(first.anon)} at the first sample, ${mb(last.anon)} at the end.`);
 }
