@@ -45,5 +45,5 @@ export async function longRun(o: { configText: string; minutes: number; everyS: 
   const last = samples.at(-1)!;
   const most = samples.reduce((a, b) => (b.rss > a.rss ? b : a));
   console.log(`\nRSS at the end ${mb(last.rss)} against ${mb(first.rss)} at the first sample: ${(((last.rss - first.rss) / first.rss) * 100).toFixed(1)} % (goal: within 10 %).`);
-  console.log(`RSS at most ${mb(most.rss)}, reached at minute ${most.minute.toFixed(1)} (goal: under 100 MB); own memory (RssAnon) ${mb(first.anon)} at the first sample, ${mb(last.anon)} at the end.`);
+  console.log(`RSS at most ${(most.rss / 1024 / 1024).toFixed(1)} MB, first reached at minute ${most.minute.toFixed(1)} (goal: under 100 MB); own memory (RssAnon) ${mb(first.anon)} at the first sample, ${mb(last.anon)} at the end.`);
 }
