@@ -13,7 +13,7 @@
  * (`--served` runs only those two rows). Runs in about 6 minutes.
  *
  * Long mode: `STANDBY_BENCH_LONG=60 npm run bench -- monitors` (or `node bench/monitors.bench.ts
- * --long 60`) runs `standby serve` with 2,000 monitors for 60 minutes and prints RSS every minute, then the last minute
+ * --long 60`) runs `standby serve` with 2,000 monitors for 60 minutes and prints the highest RSS of each minute (read every second), then the last minute
  * against the first (goal: within 10 %). STANDBY_BENCH_LONG_EVERY_S changes the minute (for a short try).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -332,7 +332,7 @@ const target = await startTarget();
 try {
   if (longMinutes > 0) {
     const everyS = Number(process.env.STANDBY_BENCH_LONG_EVERY_S ?? 60);
-    console.log(`\`standby serve\` with 2,000 HTTP monitors at ${INTERVAL_S} s for ${longMinutes} min, RSS every ${everyS} s (node ${SHIPPED_FLAGS.join(' ')}):\n`);
+    console.log(`\`standby serve\` with 2,000 HTTP monitors at ${INTERVAL_S} s for ${longMinutes} min, RSS read every second, a row per ${everyS} s (node ${SHIPPED_FLAGS.join(' ')}):\n`);
     await longRun({ configText: config(target.url, 2000, INTERVAL_S), minutes: longMinutes, everyS, flags: SHIPPED_FLAGS });
   } else {
     // The compile cache is warm for every row, as it is for the headless server from its second start.
