@@ -46,6 +46,7 @@ import { migrateKeychain } from './keychain-migration.ts';
 import { desktopSettingsHandlers } from './desktop-settings.ts';
 import { remoteHandlersWithoutDesktop } from './remote/desktop-link.ts';
 import { readInstallation } from './store/installation-repo.ts';
+import type { WalSync } from './store/wal-flusher.ts';
 import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
 /** EngineOptions wires an engine: where its database is, its clock and its channels. */
@@ -69,6 +70,8 @@ export interface EngineOptions {
   secretTimeoutMs?: number;
   /** keepBackups is how many daily backups to keep beside a database file (default 7; 0 turns daily backups off). */
   keepBackups?: number;
+  /** walSync replaces the flush of the write-ahead log after a group commit (tests hold it; see WalFlusher). */
+  walSync?: WalSync;
 }
 
 type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => ApiOutputs[M] | JsonText | Promise<ApiOutputs[M] | JsonText> };
@@ -117,7 +120,7 @@ export class Engine {
     const timerLog = throttledLog(this.log, () => opts.clock.now());
     this.clock = guardTimers(opts.clock, (err) => timerLog(`a scheduled task failed: ${(this.store.explain(err) as Error).message}`));
     this.health = new Health({ clock: this.clock, emit: (data) => this.emit({ type: 'health.changed', data }), log: this.log });
-    this.store = new Store(opts.databasePath);
+    this.store = new Store(opts.databasePath, opts.walSync ? { walSync: opts.walSync } : {});
     this.inboundAddress = new InboundAddress({ store: this.store, health: this.health, emit: (e) => this.emit(e) });
     this.storage = new StorageHealth({ store: this.store, health: this.health, clock: this.clock });
     const keep = opts.keepBackups ?? DEFAULT_KEEP_BACKUPS;

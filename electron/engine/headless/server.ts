@@ -3,6 +3,7 @@
  * to this process), the scheduler, and the HTTP API plus web UI on 127.0.0.1. The Electron-less
  * `npm start`, `npm run serve` and the UI tests all come through here.
  */
+import type { WalSync } from '../store/wal-flusher.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
@@ -45,6 +46,8 @@ export interface HeadlessOptions {
   publicUrls?: string[] | undefined;
   /** lanAccess is true when the bound address is one other machines can reach (shown by `system.server`). */
   lanAccess?: boolean | undefined;
+  /** walSync replaces the flush of the write-ahead log after a group commit (tests hold it; see WalFlusher). */
+  walSync?: WalSync | undefined;
 }
 
 /** HeadlessServer is a running headless Standby. */
@@ -97,6 +100,7 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
       ...(o.secrets ? { secrets: o.secrets } : {}),
       ...(o.secretTimeoutMs !== undefined ? { secretTimeoutMs: o.secretTimeoutMs } : {}),
       ...(o.keepBackups !== undefined ? { keepBackups: o.keepBackups } : {}),
+      ...(o.walSync ? { walSync: o.walSync } : {}),
     });
     if (o.configFile) {
       let text: string;

@@ -8,7 +8,8 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations/index.ts';
 import { configure, openDatabaseFile } from './open-database.ts';
-import { storageError, type StorageError } from './storage-error.ts';
+import { fileSystemError, StorageError, storageError } from './storage-error.ts';
+import { WalFlusher, type Settle, type WalSync } from './wal-flusher.ts';
 
 /** StorageObserver hears how the disk is doing: each storage failure, and each commit that worked. */
 export interface StorageObserver {
@@ -26,8 +27,11 @@ export class Store {
   private observer: StorageObserver | undefined;
   private lastFailure: StorageError | undefined;
   private afterCommit: Array<() => void> = [];
+  /** flusher flushes the log after the group commit's transactions (none for a database in memory, or not in WAL mode). */
+  private readonly flusher: WalFlusher | undefined;
 
-  constructor(path: string) {
+  /** walSync replaces the log's flush (tests hold it to see what waits for the disk). */
+  constructor(path: string, opts: { walSync?: WalSync } = {}) {
     this.path = path;
     if (path === ':memory:') {
       this.db = new DatabaseSync(path);
@@ -41,6 +45,8 @@ export class Store {
       this.db.close();
       throw err;
     }
+    const mode = (this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode;
+    if (path !== ':memory:' && mode === 'wal') this.flusher = new WalFlusher({ walPath: `${path}-wal`, sync: opts.walSync, failed: (err) => this.flushFailed(err) });
   }
 
   /** observe sets who hears of storage failures and working commits (the engine's storage health). */
@@ -82,8 +88,9 @@ export class Store {
    * change the disk refused.
    */
   onCommit(fn: () => void): void {
-    if (this.depth === 0) fn();
-    else this.afterCommit.push(fn);
+    if (this.depth > 0) this.afterCommit.push(fn);
+    else if (this.flusher?.waiting) this.flusher.after(fn);
+    else fn();
   }
 
   /** commitMark and dropSince let a savepoint that rolls back forget what was queued for after the commit since the mark. */
@@ -108,6 +115,38 @@ export class Store {
    * not a second ROLLBACK's "no transaction is active".
    */
   transaction<T>(fn: () => T): T {
+    return this.run(fn);
+  }
+
+  /**
+   * transactionFlushedLater runs fn inside one transaction, as transaction() does, but its COMMIT does
+   * not wait for the disk: the write-ahead log is flushed off the event loop afterwards (WalFlusher),
+   * and fn's onCommit callbacks, then `settle.durable`, run once the disk has it (`settle.failed` if
+   * that flush failed). The group commit uses it. Without a log file (a database in memory) it is
+   * transaction() with `settle.durable` called after the callbacks.
+   */
+  transactionFlushedLater<T>(fn: () => T, settle: Settle): T {
+    if (this.depth > 0) throw new Error('transactionFlushedLater cannot be nested in another transaction');
+    if (!this.flusher) {
+      const result = this.run(fn);
+      settle.durable();
+      return result;
+    }
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return this.run(fn, settle);
+    } finally {
+      // Every other transaction is on disk when COMMIT returns.
+      if (this.db.isOpen) this.db.exec('PRAGMA synchronous = FULL');
+    }
+  }
+
+  /** afterFlush runs fn once the log flush under way ends and answers true; it answers false when none is (WalFlusher.afterFlush). */
+  afterFlush(fn: () => void): boolean {
+    return this.flusher?.afterFlush(fn) ?? false;
+  }
+
+  private run<T>(fn: () => T, settle?: Settle): T {
     if (this.depth > 0) {
       this.depth++;
       try {
@@ -131,8 +170,29 @@ export class Store {
       const after = this.afterCommit;
       this.afterCommit = [];
       this.depth = 0;
+      const announce = () => {
+        for (const run of after) run();
+      };
+      if (settle) {
+        // A commit whose flush fails has not worked: the storage health hears of it only once the disk has it.
+        const durable = () => {
+          this.observer?.committed();
+          try {
+            announce();
+          } finally {
+            settle.durable();
+          }
+        };
+        this.flusher!.hold({ durable, failed: settle.failed });
+        return result;
+      }
       this.observer?.committed();
-      for (const run of after) run();
+      if (this.flusher?.waiting) {
+        // On disk already, but announced after the group commits before it, in commit order.
+        this.flusher.after(announce);
+      } else {
+        announce();
+      }
       return result;
     } catch (err) {
       if (this.db.isTransaction) {
@@ -150,7 +210,17 @@ export class Store {
     }
   }
 
+  /** flushFailed turns a failed flush of the log into the StorageError its waiters get, and reports it. */
+  private flushFailed(err: unknown): StorageError {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const s = fileSystemError(err, this.path) ?? new StorageError('EIO', 'io', this.path, `EIO: the disk holding ${this.path} failed to write its write-ahead log (${code})`, err);
+    this.observer?.failed(s);
+    return s;
+  }
+
   close(): void {
+    // What waits for the disk is flushed and let go first: nothing committed goes unanswered.
+    this.flusher?.close();
     this.statements.clear();
     if (this.db.isOpen) this.db.close();
   }

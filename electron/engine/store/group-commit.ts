@@ -1,10 +1,12 @@
 /**
- * GroupCommit runs the writes that arrive together in one database transaction, so one fsync makes a
- * whole batch durable instead of one fsync per write (the store commits with synchronous=FULL): the
- * inbound requests (Events API, webhooks), and the delivery stage's records of each page's outcome. Each request's work runs in its own SAVEPOINT: a request that fails rolls back
- * alone, the others still commit. Every promise settles only after COMMIT has returned, so an
- * answer (a 202) is never sent for work that is not on disk. Engine events such as incident.changed
- * wait for the COMMIT too (Store.onCommit): a failed operation's, or a failed batch's, are never sent.
+ * GroupCommit runs the writes that arrive together in one database transaction, so one flush of the
+ * write-ahead log makes a whole batch durable instead of one per write: the inbound requests (Events
+ * API, webhooks), and the delivery stage's claims and records of each page's outcome. Each request's
+ * work runs in its own SAVEPOINT: a request that fails rolls back alone, the others still commit. The
+ * log is flushed off the event loop after COMMIT (Store.transactionFlushedLater, WalFlusher), and
+ * every promise settles only once it is on disk, so an answer (a 202) is never sent, and a page never
+ * claimed, for work that is not on disk. Engine events such as incident.changed wait for the disk too
+ * (Store.onCommit): a failed operation's, or a failed batch's, are never sent.
  */
 import type { Store } from './database.ts';
 
@@ -51,6 +53,8 @@ export class GroupCommit {
   }
 
   private flush(): void {
+    // While the disk flushes the last batch, what arrives waits and commits together after it.
+    if (this.store.afterFlush(() => setImmediate(() => this.flush()))) return;
     this.scheduled = false;
     const batch = this.queue.splice(0, MAX_BATCH);
     if (this.queue.length > 0) {
@@ -58,11 +62,20 @@ export class GroupCommit {
       setImmediate(() => this.flush());
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const savepoint = this.store.prepare('SAVEPOINT grouped_op');
-    const release = this.store.prepare('RELEASE grouped_op');
-    const rollback = this.store.prepare('ROLLBACK TO grouped_op');
+    const settle = (error?: unknown) => {
+      batch.forEach((p, i) => {
+        const o = outcomes[i]!;
+        if (error !== undefined) p.reject(error);
+        else if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    };
     try {
-      this.store.transaction(() => {
+      const savepoint = this.store.prepare('SAVEPOINT grouped_op');
+      const release = this.store.prepare('RELEASE grouped_op');
+      const rollback = this.store.prepare('ROLLBACK TO grouped_op');
+      // COMMIT does not wait for the disk; the batch is answered once the log is flushed (WalFlusher).
+      this.store.transactionFlushedLater(() => {
         for (const p of batch) {
           savepoint.run();
           const mark = this.store.commitMark();
@@ -80,18 +93,13 @@ export class GroupCommit {
             outcomes.push({ ok: false, error: this.store.explain(error) });
           }
         }
-      });
+      }, { durable: () => settle(), failed: (error) => settle(error) });
     } catch (error) {
-      // BEGIN or COMMIT failed (disk full, database closed), or SQLite rolled the batch back: nothing of it is stored.
+      // BEGIN or COMMIT failed (disk full, the store closed), or SQLite rolled the batch back: nothing of it is stored.
       for (const p of batch) p.reject(error);
       return;
     }
     this.batches++;
     this.ops += batch.length;
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
-    });
   }
 }

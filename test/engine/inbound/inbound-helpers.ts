@@ -2,6 +2,7 @@
 import { FakeClock } from '../../../electron/engine/clock.ts';
 import { startHeadless, type HeadlessServer } from '../../../electron/engine/headless/server.ts';
 import type { SecretStore } from '../../../electron/engine/secrets/secret-store.ts';
+import type { WalSync } from '../../../electron/engine/store/wal-flusher.ts';
 import { api, tempDir } from '../../helpers/headless.ts';
 
 /** TOKEN is the API token of the test servers. */
@@ -42,9 +43,9 @@ export interface InboundServer {
 }
 
 /** startInbound starts a server (fake clock, so no job runs unless the test moves time) with a "Shop" service and its integrations. */
-export async function startInbound(o: { secrets?: SecretStore } = {}): Promise<InboundServer> {
+export async function startInbound(o: { secrets?: SecretStore; walSync?: WalSync } = {}): Promise<InboundServer> {
   const clock = new FakeClock('2026-03-02T12:00:00Z');
-  const s = await startHeadless({ dataDir: tempDir('standby-inbound-'), port: 0, host: '127.0.0.1', token: TOKEN, clock, log: () => {}, secrets: o.secrets });
+  const s = await startHeadless({ dataDir: tempDir('standby-inbound-'), port: 0, host: '127.0.0.1', token: TOKEN, clock, log: () => {}, secrets: o.secrets, walSync: o.walSync });
   const policy = (await s.engine.invoke('escalationPolicies.list', {}))[0]!;
   const service = await s.engine.invoke('services.create', { name: 'Shop', escalationPolicyId: policy.id, urgencyRule: { type: 'severity' } });
   const create = async (input: Record<string, unknown>) => {
