@@ -4,7 +4,7 @@
  * concurrency 1, 16 and 64, for new incidents (that page the desktop, and that page nobody) and for
  * a dedup storm (10,000 triggers on one key, which must yield one incident). At concurrency 16 the
  * two new-incident scenarios run five times each, alternating, and the paging ratio is of the medians; on Linux it also prints the server's CPU per event. Every 202 is durable:
- * the store commits with synchronous=FULL and answers after COMMIT (group commit).
+ * the group commit answers once its write-ahead log is flushed to disk (store/wal-flusher.ts).
  *
  * `node bench/ingest.bench.ts` (or `npm run bench -- ingest`).
  */
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
       const ms = (v: number[]) => median(v).toFixed(3);
       console.log(`The server's CPU per event at concurrency 16 (all its threads, medians): ${ms(cpu16.quiet)} ms without paging; ${ms(cpu16.paging)} ms paging, during the run (with the deliveries made meanwhile); ${ms(cpu16.pagingWithDeliveries)} ms with all of its deliveries.`);
     }
-    console.log(`Machine: ${process.platform} ${process.arch}, Node ${process.version}; database in ${tmpdir()} (synchronous=FULL, WAL).`);
+    console.log(`Machine: ${process.platform} ${process.arch}, Node ${process.version}; database in ${tmpdir()} (WAL; synchronous=FULL, the group commit NORMAL with the log flushed off the event loop before any answer).`);
   } finally {
     desktop.close();
     agent.destroy();
