@@ -3,7 +3,6 @@
  * to this process), the scheduler, and the HTTP API plus web UI on 127.0.0.1. The Electron-less
  * `npm start`, `npm run serve` and the UI tests all come through here.
  */
-import type { WalSync } from '../store/wal-flusher.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
@@ -19,6 +18,7 @@ import { acquireInstanceLock } from '../instance-lock.ts';
 import { DesktopRelay } from '../notify/desktop-relay.ts';
 import { builtinChannels } from '../notify/registry.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import type { WalSync } from '../store/wal-flusher.ts';
 import { chooseApiToken, type ApiTokenSource } from './api-token.ts';
 
 /** HeadlessOptions configures a headless server. */
