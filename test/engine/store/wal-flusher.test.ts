@@ -10,7 +10,6 @@ import { tempDir } from '../../helpers/headless.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { GroupCommit } from '../../../electron/engine/store/group-commit.ts';
 import { StorageError } from '../../../electron/engine/store/storage-error.ts';
-import type { WalSync } from '../../../electron/engine/store/wal-flusher.ts';
 import { heldSync } from '../../helpers/held-sync.ts';
 
 /** turns lets the event loop run n turns (the group commit flushes on setImmediate). */
@@ -18,27 +17,31 @@ const turns = async (n = 3) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 };
 
-function fileStore(sync: WalSync) {
-  const path = join(tempDir('standby-walflush-'), 'standby.db');
-  const s = new Store(path, { walSync: sync });
-  s.db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
-  return { s, path };
-}
 const count = (s: Store) => (s.db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
 const insert = (s: Store, v: number) => s.db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
 
+/** setup makes a store on a file with a held flush, its group commit, and `store(v, said)`: an operation inserting v that announces `said` after its commit. */
+function setup() {
+  const held = heldSync();
+  const path = join(tempDir('standby-walflush-'), 'standby.db');
+  const s = new Store(path, { walSync: held.sync });
+  s.db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
+  const g = new GroupCommit(s);
+  const heard: string[] = [];
+  const store = <T>(v: number, said: string, answer?: T) =>
+    g.run(() => {
+      insert(s, v);
+      s.onCommit(() => heard.push(said));
+      return answer;
+    });
+  return { held, path, s, g, heard, store };
+}
+
 describe('the group commit and the write-ahead log flush', () => {
   it('answers an operation, and announces its events, only once its transaction is on disk', async () => {
-    const held = heldSync();
-    const { s, path } = fileStore(held.sync);
-    const g = new GroupCommit(s);
-    const heard: string[] = [];
+    const { held, path, s, heard, store } = setup();
     let answered = false;
-    const p = g.run(() => {
-      insert(s, 1);
-      s.onCommit(() => heard.push('stored 1'));
-      return 'ok';
-    }).then((v) => ((answered = true), v));
+    const p = store(1, 'stored 1', 'ok').then((v) => ((answered = true), v));
     await turns();
     // Committed (a read sees it), but the log is not flushed yet: no answer, no event.
     expect(count(s)).toBe(1);
@@ -54,9 +57,7 @@ describe('the group commit and the write-ahead log flush', () => {
   });
 
   it('gathers what arrives during a flush into one batch, committed after it', async () => {
-    const held = heldSync();
-    const { s } = fileStore(held.sync);
-    const g = new GroupCommit(s);
+    const { held, s, g } = setup();
     const first = g.run(() => insert(s, 1));
     await turns();
     expect(held.waiting).toHaveLength(1);
@@ -77,14 +78,8 @@ describe('the group commit and the write-ahead log flush', () => {
   });
 
   it('a transaction committed meanwhile is on disk when it returns, and its events follow the waiting batch’s', async () => {
-    const held = heldSync();
-    const { s } = fileStore(held.sync);
-    const g = new GroupCommit(s);
-    const heard: string[] = [];
-    const p = g.run(() => {
-      insert(s, 1);
-      s.onCommit(() => heard.push('group commit'));
-    });
+    const { held, s, heard, store } = setup();
+    const p = store(1, 'group commit');
     await turns();
     // The incident the group commit opened is acknowledged by a plain transaction (synchronous = FULL).
     s.transaction(() => {
@@ -104,16 +99,10 @@ describe('the group commit and the write-ahead log flush', () => {
   });
 
   it('a failed flush fails its batch with an error naming the file, reports it, and the next batch is answered', async () => {
-    const held = heldSync();
-    const { s, path } = fileStore(held.sync);
+    const { held, path, s, g, heard, store } = setup();
     const failures: StorageError[] = [];
     s.observe({ failed: (err) => failures.push(err), committed: () => {} });
-    const g = new GroupCommit(s);
-    const heard: string[] = [];
-    const p = g.run(() => {
-      insert(s, 1);
-      s.onCommit(() => heard.push('stored'));
-    });
+    const p = store(1, 'stored');
     await turns();
     held.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
     await expect(p).rejects.toThrow(`EIO: the disk holding ${path} failed to read or write`);
@@ -126,15 +115,8 @@ describe('the group commit and the write-ahead log flush', () => {
   });
 
   it('closing the store flushes the log and answers what waited for it', async () => {
-    const held = heldSync();
-    const { s } = fileStore(held.sync);
-    const g = new GroupCommit(s);
-    const heard: string[] = [];
-    const p = g.run(() => {
-      insert(s, 1);
-      s.onCommit(() => heard.push('stored'));
-      return 1;
-    });
+    const { held, s, heard, store } = setup();
+    const p = store(1, 'stored', 1);
     await turns();
     expect(held.waiting).toHaveLength(1);
     s.close();
@@ -146,9 +128,7 @@ describe('the group commit and the write-ahead log flush', () => {
   });
 
   it('closing the store while a batch waits for the flush refuses that batch instead of leaving it unanswered', async () => {
-    const held = heldSync();
-    const { s } = fileStore(held.sync);
-    const g = new GroupCommit(s);
+    const { s, g } = setup();
     const first = g.run(() => insert(s, 1));
     await turns();
     const waiting = g.run(() => insert(s, 2)).then(() => 'answered', (err: Error) => err.message);
