@@ -5,6 +5,7 @@
  * (open-database.ts), and a failure that is about the disk or the file (full, read-only, failing,
  * damaged) is thrown as a StorageError naming the file and reported to the store's observer.
  */
+import { resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations/index.ts';
 import { configure, openDatabaseFile } from './open-database.ts';
@@ -46,7 +47,7 @@ export class Store {
       throw err;
     }
     const mode = (this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode;
-    if (path !== ':memory:' && mode === 'wal') this.flusher = new WalFlusher({ walPath: `${path}-wal`, sync: opts.walSync, failed: (err) => this.flushFailed(err) });
+    if (path !== ':memory:' && mode === 'wal') this.flusher = new WalFlusher({ walPath: `${resolve(path)}-wal`, sync: opts.walSync, failed: (err) => this.flushFailed(err) });
   }
 
   /** observe sets who hears of storage failures and working commits (the engine's storage health). */
