@@ -35,7 +35,7 @@ import type { DesktopRelay } from './notify/desktop-relay.ts';
 import { checkReachability } from './notify/reachability.ts';
 import { ConfigRepo } from './store/config-repo.ts';
 import { Backups, backupHandlers, DEFAULT_KEEP_BACKUPS } from './store/backups.ts';
-import { Store } from './store/database.ts';
+import { Store, type WalSync } from './store/database.ts';
 import { StorageHealth } from './store/storage-health.ts';
 import { guardTimers, throttledLog } from './timer-guard.ts';
 import { IncidentRepo } from './store/incident-repo.ts';
@@ -46,7 +46,6 @@ import { migrateKeychain } from './keychain-migration.ts';
 import { desktopSettingsHandlers } from './desktop-settings.ts';
 import { remoteHandlersWithoutDesktop } from './remote/desktop-link.ts';
 import { readInstallation } from './store/installation-repo.ts';
-import type { WalSync } from './store/wal-flusher.ts';
 import { MemorySecretStore, SecretStoreError, type SecretStore } from './secrets/secret-store.ts';
 
 /** EngineOptions wires an engine: where its database is, its clock and its channels. */

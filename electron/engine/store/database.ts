@@ -12,6 +12,8 @@ import { configure, openDatabaseFile } from './open-database.ts';
 import { fileSystemError, StorageError, storageError } from './storage-error.ts';
 import { WalFlusher, type Settle, type WalSync } from './wal-flusher.ts';
 
+export type { WalSync } from './wal-flusher.ts';
+
 /** StorageObserver hears how the disk is doing: each storage failure, and each commit that worked. */
 export interface StorageObserver {
   failed(err: StorageError): void;

@@ -50,6 +50,7 @@ export class WalFlusher {
   private idle: Array<() => void> = [];
   private seq = 0;
   private flushing = false;
+  private closed = false;
   private fd: number | undefined;
   private readonly o: WalFlusherOptions;
   private readonly sync: WalSync;
@@ -92,6 +93,7 @@ export class WalFlusher {
    * is closed. A failed flush fails what was held.
    */
   close(): void {
+    this.closed = true;
     if (this.held.length > 0) {
       let error: unknown;
       try {
@@ -131,7 +133,8 @@ export class WalFlusher {
     }
     this.sync(fd).then(
       () => this.settled(upTo),
-      (err: unknown) => this.settled(upTo, this.o.failed(err)),
+      // After a close the store flushed what was held itself; a flush that ends later failing (its descriptor closed) is nobody's news.
+      (err: unknown) => this.settled(upTo, this.closed ? undefined : this.o.failed(err)),
     );
   }
 
