@@ -14,6 +14,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVER_FLAGS } from '../electron/engine/runtime-flags.ts';
+import { probeHealthz, slowDiskEnv, type HealthzTimes } from './lib/slow-disk.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = 'bench-token-0123456789abcdef-ABCDEFGHIJKLMNOP';
@@ -37,13 +38,13 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
-async function startServer(dir: string): Promise<Server> {
+async function startServer(dir: string, env: Record<string, string> = {}): Promise<Server> {
   // STANDBY_BENCH_PROFILE=<dir> writes the server's CPU profile there (open it in Chrome's DevTools).
   const profile = process.env.STANDBY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.STANDBY_BENCH_PROFILE] : [];
   // With the server's V8 flags, as `npm run serve` and the systemd unit start it.
   const child = spawn(process.execPath, [...SERVER_FLAGS, ...profile, join(ROOT, 'electron/engine/headless/cli.mjs'), 'serve', '--port', '0', '--data-dir', dir], {
     cwd: ROOT,
-    env: { ...process.env, STANDBY_TOKEN: TOKEN },
+    env: { ...process.env, ...env, STANDBY_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -169,6 +170,59 @@ async function run(url: string, concurrency: number, count: number, body: (i: nu
 const event = (key: string, dedupKey: string, i: number) =>
   JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedupKey, payload: { summary: `Load test event ${i}`, source: 'bench.example.com', severity: 'critical', custom_details: { i, note: 'x'.repeat(200) } } });
 
+/** prepare makes the bench's services on a fresh server, each with an Events API key: one paging the desktop, one paging nobody, one for the dedup storm. */
+async function prepare(agent: Agent, url: string) {
+  const policies = await api<Array<{ id: number }>>(agent, url, 'escalationPolicies.list', {});
+  const newService = (name: string, urgencyRule: unknown) => api<{ id: number }>(agent, url, 'services.create', { name, escalationPolicyId: policies[0]!.id, urgencyRule, autoResolveMinutes: 0, ackTimeoutMinutes: 0 });
+  const keyFor = async (serviceId: number) => (await api<{ key: string }>(agent, url, 'integrations.create', { serviceId, type: 'events_v2', name: 'bench', rateLimitPerMinute: 0 })).key;
+  // Pages the desktop at once for every new incident (the seeded high-urgency rule), as a real alert would.
+  const paging = await newService('Bench (paging)', { type: 'constant', urgency: 'high' });
+  // Low urgency with no low-urgency rule left: incidents open, nobody is notified. Ingest alone.
+  const quiet = await newService('Bench (quiet)', { type: 'constant', urgency: 'low' });
+  const rules = await api<Array<{ id: number; urgency: string }>>(agent, url, 'notificationRules.list', {});
+  for (const r of rules.filter((r) => r.urgency === 'low')) await api(agent, url, 'notificationRules.delete', { id: r.id });
+  const storm = await newService('Bench (storm)', { type: 'constant', urgency: 'high' });
+  return { keys: { paging: await keyFor(paging.id), quiet: await keyFor(quiet.id), storm: await keyFor(storm.id) }, storm };
+}
+
+/**
+ * slowDisk is the slow-disk mode (`STANDBY_BENCH_SLOW_DISK_MS`): each of the server's disk flushes made
+ * that much slower, quiet and paging runs at concurrency 16 while `GET /healthz` is asked every 5 ms,
+ * against the same asked of the idle server first. The answer time is how long the event loop was
+ * busy elsewhere, in COMMIT among others.
+ */
+async function slowDisk(delayMs: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'standby-bench-slow-disk-'));
+  const server = await startServer(dir, slowDiskEnv(delayMs));
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const desktop = openDesktop(new Agent({ keepAlive: true, maxSockets: 8 }), server.url);
+  try {
+    const { keys } = await prepare(agent, server.url);
+    const rows = ['| scenario | events/s | /healthz answers | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|---:|'];
+    const row = (name: string, rate: string, t: HealthzTimes) => rows.push(`| ${name} | ${rate} | ${t.count} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.max.toFixed(2)} |`);
+    const idle = probeHealthz(server.url);
+    await new Promise((r) => setTimeout(r, 2_000));
+    row('idle', '-', await idle.stop());
+    let paged = 0;
+    for (const [name, key] of [['new incidents, low urgency (no page)', keys.quiet], ['new incidents, paging the desktop', keys.paging]] as const) {
+      const probe = probeHealthz(server.url);
+      const r = await run(server.url, 16, 4_000, (i) => event(key, `slow-${name.length}-${i}`, i));
+      row(name, String(Math.round(r.events / r.seconds)), await probe.stop());
+      if (key !== keys.paging) continue;
+      paged += r.events;
+      const t0 = performance.now();
+      while (desktop.confirmed() < paged && performance.now() - t0 < 120_000) await new Promise((ok) => setTimeout(ok, 20));
+    }
+    console.log(`Each disk flush ${delayMs} ms slower (bench/lib/slow-fsync.c), concurrency 16, 4,000 events each:\n`);
+    console.log(rows.join('\n'));
+  } finally {
+    desktop.close();
+    agent.destroy();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'standby-bench-ingest-'));
   const server = await startServer(dir);
@@ -176,17 +230,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const desktop = openDesktop(new Agent({ keepAlive: true, maxSockets: 8 }), server.url);
   try {
-    const policies = await api<Array<{ id: number }>>(agent, server.url, 'escalationPolicies.list', {});
-    const newService = (name: string, urgencyRule: unknown) => api<{ id: number }>(agent, server.url, 'services.create', { name, escalationPolicyId: policies[0]!.id, urgencyRule, autoResolveMinutes: 0, ackTimeoutMinutes: 0 });
-    const keyFor = async (serviceId: number) => (await api<{ key: string }>(agent, server.url, 'integrations.create', { serviceId, type: 'events_v2', name: 'bench', rateLimitPerMinute: 0 })).key;
-    // Pages the desktop at once for every new incident (the seeded high-urgency rule), as a real alert would.
-    const paging = await newService('Bench (paging)', { type: 'constant', urgency: 'high' });
-    // Low urgency with no low-urgency rule left: incidents open, nobody is notified. Ingest alone.
-    const quiet = await newService('Bench (quiet)', { type: 'constant', urgency: 'low' });
-    const rules = await api<Array<{ id: number; urgency: string }>>(agent, server.url, 'notificationRules.list', {});
-    for (const r of rules.filter((r) => r.urgency === 'low')) await api(agent, server.url, 'notificationRules.delete', { id: r.id });
-    const storm = await newService('Bench (storm)', { type: 'constant', urgency: 'high' });
-    const keys = { paging: await keyFor(paging.id), quiet: await keyFor(quiet.id), storm: await keyFor(storm.id) };
+    const { keys, storm } = await prepare(agent, server.url);
 
     rows.push('| scenario | concurrency | events | events/s | p50 ms | p99 ms | errors |', '|---|---:|---:|---:|---:|---:|---:|');
     const report = (name: string, c: number, r: RunResult) =>
@@ -250,4 +294,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const slowDiskMs = process.env.STANDBY_BENCH_SLOW_DISK_MS;
+if (slowDiskMs === undefined) await main();
+else if (!(Number(slowDiskMs) > 0 && Number(slowDiskMs) <= 1_000)) throw new Error(`STANDBY_BENCH_SLOW_DISK_MS must be a number of milliseconds above 0 and at most 1000, not "${slowDiskMs}"`);
+else await slowDisk(Number(slowDiskMs));
