@@ -13,8 +13,14 @@ import type { SetupState } from './trust-schemas.ts';
 
 /** ApiEvents are pushed by the engine: over IPC to the window, over server-sent events to a browser. */
 export interface ApiEvents {
-  /** An incident was created or changed (status, urgency, timeline). */
+  /** An incident was created or changed (status, urgency, escalation, alerts, page failure, and its timeline with it). */
   'incident.changed': { incident: Incident };
+  /**
+   * A timeline entry was added to an incident and nothing else of it changed (a page was delivered): a
+   * view that shows this incident's timeline reads it again. Its status, its place in lists and the counts
+   * stay as they were, so nothing else needs reading.
+   */
+  'incident.timeline': { incidentId: number };
   /** Profile, contact methods, rules, policies or services changed. */
   'config.changed': { entity: 'profile' | 'contactMethods' | 'notificationRules' | 'escalationPolicies' | 'services' | 'all' };
   /** devices.changed: a device was paired or unpaired (revoked); an unpaired device's event stream ends. */

@@ -80,6 +80,14 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     expect(await page.getByLabel('Add a note').inputValue()).toBe('');
   });
 
+  it('reads the open timeline again when only it changed (a page delivered: incident.timeline)', async () => {
+    // What a delivered page's outcome does: an entry in the timeline, and incident.timeline, not the whole incident.
+    const message = 'Notified desktop "This computer": delivered';
+    server.engine.store.transaction(() => server.engine.incidents.addLog(firstId, Date.now(), { type: 'notify', actor: 'system', message, data: {} }));
+    server.engine.publish({ type: 'incident.timeline', data: { incidentId: firstId } });
+    await page.getByTestId('timeline').locator('li[data-type="notify"]', { hasText: message }).waitFor();
+  });
+
   it('resolves from the detail', async () => {
     await page.getByRole('group', { name: 'Incident actions' }).getByRole('button', { name: 'Resolve' }).click();
     await page.getByTestId('timeline').locator('li[data-type="resolve"]').waitFor();

@@ -75,6 +75,15 @@ export class DeliveryRepo {
     return r !== undefined;
   }
 
+  /**
+   * failedOn tells whether a page of this contact method on this incident ever failed: only then can a
+   * delivery change the incident's page failure (a later success by the same contact method clears it).
+   * Index: delivery_attempts_incident (migration 12).
+   */
+  failedOn(incidentId: number, contactMethodId: number): boolean {
+    return this.store.prepare("SELECT 1 AS found FROM delivery_attempts WHERE incident_id = ? AND contact_method_id = ? AND outcome = 'failed' LIMIT 1").get(incidentId, contactMethodId) !== undefined;
+  }
+
   /** abandon marks a job's unfinished attempts unknown (a restart interrupted them); it returns how many there were. */
   abandon(jobId: number, at: number): number {
     const r = this.store.prepare("UPDATE delivery_attempts SET outcome = 'unknown', finished_at = ? WHERE job_id = ? AND outcome = 'sending'").run(at, jobId);

@@ -326,8 +326,12 @@ export class DeliveryStage {
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
     const line = await this.commits.run(() => {
       const said = this.recordOutcome(c, p, contact, result, now, base, repeat);
-      // The incident as this commit stored it, read inside it; the engine sends events after their COMMIT.
-      this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(c.job.incidentId) } });
+      // A delivered page adds a timeline entry and changes nothing of the incident, unless it clears a failed
+      // page of its contact method (pageFailure): then the incident as this commit stored it, read inside it.
+      // The engine sends events after their COMMIT.
+      const incidentId = c.job.incidentId;
+      if (result.ok && !this.repo.failedOn(incidentId, p.contactMethodId)) this.d.emit({ type: 'incident.timeline', data: { incidentId } });
+      else this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(incidentId) } });
       return said;
     });
     this.d.log(`notify #${incidentNumber}: ${line}`);

@@ -123,6 +123,7 @@ export interface EventSubscriber {
 /** FORWARDED_EVENTS names every event of the contract, so adding one to ApiEvents fails to compile until it is listed here. */
 const FORWARDED_EVENTS = {
   'incident.changed': true,
+  'incident.timeline': true,
   'config.changed': true,
   'notification.desktop': true,
   'integrations.changed': true,

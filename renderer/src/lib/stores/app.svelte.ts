@@ -144,6 +144,10 @@ export class AppState {
         pager.changed(e.data.incident);
         if (e.data.incident.status !== 'triggered') notifications.forgetIncident(e.data.incident.id);
         return;
+      case 'incident.timeline':
+        // Only the open incident's timeline shows it: its lists, counts and analytics are unchanged.
+        incidentDetail.handle(e);
+        return;
       case 'config.changed':
         config.handle(e.data.entity);
         incidents.handle(e);

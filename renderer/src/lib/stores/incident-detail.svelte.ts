@@ -103,9 +103,10 @@ export class IncidentDetailState {
     }
   };
 
-  /** handle reloads when the open incident changed. */
+  /** handle reloads when the open incident changed, or only its timeline did (a page delivered). */
   handle(e: ApiEvent): void {
     if (e.type === 'incident.changed' && e.data.incident.id === this.id) void this.reload();
+    else if (e.type === 'incident.timeline' && e.data.incidentId === this.id) void this.reload();
   }
 }
 

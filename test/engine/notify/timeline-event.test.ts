@@ -1,0 +1,37 @@
+/**
+ * What a page's outcome tells the windows: a delivered page changes only its incident's timeline, so it
+ * sends `incident.timeline` (the open incident's view reads its timeline again) and not the whole
+ * incident, which lists, counts and analytics would read again; the event follows the outcome's commit.
+ * A page that fails, or a delivery that clears its contact method's failed page, changes the incident
+ * (its page failure) and sends `incident.changed` (test/engine/notify/channel-problems.test.ts follows
+ * the failure and its clearing).
+ */
+import { describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../../electron/shared/api.ts';
+import { testEngine } from '../../helpers/engine.ts';
+
+describe('the event of a page delivered', () => {
+  it('is incident.timeline, sent once the delivered entry is stored, and no incident.changed follows', async () => {
+    const t = await testEngine();
+    const { engine } = t;
+    const serviceId = (await engine.invoke('services.list', {}))[0]!.id;
+    const heard: Array<{ type: ApiEvent['type']; incidentId: number; notified: number }> = [];
+    // At each incident event, what a window reading the incident then would see of its delivered pages.
+    const notifiedNow = (id: number) => engine.incidents.timeline(id).filter((l) => l.type === 'notify' && /delivered/.test(l.message)).length;
+    engine.on((e) => {
+      if (e.type === 'incident.timeline') heard.push({ type: e.type, incidentId: e.data.incidentId, notified: notifiedNow(e.data.incidentId) });
+      if (e.type === 'incident.changed') heard.push({ type: e.type, incidentId: e.data.incident.id, notified: notifiedNow(e.data.incident.id) });
+    });
+    const r = await engine.invoke('incidents.trigger', { serviceId, title: 'Disk full on db-1' });
+    if (r.status === 'suppressed') throw new Error('suppressed');
+    await t.settle();
+
+    expect(t.kinds()).toEqual(['desktop@0']);
+    expect(heard).toEqual([
+      { type: 'incident.changed', incidentId: r.incident.id, notified: 0 },
+      { type: 'incident.timeline', incidentId: r.incident.id, notified: 1 },
+    ]);
+    // The incident itself is as the trigger left it: nothing of it was worth sending again.
+    expect(await engine.invoke('incidents.get', { id: r.incident.id })).toMatchObject({ status: 'triggered', pageFailure: null, alertCount: 1 });
+  });
+});
