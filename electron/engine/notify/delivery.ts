@@ -326,11 +326,12 @@ export class DeliveryStage {
     const base = { ...payloadData(p, contact, c.job.key), attempt: c.attempt, ...(linkWarning ? { ackLinks: linkWarning } : {}), ...(repeat ? { repeat: true } : {}) };
     const line = await this.commits.run(() => {
       const said = this.recordOutcome(c, p, contact, result, now, base, repeat);
-      // A delivered page adds a timeline entry and changes nothing of the incident, unless it clears a failed
-      // page of its contact method (pageFailure): then the incident as this commit stored it, read inside it.
-      // The engine sends events after their COMMIT.
+      // A delivered page of an incident still triggered, by a contact method that never failed on it, changes
+      // only the timeline. Otherwise the incident goes out whole, read inside this commit: its page failure may
+      // change, or it was answered meanwhile (the page just delivered is then dismissed or closed on the phone).
       const incidentId = c.job.incidentId;
-      if (result.ok && !this.repo.failedOn(incidentId, p.contactMethodId)) this.d.emit({ type: 'incident.timeline', data: { incidentId } });
+      const onlyTimeline = result.ok && this.d.incidents.state(incidentId).status === 'triggered' && !this.repo.failedOn(incidentId, p.contactMethodId);
+      if (onlyTimeline) this.d.emit({ type: 'incident.timeline', data: { incidentId } });
       else this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(incidentId) } });
       return said;
     });
