@@ -5,8 +5,9 @@
  * incidents, and a tab that was away (its server restarted while the page was triggered elsewhere,
  * or no tab open at all) shows what was paged meanwhile.
  *
- * window.Notification is wrapped by an init script that records every notification constructed (and
- * answers "default" until the page asks), so the test sees what the person would see.
+ * window.Notification is wrapped by an init script that records every notification constructed, so the
+ * test sees what the person would see. The browser context starts without the permission, as a new
+ * browser does; the person's "Allow" on the browser's prompt is the test granting it when the page asks.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,19 +34,16 @@ function recordNotifications(): void {
   w.recorded = [];
   w.shown = [];
   w.permissionAsked = 0;
-  let asked = false;
+  const allow = (window as unknown as { allowNotifications: () => Promise<void> }).allowNotifications;
   class RecordingNotification extends Real {
     constructor(title: string, options?: NotificationOptions) {
       super(title, options);
       w.recorded.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
       w.shown.push(this);
     }
-    static override get permission(): NotificationPermission {
-      return asked ? Real.permission : 'default';
-    }
-    static override requestPermission(): Promise<NotificationPermission> {
-      asked = true;
+    static override async requestPermission(): Promise<NotificationPermission> {
       w.permissionAsked++;
+      await allow();
       return Real.requestPermission();
     }
   }
@@ -91,7 +89,8 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     await server.engine.invoke('setup.update', { status: 'done', step: 'done' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    await context.grantPermissions(['notifications'], { origin: server.url });
+    // The person allows notifications when the browser asks (a headless browser has no prompt to click).
+    await context.exposeBinding('allowNotifications', () => context.grantPermissions(['notifications'], { origin: server.url }));
     context.setDefaultTimeout(WAIT_MS);
     await context.addInitScript(recordNotifications);
     page = await openPage();
@@ -164,6 +163,15 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     expect(await away.textContent()).not.toContain('Checkout returns 502');
     await away.getByRole('button', { name: 'Dismiss' }).click();
     await away.waitFor({ state: 'detached' });
+  });
+
+  it("follows the browser's own setting while the tab is open: no longer allowed, the banner is back; allowed again, it goes", async () => {
+    const ask = page.getByTestId('notification-permission');
+    expect(await ask.count()).toBe(0);
+    await context.clearPermissions();
+    await ask.getByRole('button', { name: 'Turn on browser notifications' }).waitFor();
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await ask.waitFor({ state: 'detached' });
   });
 
   it('had no console error or page error', () => {

@@ -24,8 +24,13 @@ export const BASE_TITLE = 'Standby';
 /** REFRESH_DEBOUNCE_MS gathers a burst of incident events into one read. */
 const REFRESH_DEBOUNCE_MS = 200;
 
-/** PermissionState is the browser's notification permission, or why there is none to ask for. */
-export type PagerPermission = NotificationPermission | 'unsupported' | 'desktop-app';
+/** PagerPermission is the browser's notification permission, 'checking' until it is known, or why there is none to ask for. */
+export type PagerPermission = NotificationPermission | 'checking' | 'unsupported' | 'desktop-app';
+
+/** permissionOf reads a Permissions API state in the Notification API's words ("prompt" is "default"). */
+export function permissionOf(state: PermissionState): NotificationPermission {
+  return state === 'prompt' ? 'default' : state;
+}
 
 /** tabTitle is the title for a triggered count. */
 export function tabTitle(triggered: number): string {
@@ -73,15 +78,35 @@ export class PagerState {
   /** openIncident is how a click on a notification opens an incident (set by the window). */
   openIncident: (id: number) => void = () => {};
 
-  /** start reads the permission and the highest id seen by earlier tabs, then the triggered incidents. */
+  /** start follows the permission, reads the highest id seen by earlier tabs, then the triggered incidents. */
   start(openIncident: (id: number) => void): void {
     this.openIncident = openIncident;
     if (hasBridge()) this.permission = 'desktop-app';
     else if (typeof Notification === 'undefined') this.permission = 'unsupported';
-    else this.permission = Notification.permission;
+    else void this.#followPermission();
     this.#seen = readSeen();
     this.#awaySince = this.#seen;
     void this.refresh();
+  }
+
+  /**
+   * followPermission reads the notification permission through the Permissions API and follows its
+   * changes: allowed or blocked in the browser's site settings while the tab is open, the banner says
+   * so at once (a tab whose notifications were blocked meanwhile would otherwise say nothing while its
+   * pages stay inside it). The API answers asynchronously; `Notification.permission` is a synchronous
+   * call to the browser's process, read only where the API is missing.
+   */
+  async #followPermission(): Promise<void> {
+    this.permission = 'checking';
+    try {
+      const status = await navigator.permissions.query({ name: 'notifications' });
+      this.permission = permissionOf(status.state);
+      status.onchange = () => {
+        this.permission = permissionOf(status.state);
+      };
+    } catch {
+      this.permission = Notification.permission;
+    }
   }
 
   /** enable asks the browser for permission to show notifications (it must follow a click). */
@@ -90,11 +115,17 @@ export class PagerState {
     this.permission = await Notification.requestPermission();
   }
 
+  /** granted tells whether browser notifications may be shown now (read directly while the permission is being checked). */
+  #granted(): boolean {
+    if (typeof Notification === 'undefined') return false;
+    return (this.permission === 'checking' ? Notification.permission : this.permission) === 'granted';
+  }
+
   /** notify shows a browser notification for a page; a click focuses the tab and opens the incident. */
   notify(n: ApiEvents['notification.desktop']): void {
     if (n.incidentId > 0) this.#see(n.incidentId);
     tabAlarm.page(n);
-    if (this.permission !== 'granted' || typeof Notification === 'undefined') return;
+    if (!this.#granted()) return;
     const shown = new Notification(n.title, { body: n.body, tag: n.incidentId > 0 ? `standby-incident-${n.incidentId}` : 'standby-test', requireInteraction: n.urgency === 'high' });
     // Shown by the browser, the page has reached someone even while this tab is in the background.
     const deliveryId = n.deliveryId;
@@ -161,7 +192,7 @@ export class PagerState {
   }
 
   #notifyAway(missed: Incident[]): void {
-    if (this.permission !== 'granted' || typeof Notification === 'undefined') return;
+    if (!this.#granted()) return;
     const title = missed.length === 1 ? `Paged while this tab was away: #${missed[0]!.number}` : `${missed.length} incidents paged while this tab was away`;
     const shown = new Notification(title, { body: missed.map((i) => i.title).slice(0, 3).join('\n'), tag: 'standby-away' });
     shown.onclick = () => {
