@@ -8,7 +8,7 @@
  * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
  */
 import type { ApiEvent } from '../../shared/api.ts';
-import type { ContactMethod, Incident } from '../../shared/schemas.ts';
+import type { ContactMethod } from '../../shared/schemas.ts';
 import type { DeliveryBudget, DeliveryOutcome } from '../../shared/channel-schemas.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifyPayload } from '../incidents/lifecycle.ts';
@@ -19,7 +19,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import type { ConfigRepo } from '../store/config-repo.ts';
 import type { Store } from '../store/database.ts';
 import { GroupCommit } from '../store/group-commit.ts';
-import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
+import type { IncidentRepo, JobRow, PagedIncident } from '../store/incident-repo.ts';
 import { AckLinks } from './ack-links.ts';
 import { withDeadline } from './deadline.ts';
 import { BUDGETED_TYPES, localDay } from './budget.ts';
@@ -60,8 +60,8 @@ export interface ClaimedDelivery {
   attemptId: number;
   /** repeat: an earlier attempt was interrupted by a restart, so this page may repeat one that arrived. */
   repeat: boolean;
-  /** incident is the page's incident as the claim's commit stored it (read inside that transaction: no read of its own). */
-  incident: Incident;
+  /** incident is what the page says of its incident, read inside the claim's transaction (no read of its own). */
+  incident: PagedIncident;
 }
 
 /** DeliveryStage delivers notify jobs and test sends. */
@@ -153,7 +153,7 @@ export class DeliveryStage {
       // Well after it was due (the computer slept, the process was held up): its retries start again from here.
       const late = now - job.dueAt >= LATE_START_MS;
       const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now, late });
-      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.get(job.incidentId) };
+      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.forPage(job.incidentId) };
     });
     if (blocked) {
       this.budgetEvent(blocked.budget, { incidentId: job.incidentId, contactMethodId: blocked.contact.id, type: blocked.contact.type });
@@ -330,7 +330,7 @@ export class DeliveryStage {
       // only the timeline. Otherwise the incident goes out whole, read inside this commit: its page failure may
       // change, or it was answered meanwhile (the page just delivered is then dismissed or closed on the phone).
       const incidentId = c.job.incidentId;
-      const onlyTimeline = result.ok && this.d.incidents.state(incidentId).status === 'triggered' && !this.repo.failedOn(incidentId, p.contactMethodId);
+      const onlyTimeline = result.ok && this.d.incidents.status(incidentId) === 'triggered' && !this.repo.failedOn(incidentId, p.contactMethodId);
       if (onlyTimeline) this.d.emit({ type: 'incident.timeline', data: { incidentId } });
       else this.d.emit({ type: 'incident.changed', data: { incident: this.d.incidents.get(incidentId) } });
       return said;

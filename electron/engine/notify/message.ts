@@ -1,5 +1,5 @@
 /** The message every channel is asked to deliver, built from an incident (or for a test send). */
-import type { Incident } from '../../shared/schemas.ts';
+import type { PagedIncident } from '../store/incident-repo.ts';
 import { formatMessage, type AckLinkSet, type NotificationMessage } from './channel.ts';
 
 /** DETAIL_LINES is how many detail fields a message shows; each is cut to DETAIL_LINE_MAX characters. */
@@ -26,7 +26,7 @@ export function detailLines(details: Record<string, unknown>): string[] {
 }
 
 /** incidentMessage is what is said about an incident: number, title, service, urgency, first details, when it triggered, the ack links. */
-export function incidentMessage(incident: Incident, timeZone: string, extra: { ackLinks?: AckLinkSet | undefined; deliveryKey?: string; repeat?: boolean } = {}): NotificationMessage {
+export function incidentMessage(incident: PagedIncident, timeZone: string, extra: { ackLinks?: AckLinkSet | undefined; deliveryKey?: string; repeat?: boolean } = {}): NotificationMessage {
   return formatMessage({
     incidentId: incident.id,
     number: incident.number,

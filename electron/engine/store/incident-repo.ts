@@ -34,6 +34,9 @@ export interface NewIncident {
   integrationId?: number | null;
 }
 
+/** PagedIncident is what a page says of its incident (notify/message.ts). */
+export type PagedIncident = Pick<Incident, 'id' | 'number' | 'title' | 'serviceName' | 'urgency' | 'createdAt' | 'details'>;
+
 /** IncidentFilter narrows `list`. */
 export interface IncidentFilter {
   status?: IncidentStatus[] | undefined;
@@ -86,6 +89,20 @@ export class IncidentRepo {
     const r = this.store.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound('incident', id);
     return stateFromRow(r);
+  }
+
+  /** forPage reads what a page says of an incident (no page failure, no timestamps but its start): the claim of each page reads it. */
+  forPage(id: number): PagedIncident {
+    const r = this.store.prepare('SELECT i.id, i.number, i.title, i.urgency, i.created_at, i.details_json, s.name AS service_name FROM incidents i JOIN services s ON s.id = i.service_id WHERE i.id = ?').get(id) as Row | undefined;
+    if (!r) throw notFound('incident', id);
+    return { id: Number(r.id), number: Number(r.number), title: String(r.title), serviceName: String(r.service_name), urgency: String(r.urgency) as Urgency, createdAt: iso(r.created_at) as string, details: JSON.parse(String(r.details_json)) as Record<string, unknown> };
+  }
+
+  /** status reads an incident's status alone (a delivered page asks it: the whole row would be read and built for one word). */
+  status(id: number): IncidentState['status'] {
+    const r = this.store.prepare('SELECT status FROM incidents WHERE id = ?').get(id) as { status: IncidentState['status'] } | undefined;
+    if (!r) throw notFound('incident', id);
+    return r.status;
   }
 
   /**
