@@ -60,7 +60,7 @@ const PAGE_FAILURE = `(SELECT json_object('contactMethodId', a.contact_method_id
   ORDER BY a.id DESC LIMIT 1) AS page_failure`;
 /** INCIDENT_SELECT reads an incident for the API: its row, its service's name and its page failure. */
 const INCIDENT_SELECT = `SELECT i.*, s.name AS service_name, ${PAGE_FAILURE} FROM incidents i JOIN services s ON s.id = i.service_id`;
-/** INCIDENT_BY_ID is one incident's read, made once: a page reads its incident up to three times, and a query text put together per call is a new 800-character string each time. */
+/** INCIDENT_BY_ID is one incident's read, made once: every trigger and every `incident.changed` reads it, and a query text put together per call is a new 800-character string each time. */
 const INCIDENT_BY_ID = `${INCIDENT_SELECT} WHERE i.id = ?`;
 
 const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
