@@ -101,6 +101,20 @@ function tlsFront(https: Server): NetServer & { dropWaiting(): void } {
   return Object.assign(front, { dropWaiting: () => waiting.forEach((s) => s.destroy()) });
 }
 
+/**
+ * withSecurityHeaders gives every answer its two security headers (no MIME sniffing, no Referer
+ * sent on), set on Node's response before the route runs: an answer's own headers are merged over
+ * them. Set by a Hono middleware after the route answered, they made @hono/node-server turn each
+ * answer into a whole fetch Response and copy it (docs/performance.md, twenty-third round).
+ */
+function withSecurityHeaders(listener: (req: IncomingMessage, res: ServerResponse) => unknown) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    return listener(req, res);
+  };
+}
+
 /** listenHttp starts listening on host:port (0 picks a free port) and resolves once it does; it rejects on EADDRINUSE and the like. */
 export async function listenHttp(engine: Engine, host: string, port: number, opts: ListenOptions): Promise<HttpListener> {
   // The event stream's memory hears every engine event while the server runs, connected clients or not.
@@ -109,7 +123,7 @@ export async function listenHttp(engine: Engine, host: string, port: number, opt
   const app = createHttpApp(engine, { ...opts, events });
   const names = (opts.publicUrls ?? []).map(publicName).filter((n): n is PublicName => n !== undefined);
   const tls = opts.tls !== undefined;
-  const listener = hostGate(engine, names, tls, getRequestListener(app.fetch));
+  const listener = withSecurityHeaders(hostGate(engine, names, tls, getRequestListener(app.fetch)));
   const server: Server = tls ? createHttpsServer({ cert: opts.tls?.cert, key: opts.tls?.key, minVersion: 'TLSv1.2' }, listener) : createHttpServer(listener);
   const front = tls ? tlsFront(server) : undefined;
   const listening: NetServer = front ?? server;

@@ -9,7 +9,6 @@ import type { IncomingMessage } from 'node:http';
 import { relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { getPath } from 'hono/utils/url';
 import type { ApiEvent } from '../../shared/api.ts';
@@ -24,6 +23,7 @@ import { mountVoiceAnswerRoutes } from '../notify/voice-answers.ts';
 import { deviceAuth, mountPairRoutes } from '../pairing/pair-routes.ts';
 import { AuthThrottle, retryAfterSeconds, type AuthRealm } from './auth-throttle.ts';
 import { EventLog, SSE_BATCH, sseFrame, type LoggedEvent } from './event-log.ts';
+import { readLimited } from './read-body.ts';
 import { JsonText } from '../json-text.ts';
 
 /** API_BODY_LIMIT bounds a request body to the API (configuration imports are the largest). */
@@ -83,11 +83,7 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     fail: (c, realm, presented) => void throttle.fail(realm, clientAddress(c), presented),
   };
 
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-  });
+  // Every answer's security headers are set on Node's response, before any route runs (listen.ts).
 
   // 200 while Standby can keep its promise (warnings listed), 503 with the reason while it cannot (a full disk, a damaged database).
   app.get('/healthz', (c) => {
@@ -216,36 +212,34 @@ export function createHttpApp(engine: Engine, opts: HttpOptions): Hono {
     });
   });
 
-  app.post(
-    '/api/:method',
-    bodyLimit({ maxSize: API_BODY_LIMIT, onError: (c) => errorResponse(c, new ApiError('invalid_input', `body: must be at most ${API_BODY_LIMIT} bytes`, [{ path: 'body', message: `must be at most ${API_BODY_LIMIT} bytes` }])) }),
-    async (c) => {
-      const denied = refuse(c, false);
-      if (denied) return denied;
-      const text = await c.req.text();
-      let input: unknown = {};
-      if (text.trim() !== '') {
-        try {
-          input = JSON.parse(text);
-        } catch (err) {
-          return errorResponse(c, new ApiError('invalid_input', `body: must be valid JSON (${(err as Error).message})`, [{ path: 'body', message: 'must be valid JSON' }]));
-        }
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        return errorResponse(c, new ApiError('invalid_input', 'body: must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]));
-      }
+  app.post('/api/:method', async (c) => {
+    const denied = refuse(c, false);
+    if (denied) return denied;
+    // The token is checked before the body is read (up to 6 MB).
+    const text = await readLimited(c, API_BODY_LIMIT);
+    if (text === undefined) return errorResponse(c, new ApiError('invalid_input', `body: must be at most ${API_BODY_LIMIT} bytes`, [{ path: 'body', message: `must be at most ${API_BODY_LIMIT} bytes` }]));
+    let input: unknown = {};
+    if (text.trim() !== '') {
       try {
-        const answer = await engine.call(c.req.param('method'), input, { raw: true });
-        // An answer the handler wrote as JSON in parts goes out part by part (json-text.ts).
-        if (answer instanceof JsonText) return c.body(answer.stream(), 200, { 'content-type': 'application/json' });
-        return c.json(answer as object);
+        input = JSON.parse(text);
       } catch (err) {
-        if (err instanceof ApiError) return errorResponse(c, err);
-        console.error(`API ${c.req.param('method')} failed:`, err);
-        return errorResponse(c, new ApiError('internal', 'internal error; see the server log'));
+        return errorResponse(c, new ApiError('invalid_input', `body: must be valid JSON (${(err as Error).message})`, [{ path: 'body', message: 'must be valid JSON' }]));
       }
-    },
-  );
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return errorResponse(c, new ApiError('invalid_input', 'body: must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]));
+    }
+    try {
+      const answer = await engine.call(c.req.param('method'), input, { raw: true });
+      // An answer the handler wrote as JSON in parts goes out part by part (json-text.ts).
+      if (answer instanceof JsonText) return c.body(answer.stream(), 200, { 'content-type': 'application/json' });
+      return c.json(answer as object);
+    } catch (err) {
+      if (err instanceof ApiError) return errorResponse(c, err);
+      console.error(`API ${c.req.param('method')} failed:`, err);
+      return errorResponse(c, new ApiError('internal', 'internal error; see the server log'));
+    }
+  });
 
   // Backup downloads (GET, for a browser's "Download"), authorized like the API.
   mountBackupRoutes(app, engine, (c) => refuse(c, false));

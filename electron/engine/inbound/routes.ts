@@ -4,9 +4,9 @@
  * speak PagerDuty's Events API v2; `POST /integrations/alertmanager` takes Alertmanager's webhook.
  */
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Engine } from '../engine.ts';
 import { retryAfterSeconds } from '../http/auth-throttle.ts';
+import { readLimited } from '../http/read-body.ts';
 import type { AuthGuard } from '../http/server.ts';
 import { alertmanagerWebhook, enqueueChangeEvent, enqueueEvent, tooLarge, type InboundAnswer } from './intake.ts';
 
@@ -32,21 +32,6 @@ function throttledAnswer(waitMs: number, status: 429 | 503): InboundAnswer {
     headers: { 'Retry-After': seconds, Connection: 'close' },
     body: { status: 'throttle event', message: 'Request Limit Exceeded', errors: [`too many wrong integration keys from this address; retry in ${seconds} s`] },
   };
-}
-
-/**
- * readLimited reads the body as text, or undefined when it is over max bytes. A body with a
- * Content-Length is checked up front and read directly (Node's parser holds it to that length);
- * only a chunked body goes through Hono's bodyLimit stream, which counts as it reads.
- */
-async function readLimited(c: Context, max: number): Promise<string | undefined> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && /^\d+$/.test(declared)) return Number(declared) > max ? undefined : c.req.text();
-  let text: string | undefined;
-  await bodyLimit({ maxSize: max, onError: (ctx) => ctx.body(null, 413) })(c, async () => {
-    text = await c.req.text();
-  });
-  return text;
 }
 
 /** route answers a request from its raw body, read within the size limit (over it: 413); an address the guard holds back gets throttledStatus first. */

@@ -253,6 +253,67 @@ describe('HTTP transport', () => {
     expect(r.body.error.message).toMatch(/body: must be at most/);
   });
 
+  it('counts a body sent in chunks (no Content-Length) against the same limit', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(1024 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"text":"'));
+        if (sent++ < 7) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${s.url}/api/config.import`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(`body: must be at most ${6 * 1024 * 1024} bytes`);
+    // The rest of the body was not read, so the connection cannot carry another request: it closes,
+    // and the client's next request (below) goes on a new one instead of failing on this one.
+    expect(res.headers.get('connection')).toBe('close');
+    // Within the limit, a chunked body is read as a whole.
+    const small = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"id":'));
+        controller.enqueue(new TextEncoder().encode(`${incidentId}}`));
+        controller.close();
+      },
+    });
+    const got = await fetch(`${s.url}/api/incidents.get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: small, duplex: 'half' } as RequestInit);
+    expect([got.status, ((await got.json()) as { id: number }).id]).toEqual([200, incidentId]);
+  });
+
+  it('checks the API token before it reads a body: a large one from a stranger gets 401, not a word about its size', async () => {
+    const r = await api(s.url, undefined, 'config.import', undefined, JSON.stringify({ text: 'x'.repeat(7 * 1024 * 1024) }));
+    expect(r.status).toBe(401);
+    expect(r.body.error.message).toMatch(/missing or wrong API token/);
+  });
+
+  it('gives every answer its security headers: API answers and errors, the event stream, the Events API, unknown paths', async () => {
+    const routingKey = (await s.engine.invoke('integrations.create', { serviceId, type: 'events_v2', name: 'Headers' })).key!;
+    const controller = new AbortController();
+    const answers = [
+      await fetch(`${s.url}/api/profile.get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: '{}' }),
+      await fetch(`${s.url}/api/profile.get`, { method: 'POST', body: '{}' }),
+      await fetch(`${s.url}/api/incidents.get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: '{"id":424242}' }),
+      await fetch(`${s.url}/v2/enqueue`, { method: 'POST', body: JSON.stringify({ routing_key: routingKey, event_action: 'trigger', payload: { summary: 'headers', source: 'test', severity: 'info' } }) }),
+      await fetch(`${s.url}/healthz`),
+      await fetch(`${s.url}/no/such/path`),
+      await fetch(`${s.url}/api/events?token=${TOKEN}`, { signal: controller.signal }),
+    ];
+    try {
+      expect(answers.map((r) => r.status)).toEqual([200, 401, 404, 202, 200, 404, 200]);
+      for (const r of answers) {
+        expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      }
+      // An answer's own headers still stand beside them.
+      expect(answers[0]!.headers.get('content-type')).toMatch(/application\/json/);
+      expect(answers[6]!.headers.get('content-type')).toMatch(/text\/event-stream/);
+    } finally {
+      controller.abort();
+      for (const r of answers) await r.body?.cancel().catch(() => {});
+    }
+  });
+
   it('streams incident changes as server-sent events', async () => {
     const controller = new AbortController();
     const res = await fetch(`${s.url}/api/events?token=${TOKEN}`, { signal: controller.signal });

@@ -232,6 +232,8 @@ describe('bad events are answered 400, naming the field, and change nothing', ()
     const before = snapshot(t.s.engine.store.db);
     const big = await chunked(JSON.stringify(trigger(t.key, {}, { custom_details: { blob: 'x'.repeat(600 * 1024) } })));
     expect(big.status).toBe(413);
+    // The rest of that body was not read: the connection closes, and the client opens another.
+    expect(big.headers.get('connection')).toBe('close');
     expect(snapshot(t.s.engine.store.db)).toEqual(before);
     const small = await chunked(JSON.stringify(trigger(t.key, { dedup_key: 'chunked-1' })));
     expect(small.status).toBe(202);
