@@ -51,6 +51,8 @@ export interface JobRunnerDeps {
 interface InFlight {
   channel: string;
   done: Promise<void>;
+  /** sending: the channel has not answered yet. Its slot is free once it has, while the outcome is being stored. */
+  sending: boolean;
 }
 
 /** JobRunner is the scheduler loop of the incident engine. */
@@ -104,10 +106,10 @@ export class JobRunner {
     await this.running;
   }
 
-  /** inFlight is how many sends are in flight now, per channel (tests and the benchmark read it). */
+  /** inFlight is how many sends are in flight now (their channel has not answered), per channel (tests and the benchmark read it). */
   inFlight(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const f of this.inflight.values()) counts.set(f.channel, (counts.get(f.channel) ?? 0) + 1);
+    for (const f of this.inflight.values()) if (f.sending) counts.set(f.channel, (counts.get(f.channel) ?? 0) + 1);
     return counts;
   }
 
@@ -249,14 +251,25 @@ export class JobRunner {
 
   private busy(channel: string): number {
     let n = 0;
-    for (const f of this.inflight.values()) if (f.channel === channel) n++;
+    for (const f of this.inflight.values()) if (f.sending && f.channel === channel) n++;
     return n;
   }
 
+  /**
+   * track follows a claimed page until its outcome is stored. Its slot is free as soon as the channel
+   * has answered: the next pages are then claimed in the turn the outcomes are recorded in, and share
+   * their commit (the look runs before the group commit's flush, both after this turn). The page stays
+   * in `inflight` until its outcome is on disk, for a stop to wait for and for a failed record to be sent again.
+   */
   private track(claimed: ClaimedDelivery, channel: string): void {
     const id = claimed.job.id;
-    const done = this.d.delivery
-      .deliver(claimed)
+    const entry: InFlight = { channel, done: Promise.resolve(), sending: true };
+    const sent = () => {
+      entry.sending = false;
+      this.poke?.();
+    };
+    entry.done = this.d.delivery
+      .deliver(claimed, sent)
       .catch((err: unknown) => {
         // The send's outcome could not be recorded (the disk is full, say): the job stays running and is sent again.
         this.orphans = true;
@@ -267,7 +280,7 @@ export class JobRunner {
         this.inflight.delete(id);
         this.poke?.();
       });
-    this.inflight.set(id, { channel, done });
+    this.inflight.set(id, entry);
   }
 
   private async allSettled(): Promise<void> {

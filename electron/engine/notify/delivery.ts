@@ -198,10 +198,11 @@ export class DeliveryStage {
   /**
    * deliver makes one claimed attempt and records its outcome (delivered, retry later, or failed). The
    * ack links' key is read within ACK_LINKS_DEADLINE_MS (the page goes out without links otherwise),
-   * and a page that repeats one a restart interrupted says so.
+   * and a page that repeats one a restart interrupted says so. onSent is called once the channel has
+   * answered (or the page could not be sent at all), before the outcome is stored.
    */
-  deliver(c: ClaimedDelivery): Promise<void> {
-    return this.tracked(this.deliverNow(c));
+  deliver(c: ClaimedDelivery, onSent?: () => void): Promise<void> {
+    return this.tracked(this.deliverNow(c, onSent));
   }
 
   /**
@@ -220,7 +221,7 @@ export class DeliveryStage {
     return p;
   }
 
-  private async deliverNow(c: ClaimedDelivery): Promise<void> {
+  private async deliverNow(c: ClaimedDelivery, onSent: (() => void) | undefined): Promise<void> {
     const p = c.job.payload as unknown as NotifyPayload;
     const { incident, repeat } = c;
     const contact = this.contact(p.contactMethodId);
@@ -242,6 +243,7 @@ export class DeliveryStage {
       }
       result = await this.attempts.run(contact, incidentMessage(incident, timeZone, { ackLinks, deliveryKey: c.job.key, repeat }));
     }
+    onSent?.();
     if (this.attempts.stopping && !result.ok) return; // cut short by a stop: left "sending", so the next start sends it again
     await this.record(c, p, contact, result, linkWarning, repeat, incident.number);
   }

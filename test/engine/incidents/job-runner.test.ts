@@ -86,6 +86,31 @@ describe('the job runner', () => {
     await engine.stop();
   });
 
+  it('claims the pages that take freed slots in the commit that stores the outcomes of the sends that freed them', async () => {
+    const hook = gated('webhook');
+    const { engine, clock } = await engineWith([hook.channel]);
+    await pageWith(engine, ['webhook']);
+    for (let i = 0; i < 2 * MAX_SENDS_PER_CHANNEL; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `storm ${i}`, severity: 'critical' });
+    const run = clock.advance(0);
+    await waitFor(() => hook.waiting.length === MAX_SENDS_PER_CHANNEL, 'the first sends');
+    const before = engine.lifecycle.commits.stats();
+    // Every send answers at once: a slot is free when its channel has answered, not once the outcome is
+    // on disk, so the next pages are claimed in the same turn and share the outcomes' commit (one fsync
+    // for both, instead of one for the outcomes and another for the claims after it).
+    hook.openAll();
+    await waitFor(() => hook.waiting.length === MAX_SENDS_PER_CHANNEL && jobStates(engine).done === MAX_SENDS_PER_CHANNEL, 'the next sends, with the first outcomes stored');
+    const after = engine.lifecycle.commits.stats();
+    expect({ batches: after.batches - before.batches, ops: after.ops - before.ops }).toEqual({ batches: 1, ops: MAX_SENDS_PER_CHANNEL + 1 });
+    // The claims were stored before their sends: the second pages are running, each with its attempt.
+    expect(jobStates(engine)).toEqual({ done: MAX_SENDS_PER_CHANNEL, running: MAX_SENDS_PER_CHANNEL });
+    expect(engine.store.db.prepare("SELECT COUNT(*) AS n FROM delivery_attempts WHERE outcome = 'sending'").get()).toEqual({ n: MAX_SENDS_PER_CHANNEL });
+    hook.openAll();
+    await run;
+    await engine.lifecycle.idle();
+    expect(jobStates(engine)).toEqual({ done: 2 * MAX_SENDS_PER_CHANNEL });
+    await engine.stop();
+  });
+
   it('while a channel is full, a new page costs no look at the pages waiting for it', async () => {
     const hook = gated('webhook');
     const { engine, clock } = await engineWith([hook.channel]);
