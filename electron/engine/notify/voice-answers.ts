@@ -40,7 +40,12 @@ export function mountVoiceAnswerRoutes(app: Hono, engine: Engine): void {
   const delivery = engine.lifecycle.delivery;
 
   // Twilio's form is a few hundred bytes; nothing bigger is read before the signature is checked.
-  app.post('/ack/:token/voice', bodyLimit({ maxSize: VOICE_BODY_LIMIT, onError: (c) => say(c, 'This request is too big.', 403) }), async (c) => {
+  // Over the limit, the rest of the body is not read: the connection closes (read-body.ts says why).
+  const tooBig = (c: Context) => {
+    c.header('Connection', 'close');
+    return say(c, 'This request is too big.', 403);
+  };
+  app.post('/ack/:token/voice', bodyLimit({ maxSize: VOICE_BODY_LIMIT, onError: tooBig }), async (c) => {
     const cfg = delivery.ack.config();
     if (!cfg?.publicBaseUrl) return say(c, 'Answering by key is turned off in Standby. Goodbye.', 403);
     const twilio = TwilioSettings.safeParse(delivery.settings.get('twilio') ?? {});

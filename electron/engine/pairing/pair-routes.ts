@@ -42,7 +42,14 @@ export function mountPairRoutes(app: Hono, engine: Engine, guard: AuthGuard): vo
   app.post(
     '/pair',
     // A pairing request is a few dozen bytes; nobody is authenticated yet, so nothing bigger is read.
-    bodyLimit({ maxSize: PAIR_BODY_LIMIT, onError: (c) => c.json(new ApiError('invalid_input', `body: must be at most ${PAIR_BODY_LIMIT} bytes`, [{ path: 'body', message: `must be at most ${PAIR_BODY_LIMIT} bytes` }]).toBody(), 400) }),
+    // Over the limit, the rest of the body is not read: the connection closes (read-body.ts says why).
+    bodyLimit({
+      maxSize: PAIR_BODY_LIMIT,
+      onError: (c) => {
+        c.header('Connection', 'close');
+        return c.json(new ApiError('invalid_input', `body: must be at most ${PAIR_BODY_LIMIT} bytes`, [{ path: 'body', message: `must be at most ${PAIR_BODY_LIMIT} bytes` }]).toBody(), 400);
+      },
+    }),
     async (c) => {
     const wait = guard.retryAfterMs(c, 'pair');
     if (wait > 0) {

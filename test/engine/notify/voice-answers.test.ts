@@ -118,6 +118,13 @@ describe('answering a page call with a key', () => {
     expect(status(p.id)).toBe('acknowledged');
   });
 
+  it('refuses a body over 16 KB unread, and closes the connection', async () => {
+    const p = await page('Queue backlog');
+    const res = await fetch(p.action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `Digits=4&Pad=${'x'.repeat(20 * 1024)}` });
+    expect([res.status, res.headers.get('connection'), await res.text()]).toEqual([403, 'close', '<Response><Say>This request is too big.</Say></Response>']);
+    expect(status(p.id)).toBe('triggered');
+  });
+
   it('without ack links the call cannot take a key and says how to answer instead', () => {
     const m = { incidentId: 1, number: 7, title: 'Disk full', serviceName: 'db', urgency: 'high' as const, triggeredAt: '2026-03-02T03:10:00Z', detailLines: [], text: '' };
     expect(spokenSummary(m, true, false)).toContain('reply 4 to the text message about incident 7');

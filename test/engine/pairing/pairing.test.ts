@@ -101,7 +101,7 @@ describe('pairing a device', () => {
     const wrong = await https('/pair', { body: { code: 'ZZZZ-ZZZZ', name: 'Guess', kind: 'desktop' } });
     expect(wrong.body.error.message).toMatch(/^This pairing code is not right/);
     const huge = await https('/pair', { body: { code: 'x'.repeat(5000), name: 'Big', kind: 'desktop' } });
-    expect([huge.status, huge.body.error.message]).toEqual([400, 'body: must be at most 4096 bytes']);
+    expect([huge.status, huge.body.error.message, huge.headers.connection]).toEqual([400, 'body: must be at most 4096 bytes', 'close']);
     const bad = await https('/pair', { body: { code: '', name: '', kind: 'phone' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['code', 'name', 'kind']);
