@@ -1,10 +1,11 @@
 /**
- * readLimited reads a request's body as text within a size limit, the way every route that takes a
- * body should: a body with a Content-Length is refused up front when it is over the limit and read
- * directly otherwise (Node's parser holds it to that length); only a chunked body goes through Hono's
- * bodyLimit stream, which counts as it reads. Hono's bodyLimit middleware alone reads every body
- * through a stream, for which @hono/node-server builds a whole fetch Request: most of what a small
- * API request cost the server (docs/performance.md, twenty-third round).
+ * readLimited reads a request's body as text within a size limit, for the routes that take large or
+ * many bodies (the API, the Events API, Alertmanager's webhook). A body with a Content-Length is
+ * refused up front when it is over the limit and read directly otherwise (Node's parser holds it to
+ * that length); only a chunked body goes through Hono's bodyLimit stream, which counts as it reads.
+ * Hono's bodyLimit middleware alone reads every body through a stream, for which @hono/node-server
+ * builds a whole fetch Request: most of what a small API request cost the server
+ * (docs/performance.md, twenty-third round).
  */
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
