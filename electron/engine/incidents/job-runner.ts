@@ -106,7 +106,7 @@ export class JobRunner {
     await this.running;
   }
 
-  /** inFlight is how many sends are in flight now (their channel has not answered), per channel (tests and the benchmark read it). */
+  /** inFlight is how many sends are in flight now (their channel has not answered), per channel: what the slots count (tests read it). */
   inFlight(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const f of this.inflight.values()) if (f.sending) counts.set(f.channel, (counts.get(f.channel) ?? 0) + 1);
