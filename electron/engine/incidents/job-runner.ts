@@ -68,6 +68,8 @@ export class JobRunner {
   /** orphans says a send's outcome could not be recorded: its job is left running and must be sent again. */
   private orphans = false;
   private readonly inflight = new Map<number, InFlight>();
+  /** sending counts the entries of `inflight` still sending, per channel: a look asks it per due page. */
+  private readonly sending = new Map<string, number>();
   private readonly d: JobRunnerDeps;
   /** errorLog says a repeated failure (a full disk, every 5 s) once a minute, with a count. */
   private readonly errorLog: (line: string) => void;
@@ -108,9 +110,7 @@ export class JobRunner {
 
   /** inFlight is how many sends are in flight now (their channel has not answered), per channel: what the slots count (tests read it). */
   inFlight(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const f of this.inflight.values()) if (f.sending) counts.set(f.channel, (counts.get(f.channel) ?? 0) + 1);
-    return counts;
+    return new Map([...this.sending].filter(([, n]) => n > 0));
   }
 
   /** runDue runs every job that is due, oldest first; a call while a run is in progress makes that run look again. */
@@ -187,7 +187,8 @@ export class JobRunner {
       const now = this.d.clock.now();
       const timers = this.d.incidents.dueTimers(now);
       // Only pages whose channel has a free slot: the others wait, pending, and cost nothing to look past.
-      const full = new Set([...this.inFlight()].filter(([channel, n]) => n >= slotsOf(channel)).map(([channel]) => channel));
+      const full = new Set<string>();
+      for (const [channel, n] of this.sending) if (n >= slotsOf(channel)) full.add(channel);
       // With a channel full, only pages of the contact methods whose channel has a free slot: the
       // backlog waiting for the full one is not read (a look per new event would read it all, as it
       // grows). A page of a contact method deleted meanwhile waits for a look with no channel full,
@@ -250,9 +251,7 @@ export class JobRunner {
   }
 
   private busy(channel: string): number {
-    let n = 0;
-    for (const f of this.inflight.values()) if (f.sending && f.channel === channel) n++;
-    return n;
+    return this.sending.get(channel) ?? 0;
   }
 
   /**
@@ -264,8 +263,14 @@ export class JobRunner {
   private track(claimed: ClaimedDelivery, channel: string): void {
     const id = claimed.job.id;
     const entry: InFlight = { channel, done: Promise.resolve(), sending: true };
-    const sent = () => {
+    this.sending.set(channel, this.busy(channel) + 1);
+    const answered = () => {
+      if (!entry.sending) return;
       entry.sending = false;
+      this.sending.set(channel, this.busy(channel) - 1);
+    };
+    const sent = () => {
+      answered();
       this.poke?.();
     };
     entry.done = this.d.delivery
@@ -277,6 +282,7 @@ export class JobRunner {
         this.errorLog(`recording a delivery failed: ${(err as Error).message}; the page will be sent again`);
       })
       .finally(() => {
+        answered();
         this.inflight.delete(id);
         this.poke?.();
       });

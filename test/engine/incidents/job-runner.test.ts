@@ -83,6 +83,8 @@ describe('the job runner', () => {
     await engine.lifecycle.idle();
     expect(jobStates(engine)).toEqual({ done: n });
     expect(hook.sent.map((m) => m.title)).toEqual(Array.from({ length: n }, (_, i) => `storm ${i}`));
+    // Every slot is given back: the count of sends in flight ends at none.
+    expect(engine.lifecycle.jobs.inFlight()).toEqual(new Map());
     await engine.stop();
   });
 
