@@ -6,16 +6,32 @@ import { formatMessage, type AckLinkSet, type NotificationMessage } from './chan
 export const DETAIL_LINES = 5;
 const DETAIL_LINE_MAX = 200;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** A time zone's formatter, and the minute it last showed with its text (a storm's pages share it). */
+const formatters = new Map<string, { format: Intl.DateTimeFormat; minute: number; text: string }>();
+
+/**
+ * WHOLE_MINUTE_OFFSETS_SINCE: from 1973 on, every time zone's offset is a whole number of minutes and
+ * changes on a minute (Liberia's -0:44:30 ended in 1972), so the text shown for an instant is the
+ * same for its whole minute. Before, local minutes could begin mid-minute, and nothing is reused.
+ */
+const WHOLE_MINUTE_OFFSETS_SINCE = Date.UTC(1973, 0, 1);
 
 /** formatLocal shows an instant in a time zone, for people: "Mon, Mar 2, 2026, 13:00 GMT+1". */
 export function formatLocal(ms: number, timeZone: string): string {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    const format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    f = { format, minute: Number.NaN, text: '' };
     formatters.set(timeZone, f);
   }
-  return f.format(ms);
+  if (ms < WHOLE_MINUTE_OFFSETS_SINCE) return f.format.format(ms);
+  // Intl's formatting is the dearest part of a page's message; the pages of a storm mostly share their minute.
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== f.minute) {
+    f.text = f.format.format(ms);
+    f.minute = minute;
+  }
+  return f.text;
 }
 
 /** detailLines are an incident's first details as "key: value" lines. */

@@ -11,7 +11,7 @@ import { spokenSummary, twiml } from '../../../electron/engine/notify/channels/t
 import { defaultWebhookBody, renderTemplate, signWebhook, webhookFields } from '../../../electron/engine/notify/channels/webhook.ts';
 import { redact } from '../../../electron/engine/notify/delivery-words.ts';
 import { redactUrl, retryAfterMs } from '../../../electron/engine/notify/http-client.ts';
-import { detailLines } from '../../../electron/engine/notify/message.ts';
+import { detailLines, formatLocal } from '../../../electron/engine/notify/message.ts';
 import { backoffMs, deliveryPolicy, nextRetry } from '../../../electron/engine/notify/retry.ts';
 
 const links = { acknowledge: 'https://s.example/ack/a', resolve: 'https://s.example/ack/r', expiresAt: '2026-03-03T12:00:00.000Z' };
@@ -56,6 +56,22 @@ describe('messages', () => {
     const first = message();
     expect([first.text, shortText(first), headline(first), spokenSummary(first), JSON.stringify(slackBody(first))].some((t) => /repeat/i.test(t))).toBe(false);
     expect(defaultWebhookBody(first)).toMatchObject({ repeat: false });
+  });
+
+  it('show when an incident triggered in the person\'s time zone, the same as Intl does for every instant, across minutes, offsets and zones', () => {
+    const intl = (ms: number, timeZone: string) =>
+      new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(ms);
+    expect(formatLocal(Date.UTC(2026, 2, 2, 12, 0), 'Europe/Berlin')).toBe('Mon, Mar 2, 2026, 13:00 GMT+1');
+    // A minute's text is kept for the pages of a storm: each instant still gets its own minute, and each zone its own text.
+    const start = Date.UTC(2026, 2, 29, 0, 58, 30); // Berlin moves to summer time at 01:00 UTC
+    for (let ms = start; ms < start + 4 * 60_000; ms += 7_500) {
+      for (const zone of ['Europe/Berlin', 'Asia/Kolkata', 'America/St_Johns', 'Asia/Kathmandu']) expect(formatLocal(ms, zone), `${new Date(ms).toISOString()} in ${zone}`).toBe(intl(ms, zone));
+    }
+    expect(formatLocal(Date.UTC(2026, 2, 29, 1, 0, 59, 999), 'Europe/Berlin')).toBe('Sun, Mar 29, 2026, 03:00 GMT+2');
+    // Back to an earlier minute; and 1970 in Liberia, 44 minutes 30 seconds behind GMT: its minutes began mid-minute.
+    expect(formatLocal(start, 'Europe/Berlin')).toBe('Sun, Mar 29, 2026, 01:58 GMT+1');
+    expect(formatLocal(Date.UTC(1970, 5, 1, 12, 0, 20), 'Africa/Monrovia')).toBe('Mon, Jun 1, 1970, 11:15 GMT-0:44:30');
+    expect(formatLocal(Date.UTC(1970, 5, 1, 12, 0, 40), 'Africa/Monrovia')).toBe('Mon, Jun 1, 1970, 11:16 GMT-0:44:30');
   });
 
   it('read an ntfy topic or topic URL', () => {
