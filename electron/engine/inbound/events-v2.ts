@@ -54,7 +54,7 @@ export function readEvent(body: Record<string, unknown>): { ok: true; event: Ale
     return p.ok && payload ? { ok: true, event: { action, dedupKey, payload } } : { ok: false, errors: p.errors };
   }
   if (action !== undefined && dedupKey === undefined && !p.errors.some((e) => e.startsWith("'dedup_key'"))) {
-    p.add(`'dedup_key' is missing or blank (an ${action} event names the alert by its dedup_key)`);
+    p.add(`'dedup_key' is missing or blank (${action === 'acknowledge' ? 'an' : 'a'} ${action} event names the alert by its dedup_key)`);
   }
   return p.ok && action && dedupKey !== undefined ? { ok: true, event: { action, dedupKey } } : { ok: false, errors: p.errors };
 }
