@@ -228,6 +228,31 @@ describe('the job runner', () => {
     await engine.stop();
   });
 
+  it('gives a slot back when a delivery ends before its channel answered, so a channel never fills with sends that are over', async () => {
+    const hook = gated('webhook');
+    const { engine, clock } = await engineWith([hook.channel]);
+    await pageWith(engine, ['webhook']);
+    // Every delivery fails before it reaches its channel (never calling onSent), more times than the channel has slots.
+    const deliver = vi.spyOn(engine.lifecycle.delivery, 'deliver').mockImplementation(() => Promise.reject(new Error('the page could not be composed')));
+    for (let i = 0; i < MAX_SENDS_PER_CHANNEL + 2; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `cut short ${i}`, severity: 'critical' });
+    await clock.advance(0);
+    await engine.lifecycle.idle();
+    expect(deliver).toHaveBeenCalledTimes(MAX_SENDS_PER_CHANNEL); // then the runner pauses (RETRY_AFTER_ERROR_MS)
+    expect(engine.lifecycle.jobs.inFlight()).toEqual(new Map());
+    // The pages are sent again after the pause, through every slot: none was kept by a send that was over.
+    deliver.mockRestore();
+    const again = clock.advance(RETRY_AFTER_ERROR_MS);
+    await waitFor(() => hook.waiting.length === MAX_SENDS_PER_CHANNEL, 'a full channel of sends');
+    while (hook.sent.length < MAX_SENDS_PER_CHANNEL + 2 || hook.waiting.length > 0) {
+      hook.openAll();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await again;
+    await engine.lifecycle.idle();
+    expect(jobStates(engine)).toEqual({ done: MAX_SENDS_PER_CHANNEL + 2 });
+    await engine.stop();
+  });
+
   it('sends again, marked as a repeat, a page whose outcome could not be recorded (the disk filled during the send)', async () => {
     const hook = gated('webhook');
     const { engine, clock, logs } = await engineWith([hook.channel]);
