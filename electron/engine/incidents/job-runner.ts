@@ -7,7 +7,7 @@
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { ClaimedDelivery, DeliveryStage } from '../notify/delivery.ts';
-import type { IncidentRepo, JobRow } from '../store/incident-repo.ts';
+import type { DueTimer, IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { throttledLog } from '../timer-guard.ts';
 
 /** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
@@ -37,12 +37,12 @@ export const RETRY_AFTER_ERROR_MS = 5_000;
 /** STOP_GRACE_MS is how long stopping waits for sends in flight before it cuts them short (they are sent again at the next start). */
 export const STOP_GRACE_MS = 2_000;
 
-/** JobRunnerDeps are the runner's collaborators; runTimer carries out one due timer job in its own commit. */
+/** JobRunnerDeps are the runner's collaborators; runTimer carries out one due timer in its own commit. */
 export interface JobRunnerDeps {
   clock: Clock;
   incidents: IncidentRepo;
   delivery: DeliveryStage;
-  runTimer: (job: JobRow, now: number) => void;
+  runTimer: (timer: DueTimer, now: number) => void;
   log: (line: string) => void;
   /** stopGraceMs overrides STOP_GRACE_MS (tests). */
   stopGraceMs?: number;

@@ -1,6 +1,8 @@
 /**
  * The incident lifecycle as a pure function: `transition(incident, event, now, ctx)` returns the
- * next incident and the effects to carry out (timeline entries, jobs to schedule or cancel).
+ * next incident and the effects to carry out (timeline entries, jobs to schedule or cancel). The
+ * escalation timer of a triggered high-urgency incident is part of the incident (`escalateAt`), not a
+ * job: it is written with the incident's own row.
  * It reads no clock and touches no database; the engine applies its effects in the same
  * transaction as the state change.
  */
@@ -28,6 +30,12 @@ export interface IncidentState {
   escalationRound: number;
   /** cycle counts escalation plans: it grows whenever notifications start over, so their idempotency keys are fresh. */
   cycle: number;
+  /**
+   * escalateAt is when the current level times out unacknowledged (epoch ms), or null. Set only while the
+   * incident is triggered at high urgency; it is kept on the incident's row (migration 18), so a paging
+   * incident writes one job row (its page), not two.
+   */
+  escalateAt: number | null;
   alertCount: number;
   details: Record<string, unknown>;
 }
@@ -39,7 +47,10 @@ export interface LifecycleContext {
   rules: NotificationRule[];
 }
 
-/** JobKind names each durable timer. */
+/**
+ * JobKind names each durable job. 'escalate' is only found in rows written before migration 18, which
+ * moved the escalation timer onto the incident (`IncidentState.escalateAt`).
+ */
 export type JobKind = 'notify' | 'escalate' | 'ack_timeout' | 'auto_resolve' | 'snooze_expire';
 
 /** NotifyPayload is what a notify job delivers and to whom. */
@@ -101,14 +112,27 @@ const cancel = (...kinds: JobKind[]): Effect => ({ type: 'cancel', kinds });
 const schedule = (job: PlannedJob): Effect => ({ type: 'schedule', job });
 
 /**
- * planLevel schedules one escalation level: my notification rules for the incident's urgency (each
- * after its start delay) and each backup contact now; for high urgency, the escalation timer too.
- * Low urgency notifies level 1 through my low-urgency rules only and never escalates.
+ * escalationDue is when a level started at `startAt` times out: for high urgency, after the level's
+ * delay; low urgency never escalates (null), nor does a level the policy does not have.
  */
-export function planLevel(inc: IncidentState, ctx: LifecycleContext, level: number, round: number, startAt: number): Effect[] {
-  const effects: Effect[] = [];
+export function escalationDue(urgency: Urgency, policy: EscalationPolicy, level: number, startAt: number): number | null {
+  const def = policy.levels[level - 1];
+  return def && urgency === 'high' ? startAt + def.delayMinutes * MINUTE : null;
+}
+
+/**
+ * planLevel plans one escalation level: my notification rules for the incident's urgency (each after
+ * its start delay) and each backup contact now, and for high urgency the escalation timer (the
+ * incident it returns holds it). Low urgency notifies level 1 through my low-urgency rules only and
+ * never escalates. `before` (the cancels and the timeline entry that say why) go before the pages.
+ */
+function planLevel(inc: IncidentState, ctx: LifecycleContext, level: number, round: number, startAt: number, before: Effect[]): Transition {
+  const escalateAt = escalationDue(inc.urgency, ctx.policy, level, startAt);
+  // The same object when nothing changed: the engine does not write back an incident it was handed as stored.
+  const incident = escalateAt === inc.escalateAt ? inc : { ...inc, escalateAt };
+  const effects = before;
   const def = ctx.policy.levels[level - 1];
-  if (!def) return effects;
+  if (!def) return { incident, effects };
   const base = `i${inc.id}:c${inc.cycle}:r${round}:l${level}`;
   for (const target of def.targets) {
     if (target.kind === 'me') {
@@ -130,15 +154,7 @@ export function planLevel(inc: IncidentState, ctx: LifecycleContext, level: numb
       }));
     }
   }
-  if (inc.urgency === 'high') {
-    effects.push(schedule({
-      kind: 'escalate',
-      dueAt: startAt + def.delayMinutes * MINUTE,
-      key: `${base}:escalate`,
-      payload: { level, round, cycle: inc.cycle },
-    }));
-  }
-  return effects;
+  return { incident, effects };
 }
 
 function conflict(inc: IncidentState, what: string): never {
@@ -146,23 +162,20 @@ function conflict(inc: IncidentState, what: string): never {
 }
 
 function resolveNow(inc: IncidentState, now: number, actor: Actor, message: string): Transition {
-  const next: IncidentState = { ...inc, status: 'resolved', resolvedAt: now, resolvedBy: actor, snoozedUntil: null };
-  return { incident: next, effects: [cancel('notify', 'escalate', 'ack_timeout', 'auto_resolve', 'snooze_expire'), log({ type: 'resolve', actor, message })] };
+  const next: IncidentState = { ...inc, status: 'resolved', resolvedAt: now, resolvedBy: actor, snoozedUntil: null, escalateAt: null };
+  return { incident: next, effects: [cancel('notify', 'ack_timeout', 'auto_resolve', 'snooze_expire'), log({ type: 'resolve', actor, message })] };
 }
 
 /** retrigger returns an acknowledged incident to triggered and notifies its current level again. */
 function retrigger(inc: IncidentState, ctx: LifecycleContext, now: number, entry: LogDraft): Transition {
   const next: IncidentState = { ...inc, status: 'triggered', snoozedUntil: null, cycle: inc.cycle + 1 };
-  return {
-    incident: next,
-    effects: [cancel('ack_timeout', 'snooze_expire'), log(entry), ...planLevel(next, ctx, next.escalationLevel, next.escalationRound, now)],
-  };
+  return planLevel(next, ctx, next.escalationLevel, next.escalationRound, now, [cancel('ack_timeout', 'snooze_expire'), log(entry)]);
 }
 
 /** moveTo sends a triggered incident to an escalation level (and round), dropping the old level's pending pages. */
 function moveTo(inc: IncidentState, ctx: LifecycleContext, now: number, level: number, round: number, entry: LogDraft): Transition {
   const next: IncidentState = { ...inc, escalationLevel: level, escalationRound: round, cycle: inc.cycle + 1 };
-  return { incident: next, effects: [cancel('notify', 'escalate'), log(entry), ...planLevel(next, ctx, level, round, now)] };
+  return planLevel(next, ctx, level, round, now, [cancel('notify'), log(entry)]);
 }
 
 /** transition is the lifecycle: every change to an incident goes through here. */
@@ -170,14 +183,15 @@ export function transition(inc: IncidentState, event: LifecycleEvent, now: numbe
   const levels = ctx.policy.levels.length;
   switch (event.type) {
     case 'open': {
-      const effects: Effect[] = [
+      // The engine writes a new incident with its first escalation timer (escalationDue) in its row: the
+      // incident comes back as it was handed in, and is not written twice.
+      const opened = planLevel(inc, ctx, 1, 1, now, [
         log({ type: 'trigger', actor: event.actor, message: `Triggered: ${inc.title}`, data: { urgency: inc.urgency, severity: inc.severity, dedupKey: inc.dedupKey, ...(event.source ? { source: event.source } : {}) } }),
-        ...planLevel(inc, ctx, 1, 1, now),
-      ];
+      ]);
       if (ctx.service.autoResolveMinutes > 0) {
-        effects.push(schedule({ kind: 'auto_resolve', dueAt: now + ctx.service.autoResolveMinutes * MINUTE, key: `i${inc.id}:auto_resolve`, payload: {} }));
+        opened.effects.push(schedule({ kind: 'auto_resolve', dueAt: now + ctx.service.autoResolveMinutes * MINUTE, key: `i${inc.id}:auto_resolve`, payload: {} }));
       }
-      return { incident: inc, effects };
+      return opened;
     }
     case 'alert': {
       // Events API v2: a trigger with the dedup key of an open incident is added to it, it does not page again.
@@ -192,8 +206,8 @@ export function transition(inc: IncidentState, event: LifecycleEvent, now: numbe
         const until = new Date(inc.snoozedUntil).toISOString();
         return { incident: inc, effects: [log({ type: 'snooze', actor: event.actor, message: `Acknowledged again${event.via ? ` from ${event.via}` : ''}; still snoozed until ${until}`, data: { until } })] };
       }
-      const next: IncidentState = { ...inc, status: 'acknowledged', acknowledgedAt: inc.acknowledgedAt ?? now, snoozedUntil: null };
-      const effects: Effect[] = [cancel('notify', 'escalate', 'ack_timeout', 'snooze_expire'), log({ type: 'acknowledge', actor: event.actor, message: event.via ? `Acknowledged from ${event.via}` : 'Acknowledged' })];
+      const next: IncidentState = { ...inc, status: 'acknowledged', acknowledgedAt: inc.acknowledgedAt ?? now, snoozedUntil: null, escalateAt: null };
+      const effects: Effect[] = [cancel('notify', 'ack_timeout', 'snooze_expire'), log({ type: 'acknowledge', actor: event.actor, message: event.via ? `Acknowledged from ${event.via}` : 'Acknowledged' })];
       if (ctx.service.ackTimeoutMinutes > 0) {
         effects.push(schedule({ kind: 'ack_timeout', dueAt: now + ctx.service.ackTimeoutMinutes * MINUTE, key: `i${inc.id}:c${inc.cycle}:ack_timeout:${now}`, payload: {} }));
       }
@@ -232,7 +246,7 @@ export function transition(inc: IncidentState, event: LifecycleEvent, now: numbe
       if (event.round <= ctx.policy.repeatCount) {
         return moveTo(inc, ctx, now, 1, event.round + 1, { type: 'repeat', actor: 'system', message: `Not acknowledged: repeating the escalation policy (round ${event.round + 1} of ${ctx.policy.repeatCount + 1})`, data: { round: event.round + 1 } });
       }
-      return { incident: inc, effects: [log({ type: 'exhaust', actor: 'system', message: `Escalation policy exhausted after ${event.round} round${event.round === 1 ? '' : 's'}; the incident stays triggered`, data: { rounds: event.round } })] };
+      return { incident: { ...inc, escalateAt: null }, effects: [log({ type: 'exhaust', actor: 'system', message: `Escalation policy exhausted after ${event.round} round${event.round === 1 ? '' : 's'}; the incident stays triggered`, data: { rounds: event.round } })] };
     }
     case 'escalate': {
       if (inc.status === 'resolved') conflict(inc, 'a resolved incident cannot be escalated');
@@ -247,10 +261,10 @@ export function transition(inc: IncidentState, event: LifecycleEvent, now: numbe
       if (inc.status === 'resolved') conflict(inc, 'the urgency of a resolved incident cannot change');
       if (event.urgency === inc.urgency) return { incident: inc, effects: [] };
       const next: IncidentState = { ...inc, urgency: event.urgency, cycle: inc.cycle + 1 };
-      const effects: Effect[] = [log({ type: 'urgency_change', actor: event.actor, message: `Urgency changed from ${inc.urgency} to ${event.urgency}`, data: { from: inc.urgency, to: event.urgency } })];
-      if (inc.status !== 'triggered') return { incident: next, effects };
+      const entry = log({ type: 'urgency_change', actor: event.actor, message: `Urgency changed from ${inc.urgency} to ${event.urgency}`, data: { from: inc.urgency, to: event.urgency } });
+      if (inc.status !== 'triggered') return { incident: next, effects: [entry] };
       // Pages still pending were planned for the old urgency: plan the current level again with the new one.
-      return { incident: next, effects: [cancel('notify', 'escalate'), ...effects, ...planLevel(next, ctx, next.escalationLevel, next.escalationRound, now)] };
+      return planLevel(next, ctx, next.escalationLevel, next.escalationRound, now, [cancel('notify'), entry]);
     }
     case 'note':
       return { incident: inc, effects: [log({ type: 'annotate', actor: event.actor, message: event.text })] };

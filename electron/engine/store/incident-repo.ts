@@ -21,6 +21,12 @@ export interface JobRow {
   state: 'pending' | 'running' | 'done' | 'cancelled';
 }
 
+/**
+ * DueTimer is a timer that has fallen due: a job row's (a timeout, an auto-resolve, a snooze's end), or
+ * an incident's escalation timer, kept on its own row since migration 18.
+ */
+export type DueTimer = { type: 'job'; job: JobRow; dueAt: number } | { type: 'escalation'; incidentId: number; dueAt: number };
+
 /** NewIncident is what opening an incident needs. */
 export interface NewIncident {
   title: string;
@@ -32,6 +38,8 @@ export interface NewIncident {
   details: Record<string, unknown>;
   /** integrationId is the integration whose event opened it (its dedup key is that integration's); null for monitors and the API. */
   integrationId?: number | null;
+  /** escalateAt is level 1's escalation timer (lifecycle's escalationDue), written with the row so opening it does not write it twice. */
+  escalateAt?: number | null;
 }
 
 /** PagedIncident is what a page says of its incident (notify/message.ts). */
@@ -78,9 +86,9 @@ export class IncidentRepo {
   create(n: NewIncident): IncidentState {
     const next = this.store.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM incidents').get() as { n: number };
     const res = this.store
-      .prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at, integration_id)
-                VALUES (?, ?, ?, ?, ?, 'triggered', ?, ?, 1, 1, 1, 1, ?, ?, ?)`)
-      .run(next.n, n.title, n.serviceId, n.urgency, n.severity, n.dedupKey, n.createdAt, JSON.stringify(n.details), n.createdAt, n.integrationId ?? null);
+      .prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at, integration_id, escalate_at)
+                VALUES (?, ?, ?, ?, ?, 'triggered', ?, ?, 1, 1, 1, 1, ?, ?, ?, ?)`)
+      .run(next.n, n.title, n.serviceId, n.urgency, n.severity, n.dedupKey, n.createdAt, JSON.stringify(n.details), n.createdAt, n.integrationId ?? null, n.escalateAt ?? null);
     return this.state(Number(res.lastInsertRowid));
   }
 
@@ -133,8 +141,8 @@ export class IncidentRepo {
   save(s: IncidentState, now: number): void {
     this.store
       .prepare(`UPDATE incidents SET title = ?, urgency = ?, severity = ?, status = ?, acknowledged_at = ?, resolved_at = ?, resolved_by = ?, snoozed_until = ?,
-                escalation_level = ?, escalation_round = ?, cycle = ?, alert_count = ?, details_json = ?, updated_at = ? WHERE id = ?`)
-      .run(s.title, s.urgency, s.severity, s.status, s.acknowledgedAt, s.resolvedAt, s.resolvedBy, s.snoozedUntil, s.escalationLevel, s.escalationRound, s.cycle, s.alertCount, JSON.stringify(s.details), now, s.id);
+                escalation_level = ?, escalation_round = ?, cycle = ?, escalate_at = ?, alert_count = ?, details_json = ?, updated_at = ? WHERE id = ?`)
+      .run(s.title, s.urgency, s.severity, s.status, s.acknowledgedAt, s.resolvedAt, s.resolvedBy, s.snoozedUntil, s.escalationLevel, s.escalationRound, s.cycle, s.escalateAt, s.alertCount, JSON.stringify(s.details), now, s.id);
   }
 
   /** find returns an incident, or undefined when there is none with that id. */
@@ -215,9 +223,10 @@ export class IncidentRepo {
       .run(now, incidentId, ...kinds);
   }
 
-  /** nextDue is the due time of the earliest pending job, if any. */
+  /** nextDue is the due time of the earliest pending job or escalation timer, if any. */
   nextDue(): number | undefined {
-    const r = this.store.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending'").get() as { t: number | null };
+    // One statement, an index seek into each (jobs_pending, incidents_escalation_due): it runs after every event.
+    const r = this.store.prepare(`SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' UNION ALL SELECT MIN(escalate_at) FROM incidents WHERE escalate_at IS NOT NULL)`).get() as { t: number | null };
     return r.t ?? undefined;
   }
 
@@ -229,10 +238,18 @@ export class IncidentRepo {
         ).all(now) as Row[]).map(jobFromRow);
   }
 
-  /** dueTimers returns pending escalations and timeouts due at or before now, oldest first. */
-  dueTimers(now: number, limit = 100): JobRow[] {
+  /** dueTimers returns the timers due at or before now (escalations, timeouts, auto-resolves, snoozes' ends), oldest first. */
+  dueTimers(now: number, limit = 100): DueTimer[] {
     // The timers' own index (migration 11): a backlog of pending pages costs this look nothing.
-    return (this.store.prepare(`SELECT * FROM jobs INDEXED BY jobs_due_timers WHERE state = 'pending' AND kind != 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ${sqlLimit(limit)}`).all(now) as Row[]).map(jobFromRow);
+    const jobs = (this.store.prepare(`SELECT * FROM jobs INDEXED BY jobs_due_timers WHERE state = 'pending' AND kind != 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ${sqlLimit(limit)}`).all(now) as Row[]).map(jobFromRow);
+    // The escalation timers kept on their incidents (migration 18), through their own partial index.
+    const escalations = this.store.prepare(`SELECT id, escalate_at FROM incidents INDEXED BY incidents_escalation_due WHERE escalate_at IS NOT NULL AND escalate_at <= ? ORDER BY escalate_at, id LIMIT ${sqlLimit(limit)}`).all(now) as Array<{ id: number; escalate_at: number }>;
+    const timers: DueTimer[] = [
+      ...jobs.map((job): DueTimer => ({ type: 'job', job, dueAt: job.dueAt })),
+      ...escalations.map((r): DueTimer => ({ type: 'escalation', incidentId: Number(r.id), dueAt: Number(r.escalate_at) })),
+    ];
+    // Oldest first (a stable sort: at one instant, the job rows' timers first, as the two lists come).
+    return timers.sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
   }
 
   /**
@@ -246,9 +263,9 @@ export class IncidentRepo {
     return (this.store.prepare(dueNotifiesSql(onlyContacts?.length, limit)).all(...(onlyContacts ?? []), now) as Row[]).map(jobFromRow);
   }
 
-  /** nextDueAfter is the due time of the earliest pending job due strictly after now, if any. */
+  /** nextDueAfter is the due time of the earliest pending job or escalation timer due strictly after now, if any. */
   nextDueAfter(now: number): number | undefined {
-    const r = this.store.prepare("SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?").get(now) as { t: number | null };
+    const r = this.store.prepare(`SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?1 UNION ALL SELECT MIN(escalate_at) FROM incidents WHERE escalate_at > ?1)`).get(now) as { t: number | null };
     return r.t ?? undefined;
   }
 
@@ -304,6 +321,7 @@ function stateFromRow(r: Row): IncidentState {
     escalationLevel: Number(r.escalation_level),
     escalationRound: Number(r.escalation_round),
     cycle: Number(r.cycle),
+    escalateAt: r.escalate_at === null || r.escalate_at === undefined ? null : Number(r.escalate_at),
     alertCount: Number(r.alert_count),
     details: JSON.parse(String(r.details_json)),
   };

@@ -28,7 +28,7 @@ function atVersion13(path: string): void {
   const db = databaseAtVersion(path, 13);
   db.exec(ONE_INCIDENT);
   const job = db.prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (1, ?, ?, ?, '{\"contactMethodId\":1}', ?, 0)");
-  for (const [kind, due, state] of [['notify', 10, 'pending'], ['escalate', 20, 'pending'], ['notify', 5, 'running'], ['notify', 1, 'done'], ['notify', 2, 'cancelled']] as const) job.run(kind, due, `${kind}-${state}`, state);
+  for (const [kind, due, state] of [['notify', 10, 'pending'], ['ack_timeout', 20, 'pending'], ['notify', 5, 'running'], ['notify', 1, 'done'], ['notify', 2, 'cancelled']] as const) job.run(kind, due, `${kind}-${state}`, state);
   db.close();
 }
 
@@ -46,15 +46,15 @@ describe("the jobs' indexes (migration 14)", () => {
     const repo = new IncidentRepo(store);
     expect(repo.nextDue()).toBe(10);
     expect(repo.nextDueAfter(10)).toBe(20);
-    expect(repo.due(100).map((j) => `${j.kind}@${j.dueAt}`)).toEqual(['notify@10', 'escalate@20']);
+    expect(repo.due(100).map((j) => `${j.kind}@${j.dueAt}`)).toEqual(['notify@10', 'ack_timeout@20']);
     expect(repo.running().map((j) => j.key)).toEqual(['notify-running']);
-    expect(repo.pendingJobs(1).map((j) => j.key)).toEqual(['notify-pending', 'escalate-pending']);
+    expect(repo.pendingJobs(1).map((j) => j.key)).toEqual(['notify-pending', 'ack_timeout-pending']);
     // Each of the schedule's reads goes through an index; none scans every job ever run.
     expect(plan(store, "SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending'")).toContain('jobs_pending');
     expect(plan(store, "SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?", 0)).toContain('jobs_pending');
     expect(plan(store, "SELECT * FROM jobs WHERE state = 'running' ORDER BY id")).toContain('jobs_running');
     expect(plan(store, "SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id", 1)).toContain('jobs_key');
-    expect(plan(store, "UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (?, ?)", 0, 1, 'notify', 'escalate')).toContain('jobs_key');
+    expect(plan(store, "UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (?, ?)", 0, 1, 'notify', 'ack_timeout')).toContain('jobs_key');
   });
 
   it('a job that runs and is done leaves no entry in the open jobs\' indexes', () => {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BUDGETED_TYPES } from '../../../electron/engine/notify/budget.ts';
 import { DeliveryRepo } from '../../../electron/engine/notify/delivery-repo.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
+import { migrations } from '../../../electron/engine/store/migrations/index.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { queryPlan } from '../../helpers/query-plan.ts';
@@ -36,7 +37,7 @@ function atVersion16(path: string): void {
   incident.run(1, 'a');
   incident.run(2, 'b');
   const job = db.prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (?, ?, ?, ?, '{\"contactMethodId\":1}', ?, 0)");
-  for (const [incidentId, kind, due, state] of [[1, 'notify', 10, 'pending'], [1, 'escalate', 20, 'pending'], [1, 'notify', 5, 'running'], [2, 'notify', 1, 'done'], [2, 'notify', 2, 'cancelled']] as const) {
+  for (const [incidentId, kind, due, state] of [[1, 'notify', 10, 'pending'], [1, 'ack_timeout', 20, 'pending'], [1, 'notify', 5, 'running'], [2, 'notify', 1, 'done'], [2, 'notify', 2, 'cancelled']] as const) {
     job.run(incidentId, kind, due, `i${incidentId}:${kind}-${state}`, state);
   }
   const attempt = db.prepare("INSERT INTO delivery_attempts (job_id, incident_id, contact_method_id, contact_type, attempt, started_at, outcome) VALUES (?, ?, 1, ?, 1, ?, ?)");
@@ -58,7 +59,7 @@ describe("jobs' keys per incident (migration 17)", () => {
     const jobs = before.prepare('SELECT id, incident_id, kind, due_at, key, state FROM jobs ORDER BY id').all();
     before.close();
     const store = open(path);
-    expect(store.schemaVersion()).toBe(17);
+    expect(store.schemaVersion()).toBe(migrations.length);
     expect(jobsOf(store)).toEqual(jobs);
     expect(store.db.prepare('SELECT job_id FROM delivery_attempts ORDER BY id').all().map((r) => r.job_id)).toEqual([3, 4, 5]);
     // Foreign keys are on again, the attempts point at the rebuilt table, and deleting an incident still cascades.
@@ -76,12 +77,12 @@ describe("jobs' keys per incident (migration 17)", () => {
     atVersion16(path);
     const store = open(path);
     const repo = new IncidentRepo(store);
-    const job = { kind: 'escalate' as const, dueAt: 30, key: 'i1:c1:r1:l1:escalate', payload: { level: 1, round: 1, cycle: 1 } };
+    const job = { kind: 'ack_timeout' as const, dueAt: 30, key: 'i1:c1:ack_timeout', payload: {} };
     repo.schedule(1, job, 0);
     repo.schedule(1, { ...job, dueAt: 40 }, 0);
-    expect(repo.pendingJobs(1).map((j) => `${j.key}@${j.dueAt}`)).toEqual(['i1:notify-pending@10', 'i1:escalate-pending@20', 'i1:c1:r1:l1:escalate@30']);
+    expect(repo.pendingJobs(1).map((j) => `${j.key}@${j.dueAt}`)).toEqual(['i1:notify-pending@10', 'i1:ack_timeout-pending@20', 'i1:c1:ack_timeout@30']);
     expect(plan(store, "SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id", 1)).toContain('jobs_key');
-    expect(plan(store, "UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (?, ?)", 0, 1, 'notify', 'escalate')).toContain('jobs_key');
+    expect(plan(store, "UPDATE jobs SET state = 'cancelled', done_at = ? WHERE incident_id = ? AND state = 'pending' AND kind IN (?, ?)", 0, 1, 'notify', 'ack_timeout')).toContain('jobs_key');
     // The schedule's own reads are as before (migration 14).
     expect(repo.nextDue()).toBe(10);
     expect(repo.running().map((j) => j.key)).toEqual(['i1:notify-running']);
@@ -106,11 +107,11 @@ describe("jobs' keys per incident (migration 17)", () => {
     atVersion16(path);
     const first = open(path);
     const jobs = jobsOf(first);
-    first.db.exec('DELETE FROM schema_version WHERE version = 17');
+    first.db.exec('DELETE FROM schema_version WHERE version >= 17');
     first.close();
     stores.pop();
     const again = open(path);
-    expect(again.schemaVersion()).toBe(17);
+    expect(again.schemaVersion()).toBe(migrations.length);
     expect(jobsOf(again)).toEqual(jobs);
     expect(again.db.prepare('SELECT COUNT(*) AS n FROM delivery_attempts').get()).toEqual({ n: 3 });
   });

@@ -20,6 +20,7 @@ import { m014OpenJobs } from './014-open-jobs.ts';
 import { m015LateAttempts } from './015-late-attempts.ts';
 import { m016DedupPerIntegration } from './016-dedup-per-integration.ts';
 import { m017JobKeysByIncident } from './017-job-keys-by-incident.ts';
+import { m018EscalationOnIncident } from './018-escalation-on-incident.ts';
 
 /** Migration is one numbered schema change. */
 export interface Migration {
@@ -30,7 +31,7 @@ export interface Migration {
 }
 
 /** migrations lists every migration, oldest first. */
-export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009AnswerTests, m010Devices, m011DueTimers, m012PageFailures, m013DuePagesByContact, m014OpenJobs, m015LateAttempts, m016DedupPerIntegration, m017JobKeysByIncident];
+export const migrations: Migration[] = [m001Initial, m002Integrations, m003Monitors, m004Delivery, m005Installation, m006AppSettings, m007SecretBindings, m008Responders, m009AnswerTests, m010Devices, m011DueTimers, m012PageFailures, m013DuePagesByContact, m014OpenJobs, m015LateAttempts, m016DedupPerIntegration, m017JobKeysByIncident, m018EscalationOnIncident];
 
 for (const [i, m] of migrations.entries()) {
   if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
