@@ -230,7 +230,7 @@ export class IncidentRepo {
     return r.t ?? undefined;
   }
 
-  /** due returns pending jobs due at or before now, oldest first. */
+  /** due returns the pending job rows due at or before now, oldest first (escalation timers are on their incidents: see dueTimers). */
   due(now: number, limit = 100): JobRow[] {
     return (this.store.prepare(
           // At one instant, timers (escalations, timeouts) go before deliveries: a level that timed out is not paged.
