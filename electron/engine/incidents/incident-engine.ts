@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../../shared/errors.ts';
 import type { ApiEvent, TriggerResult } from '../../shared/api.ts';
-import type { Actor, TriggerInput } from '../../shared/schemas.ts';
+import type { Actor, Service, TriggerInput } from '../../shared/schemas.ts';
 import type { Clock } from '../clock.ts';
 import { DeliveryStage } from '../notify/delivery.ts';
 import type { ChannelRegistry } from '../notify/registry.ts';
@@ -100,7 +100,7 @@ export class IncidentEngine {
       }
       const urgency = urgencyFor(service.urgencyRule, input.severity, now, profile.timeZone);
       const details = input.source ? { source: input.source, ...input.details } : input.details;
-      const ctx = { service, policy: this.d.config.getEscalationPolicy(service.escalationPolicyId), rules: this.d.config.listNotificationRules() };
+      const ctx = this.contextOf(service);
       // Its first escalation timer is written with the row: opening it then leaves the row as it is.
       const escalateAt = escalationDue(urgency, ctx.policy, 1, now);
       const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details, integrationId, escalateAt });
@@ -174,7 +174,11 @@ export class IncidentEngine {
   }
 
   private context(state: IncidentState): LifecycleContext {
-    const service = this.d.config.getService(state.serviceId);
+    return this.contextOf(this.d.config.getService(state.serviceId));
+  }
+
+  /** contextOf is a service's lifecycle context: its escalation policy and my notification rules. */
+  private contextOf(service: Service): LifecycleContext {
     return { service, policy: this.d.config.getEscalationPolicy(service.escalationPolicyId), rules: this.d.config.listNotificationRules() };
   }
 

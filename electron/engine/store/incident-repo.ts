@@ -225,8 +225,7 @@ export class IncidentRepo {
 
   /** nextDue is the due time of the earliest pending job or escalation timer, if any. */
   nextDue(): number | undefined {
-    // One statement, an index seek into each (jobs_pending, incidents_escalation_due): it runs after every event.
-    const r = this.store.prepare(`SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' UNION ALL SELECT MIN(escalate_at) FROM incidents WHERE escalate_at IS NOT NULL)`).get() as { t: number | null };
+    const r = this.store.prepare(NEXT_DUE).get() as { t: number | null };
     return r.t ?? undefined;
   }
 
@@ -243,7 +242,7 @@ export class IncidentRepo {
     // The timers' own index (migration 11): a backlog of pending pages costs this look nothing.
     const jobs = (this.store.prepare(`SELECT * FROM jobs INDEXED BY jobs_due_timers WHERE state = 'pending' AND kind != 'notify' AND due_at <= ? ORDER BY due_at, id LIMIT ${sqlLimit(limit)}`).all(now) as Row[]).map(jobFromRow);
     // The escalation timers kept on their incidents (migration 18), through their own partial index.
-    const escalations = this.store.prepare(`SELECT id, escalate_at FROM incidents INDEXED BY incidents_escalation_due WHERE escalate_at IS NOT NULL AND escalate_at <= ? ORDER BY escalate_at, id LIMIT ${sqlLimit(limit)}`).all(now) as Array<{ id: number; escalate_at: number }>;
+    const escalations = this.store.prepare(dueEscalationsSql(limit)).all(now) as Array<{ id: number; escalate_at: number }>;
     const timers: DueTimer[] = [
       ...jobs.map((job): DueTimer => ({ type: 'job', job, dueAt: job.dueAt })),
       ...escalations.map((r): DueTimer => ({ type: 'escalation', incidentId: Number(r.id), dueAt: Number(r.escalate_at) })),
@@ -265,7 +264,7 @@ export class IncidentRepo {
 
   /** nextDueAfter is the due time of the earliest pending job or escalation timer due strictly after now, if any. */
   nextDueAfter(now: number): number | undefined {
-    const r = this.store.prepare(`SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?1 UNION ALL SELECT MIN(escalate_at) FROM incidents WHERE escalate_at > ?1)`).get(now) as { t: number | null };
+    const r = this.store.prepare(NEXT_DUE_AFTER).get(now) as { t: number | null };
     return r.t ?? undefined;
   }
 
@@ -284,6 +283,20 @@ export class IncidentRepo {
   pendingJobs(incidentId: number): JobRow[] {
     return (this.store.prepare("SELECT * FROM jobs WHERE incident_id = ? AND state = 'pending' ORDER BY due_at, id").all(incidentId) as Row[]).map(jobFromRow);
   }
+}
+
+/**
+ * NEXT_DUE is nextDue's query: one statement, an index seek into each of jobs_pending and
+ * incidents_escalation_due (it runs after every event; its plan is tested).
+ */
+export const NEXT_DUE = `SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' UNION ALL SELECT MIN(escalate_at) FROM incidents WHERE escalate_at IS NOT NULL)`;
+
+/** NEXT_DUE_AFTER is nextDueAfter's query, through the same two indexes (its plan is tested). */
+export const NEXT_DUE_AFTER = `SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'pending' AND due_at > ?1 UNION ALL SELECT MIN(escalate_at) FROM incidents WHERE escalate_at > ?1)`;
+
+/** dueEscalationsSql reads the escalation timers due at or before a time, at most `limit`, through their partial index (migration 18; its plan is tested). */
+export function dueEscalationsSql(limit: number): string {
+  return `SELECT id, escalate_at FROM incidents INDEXED BY incidents_escalation_due WHERE escalate_at IS NOT NULL AND escalate_at <= ? ORDER BY escalate_at, id LIMIT ${sqlLimit(limit)}`;
 }
 
 /** dueNotifiesSql is dueNotifies' query, for `contacts` contact methods or all, at most `limit` rows (its plan is tested). */
