@@ -15,8 +15,8 @@ import type { Store } from '../store/database.ts';
 import { GroupCommit } from '../store/group-commit.ts';
 import type { DueTimer, IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { activeMaintenance, urgencyFor } from './calendar.ts';
-import { JobRunner } from './job-runner.ts';
-import { escalationDue, transition, type IncidentState, type LifecycleContext, type LifecycleEvent, type Transition } from './lifecycle.ts';
+import { JobRunner, type WakeHint } from './job-runner.ts';
+import { escalationDue, transition, type IncidentState, type LifecycleContext, type LifecycleEvent, type NotifyPayload, type Transition } from './lifecycle.ts';
 
 /** IncidentEngineDeps are the engine's collaborators. */
 export interface IncidentEngineDeps {
@@ -74,9 +74,9 @@ export class IncidentEngine {
     return this.jobs.idle();
   }
 
-  /** wake looks at the schedule again after a change (see JobRunner.wake). */
-  wake(): void {
-    this.jobs.wake();
+  /** wake looks at the schedule again after a change (see JobRunner.wake; `hint` is what the change planned). */
+  wake(hint?: WakeHint): void {
+    this.jobs.wake(hint);
   }
 
   /**
@@ -85,7 +85,7 @@ export class IncidentEngine {
    */
   trigger(input: TriggerInput, actor: Actor, integrationId: number | null = null): TriggerResult {
     const now = this.d.clock.now();
-    const result = this.d.store.transaction((): TriggerResult & { changed?: IncidentState } => {
+    const result = this.d.store.transaction((): TriggerResult & { changed?: IncidentState; planned?: WakeHint } => {
       const service = this.d.config.getService(input.serviceId);
       if (!service.enabled) return { status: 'suppressed', reason: `service "${service.name}" is disabled` };
       const profile = this.d.config.getProfile();
@@ -96,7 +96,7 @@ export class IncidentEngine {
       if (open) {
         const t = transition(open, { type: 'alert', title: input.title, severity: input.severity, details: input.details, actor }, now, this.context(open));
         this.apply(t, now);
-        return { status: 'deduplicated', incident: this.d.incidents.get(open.id), changed: t.incident };
+        return { status: 'deduplicated', incident: this.d.incidents.get(open.id), changed: t.incident, planned: plannedBy(t) };
       }
       const urgency = urgencyFor(service.urgencyRule, input.severity, now, profile.timeZone);
       const details = input.source ? { source: input.source, ...input.details } : input.details;
@@ -106,11 +106,11 @@ export class IncidentEngine {
       const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details, integrationId, escalateAt });
       const t = transition(created, { type: 'open', actor, ...(input.source ? { source: input.source } : {}) }, now, ctx);
       this.apply(t, now, created);
-      return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident };
+      return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident, planned: plannedBy(t) };
     });
     if (result.status !== 'suppressed') {
       this.d.emit({ type: 'incident.changed', data: { incident: result.incident } });
-      this.wake();
+      this.wake(result.planned);
       return { status: result.status, incident: result.incident };
     }
     this.d.log(`trigger suppressed: ${result.reason}`);
@@ -191,6 +191,18 @@ export class IncidentEngine {
       else this.d.incidents.schedule(t.incident.id, e.job, now);
     }
   }
+}
+
+/** plannedBy is what a transition planned, for the job runner's wake: its escalation timer, its other timers and its pages. */
+function plannedBy(t: Transition): WakeHint {
+  let timerAt = t.incident.escalateAt;
+  const pages: WakeHint['pages'] = [];
+  for (const e of t.effects) {
+    if (e.type !== 'schedule') continue;
+    if (e.job.kind === 'notify') pages.push({ dueAt: e.job.dueAt, contactMethodId: (e.job.payload as NotifyPayload).contactMethodId });
+    else timerAt = timerAt === null ? e.job.dueAt : Math.min(timerAt, e.job.dueAt);
+  }
+  return { timerAt, pages };
 }
 
 function timerEvent(job: JobRow): LifecycleEvent {

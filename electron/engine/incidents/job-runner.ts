@@ -37,6 +37,15 @@ export const RETRY_AFTER_ERROR_MS = 5_000;
 /** STOP_GRACE_MS is how long stopping waits for sends in flight before it cuts them short (they are sent again at the next start). */
 export const STOP_GRACE_MS = 2_000;
 
+/**
+ * WakeHint is what a change planned, for a run that waits for its sends to decide whether the change
+ * gives it anything to start before its wait ends: the earliest of its timers (null: none) and its pages.
+ */
+export interface WakeHint {
+  timerAt: number | null;
+  pages: Array<{ dueAt: number; contactMethodId: number }>;
+}
+
 /** JobRunnerDeps are the runner's collaborators; runTimer carries out one due timer in its own commit. */
 export interface JobRunnerDeps {
   clock: Clock;
@@ -61,6 +70,8 @@ export class JobRunner {
   private running: Promise<void> | undefined;
   /** poke ends a wait early, so work that arrives meanwhile is looked at now. */
   private poke: (() => void) | undefined;
+  /** waitingUntil is when the wait under way ends by itself (its timer), while a run waits for its sends. */
+  private waitingUntil: number | undefined;
   private again = false;
   private stopped = false;
   /** notBefore holds the next run back after a failed one, so a full disk is not retried in a tight loop. */
@@ -144,10 +155,17 @@ export class JobRunner {
     while (this.running) await this.running;
   }
 
-  /** wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS (or pokes a run that is waiting). */
-  wake(): void {
+  /**
+   * wake arms one timer for the earliest pending job, never longer than MAX_SLEEP_MS (or pokes a run that
+   * is waiting). Given what the change planned (`hint`), a run waiting for its sends is left to wait when
+   * nothing of it could start before the wait ends: pages of channels whose slots are all taken (the send
+   * that frees one looks again) and timers due after it. In a storm, with the desktop's slots taken, that
+   * is every new incident: without the hint each commit of new events made a look that found nothing.
+   */
+  wake(hint?: WakeHint): void {
     if (this.stopped) return;
     if (this.running) {
+      if (hint && this.waitingUntil !== undefined && !this.startsBefore(hint, this.waitingUntil)) return;
       this.again = true;
       this.poke?.();
       return;
@@ -250,6 +268,17 @@ export class JobRunner {
     return Math.min(limit, DUE_BATCH);
   }
 
+  /** startsBefore tells whether a look before `until` could start something of what a change planned (see wake). */
+  private startsBefore(hint: WakeHint, until: number): boolean {
+    if (hint.timerAt !== null && hint.timerAt < until) return true;
+    for (const page of hint.pages) {
+      if (page.dueAt >= until) continue;
+      const channel = this.d.delivery.channelOfContact(page.contactMethodId);
+      if (this.busy(channel) < slotsOf(channel)) return true;
+    }
+    return false;
+  }
+
   private busy(channel: string): number {
     return this.sending.get(channel) ?? 0;
   }
@@ -302,12 +331,15 @@ export class JobRunner {
       const now = this.d.clock.now();
       // Strictly after now: jobs due already but waiting for a slot are looked at when a send finishes.
       const next = this.d.incidents.nextDueAfter(now);
-      timer = this.d.clock.setTimer(resolve, Math.min(next === undefined ? MAX_SLEEP_MS : Math.max(0, next - now), MAX_SLEEP_MS));
+      const wait = Math.min(next === undefined ? MAX_SLEEP_MS : Math.max(0, next - now), MAX_SLEEP_MS);
+      this.waitingUntil = now + wait;
+      timer = this.d.clock.setTimer(resolve, wait);
     });
     try {
       await interrupted;
     } finally {
       this.poke = undefined;
+      this.waitingUntil = undefined;
       this.d.clock.clearTimer(timer!);
     }
   }

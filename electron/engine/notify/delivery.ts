@@ -179,8 +179,12 @@ export class DeliveryStage {
 
   /** channelOf names the channel a notify job goes through (its contact method's type, "unknown" once it is deleted), for per-channel concurrency. */
   channelOf(job: JobRow): string {
-    const p = job.payload as unknown as NotifyPayload;
-    return this.d.config.contactTypes().get(p.contactMethodId) ?? 'unknown';
+    return this.channelOfContact((job.payload as unknown as NotifyPayload).contactMethodId);
+  }
+
+  /** channelOfContact names the channel of a contact method (its type, "unknown" once it is deleted). */
+  channelOfContact(contactMethodId: number): string {
+    return this.d.config.contactTypes().get(contactMethodId) ?? 'unknown';
   }
 
   /** channelsInUse lists the channels of the contact methods there are now. */

@@ -50,6 +50,11 @@ async function pageWith(engine: Engine, types: Array<'webhook' | 'sms'>): Promis
   }
 }
 
+/** turns lets the event loop run n times over (a poked run looks at the schedule in the next one). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 function jobStates(engine: Engine): Record<string, number> {
   const rows = engine.store.db.prepare("SELECT state, COUNT(*) AS n FROM jobs WHERE kind = 'notify' GROUP BY state ORDER BY state").all() as Array<{ state: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
@@ -113,38 +118,46 @@ describe('the job runner', () => {
     await engine.stop();
   });
 
-  it('while a channel is full, a new page costs no look at the pages waiting for it', async () => {
+  it('while a channel is full, a new page for it costs no look; a freed slot looks, at no more due pages than the channels can start', async () => {
     const hook = gated('webhook');
     const { engine, clock } = await engineWith([hook.channel]);
     await pageWith(engine, ['webhook']);
     for (let i = 0; i < MAX_SENDS_PER_CHANNEL + 20; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `storm ${i}`, severity: 'critical' });
     const run = clock.advance(0);
     await waitFor(() => hook.waiting.length === MAX_SENDS_PER_CHANNEL, 'every slot taken');
-    // Each new incident wakes the runner; with the channel full, it looks only for pages of the other
-    // contact methods (a read of the whole backlog per event, while the backlog grows, is what made
-    // paging slow under load), through the index of pending pages by contact method.
     const hookId = (await engine.invoke('contactMethods.list', {})).find((c) => c.type === 'webhook')!.id;
     const plan = engine.store.db.prepare(`EXPLAIN QUERY PLAN ${dueNotifiesSql(1, 100)}`).all(1, 0) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join('; ')).toContain('USING INDEX jobs_due_pages_by_contact');
-    const looks = vi.spyOn(IncidentRepo.prototype, 'dueNotifies');
+    // Every look at the schedule reads the due timers first.
+    const looks = vi.spyOn(IncidentRepo.prototype, 'dueTimers');
+    const pageLooks = vi.spyOn(IncidentRepo.prototype, 'dueNotifies');
     try {
+      // Each new incident wakes the runner with what it planned: a page for the full channel, and an
+      // escalation due long after the runner's wait ends. Nothing of it can start before a send ends
+      // (which looks again), so the runner does not look: in a storm, with the desktop's slots taken,
+      // each commit of new events made a look that found nothing.
       for (let i = 0; i < 10; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `more ${i}`, severity: 'critical' });
-      // Each trigger wakes the runner; wait until it has looked (on a slow machine, that may take a while).
-      await waitFor(() => looks.mock.calls.length > 0, 'the runner to look at the schedule');
-      for (const [, , only] of looks.mock.calls) expect(only).not.toContain(hookId);
-      for (const r of looks.mock.results) expect(r.value).toEqual([]);
+      await turns(10);
+      expect(looks).not.toHaveBeenCalled();
+      // A change that plans a timer due before the wait ends does make a look.
+      engine.lifecycle.jobs.wake({ timerAt: clock.now(), pages: [] });
+      await waitFor(() => looks.mock.calls.length > 0, 'a look for a timer due now');
       // A free slot: the runner looks again, and the oldest waiting page goes.
       hook.waiting.shift()!.open({ ok: true });
       await waitFor(() => hook.sent.length === MAX_SENDS_PER_CHANNEL + 1, 'the next send in the freed slot');
-      expect(looks.mock.calls.some((c) => c[2] === undefined)).toBe(true);
+      expect(pageLooks.mock.calls.some((c) => c[2] === undefined)).toBe(true);
       // Such a look reads no more due pages than the channels in use can start (the webhook's free
       // slot, the seeded desktop's 32, 8 for a deleted contact method's pages: 41), not a hundred of
       // them, nor the next power of two (64, of which 23 would be read for nothing).
       const free = 1 + MAX_DESKTOP_SENDS + MAX_SENDS_PER_CHANNEL;
-      for (const c of looks.mock.calls.filter((c) => c[2] === undefined)) expect(c[1]).toBeLessThanOrEqual(free);
+      for (const c of pageLooks.mock.calls.filter((c) => c[2] === undefined)) expect(c[1]).toBeLessThanOrEqual(free);
+      // With the channel full again, a look reads only the pages of the other contact methods, through
+      // the index of pending pages by contact method: the backlog waiting for the full one is not read.
+      for (const [, , only] of pageLooks.mock.calls) if (only) expect(only).not.toContain(hookId);
       expect(hook.sent.at(-1)!.title).toBe(`storm ${MAX_SENDS_PER_CHANNEL}`);
     } finally {
       looks.mockRestore();
+      pageLooks.mockRestore();
     }
     while (hook.sent.length < MAX_SENDS_PER_CHANNEL + 30 || hook.waiting.length > 0) {
       hook.openAll();
@@ -153,6 +166,33 @@ describe('the job runner', () => {
     await run;
     await engine.lifecycle.idle();
     expect(jobStates(engine)).toEqual({ done: MAX_SENDS_PER_CHANNEL + 30 });
+    await engine.stop();
+  });
+
+  it('sends a new page at once through a channel with a free slot while another channel is full', async () => {
+    const hook = gated('webhook');
+    const sms = gated('sms');
+    const { engine, clock } = await engineWith([hook.channel, sms.channel]);
+    await pageWith(engine, ['webhook', 'sms']);
+    for (let i = 0; i < MAX_SENDS_PER_CHANNEL; i++) await engine.invoke('incidents.trigger', { serviceId: 1, title: `storm ${i}`, severity: 'critical' });
+    const run = clock.advance(0);
+    await waitFor(() => hook.waiting.length === MAX_SENDS_PER_CHANNEL && sms.waiting.length === MAX_SENDS_PER_CHANNEL, 'both channels full');
+    // SMS answers; the webhook hangs, its slots all taken.
+    sms.openAll();
+    await waitFor(() => !engine.lifecycle.jobs.inFlight().has('sms'), 'the SMS sends over');
+    // A new incident pages both: its webhook page waits for a slot, its SMS goes now, with no send ending.
+    await engine.invoke('incidents.trigger', { serviceId: 1, title: 'the next one', severity: 'critical' });
+    await waitFor(() => sms.sent.length === MAX_SENDS_PER_CHANNEL + 1, 'the SMS of the new incident');
+    expect(sms.sent.at(-1)!.title).toBe('the next one');
+    expect(hook.sent).toHaveLength(MAX_SENDS_PER_CHANNEL);
+    while (hook.sent.length < MAX_SENDS_PER_CHANNEL + 1 || hook.waiting.length + sms.waiting.length > 0) {
+      hook.openAll();
+      sms.openAll();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await run;
+    await engine.lifecycle.idle();
+    expect(jobStates(engine)).toEqual({ done: 2 * (MAX_SENDS_PER_CHANNEL + 1) });
     await engine.stop();
   });
 
