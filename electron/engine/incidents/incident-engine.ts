@@ -51,7 +51,7 @@ export class IncidentEngine {
     this.d = deps;
     this.commits = new GroupCommit(deps.store);
     this.delivery = new DeliveryStage({ ...deps, commits: this.commits, secrets: deps.secrets ?? new MemorySecretStore() });
-    this.jobs = new JobRunner({ clock: deps.clock, incidents: deps.incidents, delivery: this.delivery, runTimer: (job, now) => this.runTimer(job, now), log: deps.log, ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}) });
+    this.jobs = new JobRunner({ clock: deps.clock, incidents: deps.incidents, delivery: this.delivery, runTimer: (job, now) => this.runTimer(job, now), contactTypes: () => deps.config.contactTypes(), log: deps.log, ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}) });
   }
 
   /** start marks for sending again what a crash interrupted and arms the scheduler; due jobs start at once (idle() waits for them). */

@@ -9,6 +9,7 @@ import type { Clock, TimerHandle } from '../clock.ts';
 import type { ClaimedDelivery, DeliveryStage } from '../notify/delivery.ts';
 import type { DueTimer, IncidentRepo, JobRow } from '../store/incident-repo.ts';
 import { throttledLog } from '../timer-guard.ts';
+import type { NotifyPayload } from './lifecycle.ts';
 
 /** MAX_SLEEP_MS caps how long the scheduler trusts a timer: Node's timers stop while a laptop sleeps, the wall clock does not. */
 export const MAX_SLEEP_MS = 15_000;
@@ -52,6 +53,8 @@ export interface JobRunnerDeps {
   incidents: IncidentRepo;
   delivery: DeliveryStage;
   runTimer: (timer: DueTimer, now: number) => void;
+  /** contactTypes maps each contact method to its type, the channel its pages go through (ConfigRepo.contactTypes, kept between changes). */
+  contactTypes: () => ReadonlyMap<number, string>;
   log: (line: string) => void;
   /** stopGraceMs overrides STOP_GRACE_MS (tests). */
   stopGraceMs?: number;
@@ -211,7 +214,7 @@ export class JobRunner {
       // backlog waiting for the full one is not read (a look per new event would read it all, as it
       // grows). A page of a contact method deleted meanwhile waits for a look with no channel full,
       // when it fails at once.
-      const notifies = this.d.incidents.dueNotifies(now, this.lookLimit(), full.size ? this.d.delivery.contactsOutside(full) : undefined);
+      const notifies = this.d.incidents.dueNotifies(now, this.lookLimit(), full.size ? this.contactsOutside(full) : undefined);
       let progressed = timers.length > 0;
       let ti = 0;
       let ni = 0;
@@ -236,7 +239,7 @@ export class JobRunner {
           continue;
         }
         const job = notifies[ni++]!;
-        const channel = this.d.delivery.channelOf(job);
+        const channel = this.channelOf((job.payload as unknown as NotifyPayload).contactMethodId);
         const waiting = claiming.get(channel) ?? 0;
         if (this.busy(channel) + waiting >= slotsOf(channel)) continue; // it waits, pending, for a free slot
         progressed = true;
@@ -262,7 +265,7 @@ export class JobRunner {
    */
   private lookLimit(): number {
     let free = 0;
-    for (const channel of [...this.d.delivery.channelsInUse(), 'unknown']) free += Math.max(0, slotsOf(channel) - this.busy(channel));
+    for (const channel of [...new Set(this.d.contactTypes().values()), 'unknown']) free += Math.max(0, slotsOf(channel) - this.busy(channel));
     let limit = 1;
     while (limit * 2 <= free && limit < DUE_BATCH) limit *= 2;
     return Math.min(limit, DUE_BATCH);
@@ -273,10 +276,22 @@ export class JobRunner {
     if (hint.timerAt !== null && hint.timerAt < until) return true;
     for (const page of hint.pages) {
       if (page.dueAt >= until) continue;
-      const channel = this.d.delivery.channelOfContact(page.contactMethodId);
+      const channel = this.channelOf(page.contactMethodId);
       if (this.busy(channel) < slotsOf(channel)) return true;
     }
     return false;
+  }
+
+  /** channelOf names the channel a contact method's pages go through (its type, "unknown" once it is deleted), for per-channel slots. */
+  private channelOf(contactMethodId: number): string {
+    return this.d.contactTypes().get(contactMethodId) ?? 'unknown';
+  }
+
+  /** contactsOutside lists the ids of the contact methods whose pages do not go through these channels. */
+  private contactsOutside(channels: ReadonlySet<string>): number[] {
+    const ids: number[] = [];
+    for (const [id, type] of this.d.contactTypes()) if (!channels.has(type)) ids.push(id);
+    return ids;
   }
 
   private busy(channel: string): number {

@@ -177,28 +177,6 @@ export class DeliveryStage {
     return this.repo.unconfirmed(incidentId, contactMethodIds);
   }
 
-  /** channelOf names the channel a notify job goes through (its contact method's type, "unknown" once it is deleted), for per-channel concurrency. */
-  channelOf(job: JobRow): string {
-    return this.channelOfContact((job.payload as unknown as NotifyPayload).contactMethodId);
-  }
-
-  /** channelOfContact names the channel of a contact method (its type, "unknown" once it is deleted). */
-  channelOfContact(contactMethodId: number): string {
-    return this.d.config.contactTypes().get(contactMethodId) ?? 'unknown';
-  }
-
-  /** channelsInUse lists the channels of the contact methods there are now. */
-  channelsInUse(): Set<string> {
-    return new Set(this.d.config.contactTypes().values());
-  }
-
-  /** contactsOutside lists the ids of the contact methods that do not go through these channels. */
-  contactsOutside(channels: ReadonlySet<string>): number[] {
-    const ids: number[] = [];
-    for (const [id, type] of this.d.config.contactTypes()) if (!channels.has(type)) ids.push(id);
-    return ids;
-  }
-
   /**
    * deliver makes one claimed attempt and records its outcome (delivered, retry later, or failed). The
    * ack links' key is read within ACK_LINKS_DEADLINE_MS (the page goes out without links otherwise),
