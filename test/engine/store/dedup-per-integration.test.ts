@@ -5,23 +5,20 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { queryPlan } from '../../helpers/query-plan.ts';
 import { tempDir } from '../../helpers/headless.ts';
+import { ONE_SERVICE, storesClosedAfterEach } from '../../helpers/stores.ts';
 
-const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
+const openStore = storesClosedAfterEach();
 
 /** atVersion15 writes a database as the build before migration 16 left it: one service, two integrations, and open incidents from an integration and from a monitor. */
 function atVersion15(path: string): void {
   const db = databaseAtVersion(path, 15);
-  db.exec(`INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
-    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);
+  db.exec(`${ONE_SERVICE}
     INSERT INTO integrations (service_id, type, name, key_sha256, group_by, rate_limit_per_minute, created_at) VALUES (1, 'events_v2', 'prod', 'a', NULL, 0, 0), (1, 'alertmanager', 'staging', 'b', 'group', 0, 0);`);
   const incident = db.prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
       VALUES (?, 't', 1, 'high', NULL, 'triggered', ?, 0, 1, 1, 1, 1, ?, 0)`);
@@ -36,8 +33,7 @@ describe('dedup keys per integration (migration 16)', () => {
   it("an upgraded database's open incidents stay in the scope of the integration that opened them", () => {
     const path = join(tempDir(), 'standby.db');
     atVersion15(path);
-    const store = new Store(path);
-    stores.push(store);
+    const store = openStore(path);
     const repo = new IncidentRepo(store);
     expect(repo.findOpen(1, 'disk-full', 1)?.number).toBe(1);
     // The other integration of the service, and the service's own scope, do not see it.
@@ -65,8 +61,7 @@ describe('dedup keys per integration (migration 16)', () => {
     const db = new DatabaseSync(path);
     db.exec('DELETE FROM schema_version WHERE version >= 16');
     db.close();
-    const store = new Store(path);
-    stores.push(store);
+    const store = openStore(path);
     expect(store.db.prepare('SELECT number, integration_id FROM incidents ORDER BY number').all().map((r) => ({ ...r }))).toEqual([{ number: 1, integration_id: 1 }, { number: 2, integration_id: null }, { number: 3, integration_id: null }]);
   });
 });

@@ -6,25 +6,17 @@
  * incidents' partial index; and the timer escalates when due, after a restart too.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { dueEscalationsSql, IncidentRepo, NEXT_DUE, NEXT_DUE_AFTER } from '../../../electron/engine/store/incident-repo.ts';
 import { migrations } from '../../../electron/engine/store/migrations/index.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { onCallSetup, testEngine } from '../../helpers/engine.ts';
 import { tempDir } from '../../helpers/headless.ts';
+import { ONE_SERVICE, storesClosedAfterEach } from '../../helpers/stores.ts';
 import { queryPlan } from '../../helpers/query-plan.ts';
 
-const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
-
-const open = (path: string) => {
-  const store = new Store(path);
-  stores.push(store);
-  return store;
-};
+const openStore = storesClosedAfterEach();
 
 /**
  * atVersion17 writes a database as the build before migration 18 left it: incident 1 triggered at
@@ -34,8 +26,7 @@ const open = (path: string) => {
  */
 function atVersion17(path: string): void {
   const db = databaseAtVersion(path, 17);
-  db.exec(`INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
-    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);`);
+  db.exec(ONE_SERVICE);
   const incident = db.prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
       VALUES (?, 't', 1, ?, NULL, ?, ?, 0, ?, 1, ?, 1, '{}', 0)`);
   incident.run(1, 'high', 'triggered', 'a', 2, 3);
@@ -57,7 +48,7 @@ describe('the escalation timer on the incident (migration 18)', () => {
   it("an upgraded database moves each incident's current timer onto it and ends the stale ones", () => {
     const path = join(tempDir(), 'standby.db');
     atVersion17(path);
-    const store = open(path);
+    const store = openStore(path);
     expect(store.schemaVersion()).toBe(migrations.length);
     expect(timers(store)).toEqual([[1, 900], [2, null], [3, null]]);
     expect(jobStates(store)).toEqual(['escalate@500:cancelled', 'escalate@900:cancelled', 'escalate@300:cancelled', 'notify@100:pending', 'ack_timeout@700:pending']);
@@ -72,20 +63,19 @@ describe('the escalation timer on the incident (migration 18)', () => {
   it('runs again on a database put back to version 17 without moving a timer twice', () => {
     const path = join(tempDir(), 'standby.db');
     atVersion17(path);
-    const first = open(path);
+    const first = openStore(path);
     first.db.exec('UPDATE incidents SET escalate_at = 1200 WHERE id = 1');
     first.db.exec('DELETE FROM schema_version WHERE version >= 18');
     const jobs = jobStates(first);
     first.close();
-    stores.pop();
-    const again = open(path);
+    const again = openStore(path);
     expect(again.schemaVersion()).toBe(migrations.length);
     expect(timers(again)).toEqual([[1, 1200], [2, null], [3, null]]);
     expect(jobStates(again)).toEqual(jobs);
   });
 
   it("the schedule's reads go through the incidents' partial index, which holds only the timers running", () => {
-    const store = open(':memory:');
+    const store = openStore(':memory:');
     const plan = (sql: string, ...args: number[]) => queryPlan(store.db, sql, ...args);
     const index = (store.db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'incidents_escalation_due'").get() as { sql: string }).sql;
     expect(index).toContain('WHERE escalate_at IS NOT NULL');

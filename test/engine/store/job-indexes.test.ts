@@ -5,21 +5,18 @@
  * index, not the whole table (which holds every job ever run).
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../../electron/engine/store/database.ts';
 import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { queryPlan } from '../../helpers/query-plan.ts';
 import { tempDir } from '../../helpers/headless.ts';
+import { ONE_SERVICE, storesClosedAfterEach } from '../../helpers/stores.ts';
 
-const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
+const openStore = storesClosedAfterEach();
 
 /** ONE_INCIDENT is a service's triggered incident, for the jobs to belong to. */
-const ONE_INCIDENT = `INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
-    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);
+const ONE_INCIDENT = `${ONE_SERVICE}
     INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
       VALUES (1, 't', 1, 'high', NULL, 'triggered', 'k', 0, 1, 1, 1, 1, '{}', 0);`;
 
@@ -38,8 +35,7 @@ describe("the jobs' indexes (migration 14)", () => {
   it('an upgraded database keeps its jobs, and the schedule is read through the open jobs alone', () => {
     const path = join(tempDir(), 'standby.db');
     atVersion13(path);
-    const store = new Store(path);
-    stores.push(store);
+    const store = openStore(path);
     const indexes = (store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
     // jobs_by_incident (migration 14) became the key's index per incident, jobs_key (migration 17).
     expect(indexes).toEqual(['jobs_due_pages_by_contact', 'jobs_due_timers', 'jobs_key', 'jobs_pending', 'jobs_running']);
@@ -58,8 +54,7 @@ describe("the jobs' indexes (migration 14)", () => {
   });
 
   it('a job that runs and is done leaves no entry in the open jobs\' indexes', () => {
-    const store = new Store(':memory:');
-    stores.push(store);
+    const store = openStore(':memory:');
     onePendingPage(store);
     const repo = new IncidentRepo(store);
     const [job] = repo.due(100);

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUDGETED_TYPES } from '../../../electron/engine/notify/budget.ts';
 import { DeliveryRepo } from '../../../electron/engine/notify/delivery-repo.ts';
 import { Store } from '../../../electron/engine/store/database.ts';
@@ -15,23 +15,14 @@ import { IncidentRepo } from '../../../electron/engine/store/incident-repo.ts';
 import { databaseAtVersion } from '../../helpers/database-at-version.ts';
 import { queryPlan } from '../../helpers/query-plan.ts';
 import { tempDir } from '../../helpers/headless.ts';
+import { ONE_SERVICE, storesClosedAfterEach } from '../../helpers/stores.ts';
 
-const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
-
-const open = (path: string) => {
-  const store = new Store(path);
-  stores.push(store);
-  return store;
-};
+const openStore = storesClosedAfterEach();
 
 /** atVersion16 writes a database as the build before migration 17 left it: two incidents, their jobs in each state, and attempts of the pages. */
 function atVersion16(path: string): void {
   const db = databaseAtVersion(path, 16);
-  db.exec(`INSERT INTO escalation_policies (name, description, levels_json, repeat_count) VALUES ('p', '', '[]', 0);
-    INSERT INTO services (name, description, escalation_policy_id, urgency_rule_json, ack_timeout_minutes, auto_resolve_minutes, maintenance_json, enabled) VALUES ('s', '', 1, '{}', 0, 0, '{}', 1);`);
+  db.exec(ONE_SERVICE);
   const incident = db.prepare(`INSERT INTO incidents (number, title, service_id, urgency, severity, status, dedup_key, created_at, escalation_level, escalation_round, cycle, alert_count, details_json, updated_at)
       VALUES (?, 't', 1, 'high', NULL, 'triggered', ?, 0, 1, 1, 1, 1, '{}', 0)`);
   incident.run(1, 'a');
@@ -58,7 +49,7 @@ describe("jobs' keys per incident (migration 17)", () => {
     const before = new DatabaseSync(path);
     const jobs = before.prepare('SELECT id, incident_id, kind, due_at, key, state FROM jobs ORDER BY id').all();
     before.close();
-    const store = open(path);
+    const store = openStore(path);
     expect(store.schemaVersion()).toBe(migrations.length);
     expect(jobsOf(store)).toEqual(jobs);
     expect(store.db.prepare('SELECT job_id FROM delivery_attempts ORDER BY id').all().map((r) => r.job_id)).toEqual([3, 4, 5]);
@@ -75,7 +66,7 @@ describe("jobs' keys per incident (migration 17)", () => {
   it("a key is planned once per incident, and an incident's jobs are read through the key's index", () => {
     const path = join(tempDir(), 'standby.db');
     atVersion16(path);
-    const store = open(path);
+    const store = openStore(path);
     const repo = new IncidentRepo(store);
     const job = { kind: 'ack_timeout' as const, dueAt: 30, key: 'i1:c1:ack_timeout', payload: {} };
     repo.schedule(1, job, 0);
@@ -91,7 +82,7 @@ describe("jobs' keys per incident (migration 17)", () => {
   it("the budget counts SMS and calls through an index of those alone", () => {
     const path = join(tempDir(), 'standby.db');
     atVersion16(path);
-    const store = open(path);
+    const store = openStore(path);
     expect([...BUDGETED_TYPES].sort()).toEqual(['sms', 'voice']);
     expect(new DeliveryRepo(store).charged(0, 1_000)).toBe(2);
     expect(new DeliveryRepo(store).charged(150, 1_000)).toBe(1);
@@ -105,12 +96,11 @@ describe("jobs' keys per incident (migration 17)", () => {
   it('runs again on a database put back to version 16 without changing what it did', () => {
     const path = join(tempDir(), 'standby.db');
     atVersion16(path);
-    const first = open(path);
+    const first = openStore(path);
     const jobs = jobsOf(first);
     first.db.exec('DELETE FROM schema_version WHERE version >= 17');
     first.close();
-    stores.pop();
-    const again = open(path);
+    const again = openStore(path);
     expect(again.schemaVersion()).toBe(migrations.length);
     expect(jobsOf(again)).toEqual(jobs);
     expect(again.db.prepare('SELECT COUNT(*) AS n FROM delivery_attempts').get()).toEqual({ n: 3 });
