@@ -90,6 +90,8 @@ export async function startHeadless(o: HeadlessOptions): Promise<HeadlessServer>
         engine?.publish({ type: 'notification.desktop', data: n });
         log(`desktop notification: ${n.title} (${n.body}) to ${desktop.connected()} connected UI(s)`);
       },
+      // A UI that connects is a desktop again: the desktop pages that found none go out now.
+      attached: () => engine?.lifecycle.releaseWaiting('desktop'),
     });
     engine = new Engine({
       databasePath: join(o.dataDir, DATABASE_FILE),

@@ -79,6 +79,11 @@ export class IncidentEngine {
     this.jobs.wake(hint);
   }
 
+  /** releaseWaiting sends the pages to one type of contact method that wait for a device of it, which just connected (see DeliveryStage.releaseWaiting). */
+  releaseWaiting(contactType: string): void {
+    if (this.delivery.releaseWaiting(contactType) > 0) this.wake();
+  }
+
   /**
    * trigger opens an incident, or adds an alert to the open one with the same dedup key in the same
    * scope: the integration's whose event it is (`integrationId`), else the service's own.

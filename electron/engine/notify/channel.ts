@@ -49,11 +49,13 @@ export interface NotificationMessage {
  * DeliveryResult is a channel's answer: delivered, or failed (retryable or permanent) with a message
  * free of secrets. `status` is the vendor's HTTP status when it answered; `maybeDelivered` says the
  * request may have reached the vendor (a timeout after sending), which counts against the SMS/voice
- * budget; `retryAfterMs` is how long the vendor asked us to wait (429 Retry-After).
+ * budget; `retryAfterMs` is how long the vendor asked us to wait (429 Retry-After); `untilConnected`
+ * says no device of the channel is connected to show it (the headless desktop with no UI open): the
+ * page waits for one to connect (DeliveryStage.releaseWaiting) instead of retrying on a schedule.
  */
 export type DeliveryResult =
   | { ok: true; detail?: string; receipt?: string }
-  | { ok: false; retryable: boolean; error: string; status?: number; maybeDelivered?: boolean; retryAfterMs?: number };
+  | { ok: false; retryable: boolean; error: string; status?: number; maybeDelivered?: boolean; retryAfterMs?: number; untilConnected?: boolean };
 
 /** ChannelContext carries what a channel may need besides the message. */
 export interface ChannelContext {
@@ -106,6 +108,11 @@ export interface DesktopShowOptions {
  */
 export interface DesktopPort {
   show(n: DesktopNotification, opts?: DesktopShowOptions): Promise<void>;
+}
+
+/** NotConnectedError is what a DesktopPort throws when no device is connected to show a notification at all. */
+export class NotConnectedError extends Error {
+  override readonly name = 'NotConnectedError';
 }
 
 /** permanent is a failure that retrying cannot fix (bad configuration, a missing secret, a 4xx). */

@@ -103,6 +103,22 @@ export class DeliveryRepo {
     return r.n;
   }
 
+  /**
+   * release makes due now the pages to one type of contact method that were tried and wait for their
+   * next attempt (a device of that type just connected). A page not tried yet keeps its rule's start delay.
+   * Index: jobs_due_pages_by_contact (migration 13), with delivery_attempts_job for "tried".
+   */
+  release(contactType: string, now: number): number {
+    const r = this.store
+      .prepare(
+        `UPDATE jobs SET due_at = ? WHERE state = 'pending' AND kind = 'notify' AND due_at > ?
+           AND json_extract(payload_json, '$.contactMethodId') IN (SELECT id FROM contact_methods WHERE type = ?)
+           AND EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.job_id = jobs.id)`,
+      )
+      .run(now, now, contactType);
+    return Number(r.changes);
+  }
+
   /** reschedule puts a running notify job back to pending, due at a later time (its next attempt). */
   reschedule(jobId: number, dueAt: number): boolean {
     const r = this.store.prepare("UPDATE jobs SET state = 'pending', due_at = ?, done_at = NULL WHERE id = ? AND state = 'running'").run(dueAt, jobId);

@@ -3,7 +3,7 @@
  * is claimed with a durable "sending" attempt row in one commit, right before its send (pages due
  * together share that commit); sent through its channel with a timeout; and recorded in another, through
  * the group commit inbound events use (outcomes that arrive together share one fsync). A retryable failure puts the same job
- * row back to pending with backoff; each attempt and the final outcome are timeline entries. SMS and
+ * row back to pending with backoff (or until a device connects: releaseWaiting); each attempt and the final outcome are timeline entries. SMS and
  * calls count against a daily budget. Pages are at-least-once: a job a crash (or a stop) left
  * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
  */
@@ -62,6 +62,8 @@ export interface ClaimedDelivery {
   repeat: boolean;
   /** incident is what the page says of its incident, read inside the claim's transaction (no read of its own). */
   incident: PagedIncident;
+  /** releases is DeliveryStage's count of releaseWaiting calls at the claim: a device that connects after it is not missed. */
+  releases: number;
 }
 
 /** DeliveryStage delivers notify jobs and test sends. */
@@ -84,6 +86,8 @@ export class DeliveryStage {
   private readonly sends = new Set<Promise<unknown>>();
   /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
   private readonly commits: GroupCommit;
+  /** releases counts releaseWaiting calls (see ClaimedDelivery.releases). */
+  private releases = 0;
   /** policyOf is the policy last made, with the stored text it was made from. */
   private policyOf: { json: string | null; policy: DeliveryPolicy } | undefined;
 
@@ -153,7 +157,7 @@ export class DeliveryStage {
       // Well after it was due (the computer slept, the process was held up): its retries start again from here.
       const late = now - job.dueAt >= LATE_START_MS;
       const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now, late });
-      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.forPage(job.incidentId) };
+      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.forPage(job.incidentId), releases: this.releases };
     });
     if (blocked) {
       this.budgetEvent(blocked.budget, { incidentId: job.incidentId, contactMethodId: blocked.contact.id, type: blocked.contact.type });
@@ -170,6 +174,16 @@ export class DeliveryStage {
    */
   claimAll(jobs: JobRow[], now: number): Promise<Array<ClaimedDelivery | undefined>> {
     return this.commits.run(() => jobs.map((job) => this.claim(job, now)));
+  }
+
+  /**
+   * releaseWaiting makes due now the pages to one type of contact method waiting for a device to connect
+   * (a channel's `untilConnected` failure) or for a retry, since one just connected; it answers how many
+   * (the job runner then needs a wake).
+   */
+  releaseWaiting(contactType: string): number {
+    this.releases++;
+    return this.d.store.transaction(() => this.repo.release(contactType, this.d.clock.now()));
   }
 
   /** unconfirmedPage tells whether an incident has a page to one of these contact methods that may have arrived without Standby knowing (see DeliveryRepo.unconfirmed). */
@@ -337,9 +351,14 @@ export class DeliveryStage {
     const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };
     this.repo.finish(c.attemptId, 'failed', now, { status: result.status, error: result.error, ...charges(result) });
     const decision = result.retryable ? this.retryDecision(c, p, now, result.retryAfterMs) : undefined;
-    if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, decision.retryAt)) {
-      const line = `Notifying ${name} failed (attempt ${c.attempt}): ${result.error}; retrying in ${formatDelay(decision.delayMs)}`;
-      this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: 'retrying', retryAt: new Date(decision.retryAt).toISOString() } });
+    // No device to show it: the page waits for one to connect (releaseWaiting) until the retry window ends, unless one connected since the claim.
+    const waits = decision && 'retryAt' in decision && result.untilConnected === true && c.releases === this.releases;
+    if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, waits ? decision.windowEndsAt : decision.retryAt)) {
+      const line = waits
+        ? `Notifying ${name} waits (attempt ${c.attempt}): ${result.error}; it goes out when one connects, for up to ${formatDelay(decision.windowEndsAt - now)}`
+        : `Notifying ${name} failed (attempt ${c.attempt}): ${result.error}; retrying in ${formatDelay(decision.delayMs)}`;
+      const retryAt = new Date(waits ? decision.windowEndsAt : decision.retryAt).toISOString();
+      this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: waits ? 'waiting' : 'retrying', retryAt } });
       return line;
     }
     this.d.incidents.setJobState(c.job.id, 'running', 'done', now);

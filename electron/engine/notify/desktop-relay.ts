@@ -1,12 +1,13 @@
 /**
  * DesktopRelay is the desktop port of a Standby without a desktop (the headless server): the
  * connected UIs are its desktop. A notification counts as delivered only when a connected UI (a
- * browser tab's event stream today, a paired tray later) has shown it and confirmed so; with no UI
- * connected, or none confirming in time, the delivery fails like any failed channel, so the next
- * rule and the escalation go on and the timeline does not claim that someone saw it.
+ * browser tab's event stream today, a paired tray later) has shown it and confirmed so; with none
+ * confirming in time, the delivery fails like any failed channel, so the next rule and the escalation
+ * go on and the timeline does not claim that someone saw it. With no UI connected at all the page
+ * fails too, and waits for one: each UI that connects calls `attached`, which sends the waiting pages.
  */
 import { randomUUID } from 'node:crypto';
-import type { DesktopNotification, DesktopPort, DesktopShowOptions } from './channel.ts';
+import { NotConnectedError, type DesktopNotification, type DesktopPort, type DesktopShowOptions } from './channel.ts';
 
 /** NO_DESKTOP_CONNECTED is the failure when no UI is connected to show a notification. */
 export const NO_DESKTOP_CONNECTED = 'no desktop is connected (no browser tab is open on Standby); open Standby in a browser, or add a contact method outside this computer';
@@ -17,10 +18,11 @@ export const DEFAULT_CONFIRM_MS = 8_000;
 /** RelayedNotification is what the relay publishes: the notification and the id a UI confirms it with. */
 export type RelayedNotification = DesktopNotification & { deliveryId: string };
 
-/** DesktopRelayOptions: where notifications go (the engine's event stream) and the log. */
+/** DesktopRelayOptions: where notifications go (the engine's event stream), and what a UI's connecting does. */
 export interface DesktopRelayOptions {
   publish: (n: RelayedNotification) => void;
-  log?: (line: string) => void;
+  /** attached is called each time a UI connects (after it counts as connected): the pages waiting for one go out. */
+  attached?: () => void;
 }
 
 /** DesktopRelay implements DesktopPort over the connected UIs. */
@@ -36,6 +38,7 @@ export class DesktopRelay implements DesktopPort {
   /** attach counts a connected UI (an open event stream) until the returned function is called. */
   attach(): () => void {
     this.attached++;
+    this.o.attached?.();
     let detached = false;
     return () => {
       if (detached) return;
@@ -55,7 +58,7 @@ export class DesktopRelay implements DesktopPort {
    * channel's), or when the send is aborted.
    */
   async show(n: DesktopNotification, opts: DesktopShowOptions = {}): Promise<void> {
-    if (this.attached === 0) throw new Error(NO_DESKTOP_CONNECTED);
+    if (this.attached === 0) throw new NotConnectedError(NO_DESKTOP_CONNECTED);
     const deliveryId = randomUUID();
     const waitMs = opts.timeoutMs === undefined ? DEFAULT_CONFIRM_MS : Math.max(100, opts.timeoutMs - 500);
     let timer: ReturnType<typeof setTimeout> | undefined;

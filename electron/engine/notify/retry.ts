@@ -16,8 +16,8 @@ export function deliveryPolicy(s: ChannelSettingsOf<'delivery'> | undefined): De
   return { ...DEFAULT_DELIVERY, ...Object.fromEntries(Object.entries(s ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
-/** RetryDecision says when to try again, or why not. */
-export type RetryDecision = { retryAt: number; delayMs: number } | { giveUp: string };
+/** RetryDecision says when to try again (and when the retry window ends), or why not. */
+export type RetryDecision = { retryAt: number; delayMs: number; windowEndsAt: number } | { giveUp: string };
 
 /** backoffMs is the wait after a failed attempt (1-based): base, 2 × base, 4 × base, ... */
 export function backoffMs(policy: DeliveryPolicy, attempt: number): number {
@@ -31,10 +31,11 @@ export function nextRetry(policy: DeliveryPolicy, attempt: number, firstAt: numb
   }
   const delayMs = Math.max(backoffMs(policy, attempt), retryAfterMs ?? 0);
   const retryAt = now + delayMs;
-  if (retryAt > firstAt + policy.maxRetryMinutes * 60_000) {
+  const windowEndsAt = firstAt + policy.maxRetryMinutes * 60_000;
+  if (retryAt > windowEndsAt) {
     return { giveUp: `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}: the next one would fall after the ${policy.maxRetryMinutes}-minute retry window` };
   }
-  return { retryAt, delayMs };
+  return { retryAt, delayMs, windowEndsAt };
 }
 
 /** formatDelay says a delay for people: "10 s", "2 min 30 s". */

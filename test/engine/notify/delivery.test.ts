@@ -1,11 +1,12 @@
 /**
  * The delivery stage: bounded retries with backoff on the same job row, each attempt in the timeline,
- * no retry once the incident no longer needs the page, Retry-After, test sends that never retry, and
- * the daily SMS + voice budget (with its timeline entry and event).
+ * no retry once the incident no longer needs the page, Retry-After, a page no connected device can
+ * show (it waits for one), test sends that never retry, and the daily SMS + voice budget (with its
+ * timeline entry and event).
  */
 import { describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../../electron/shared/api.ts';
-import { harness } from './harness.ts';
+import { harness, type Harness } from './harness.ts';
 import { PERMANENT, scripted, TRANSIENT } from './scripted-channel.ts';
 
 const SMS = { type: 'sms' as const, label: 'Mobile (SMS)', address: '+14155550123', secretRef: null };
@@ -136,6 +137,64 @@ describe('retries', () => {
     const n = h.notifies(incidentId);
     expect(n.map((e) => e.data.outcome)).toEqual(['delivered', 'failed']);
     expect(n[1]!.message).toMatch(/\(not retried: the incident was acknowledged\)$/);
+    await h.stop();
+  });
+});
+
+describe('a page no connected device can show', () => {
+  const DESKTOP = { type: 'desktop' as const, label: 'Laptop', address: '', secretRef: null };
+  const NOT_CONNECTED = { ok: false as const, retryable: true, error: 'no desktop is connected', untilConnected: true };
+  const dueAt = (h: Harness) => h.engine.store.db.prepare("SELECT due_at AS d FROM jobs WHERE kind = 'notify' AND state = 'pending'").all().map((r) => (r as { d: number }).d);
+
+  it('waits for a device until the retry window ends, not for retries on a schedule', async () => {
+    const desktop = scripted('desktop', NOT_CONNECTED, NOT_CONNECTED);
+    const h = await harness({ channels: [desktop], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 3, retryBaseSeconds: 10, maxRetryMinutes: 5 } });
+    const t0 = h.clock.now();
+    const { id } = await h.trigger();
+    expect(dueAt(h)).toEqual([t0 + 5 * 60 * S]);
+    await h.advance(5 * 60 * S - 1);
+    expect(desktop.sent).toHaveLength(1);
+    await h.advance(1);
+    expect(h.notifies(id).map((e) => [e.data.outcome, e.data.attempt])).toEqual([['waiting', 1], ['failed', 2]]);
+    expect(h.notifies(id)[1]!.message).toMatch(/: no desktop is connected \(gave up after 2 attempts: the next one would fall after the 5-minute retry window\)$/);
+    await h.stop();
+  });
+
+  it('with retries off, fails at once', async () => {
+    const h = await harness({ channels: [scripted('desktop', NOT_CONNECTED)], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 0 } });
+    const { id } = await h.trigger();
+    expect(h.notifies(id).map((e) => e.data.outcome)).toEqual(['failed']);
+    await h.stop();
+  });
+
+  it('is retried on the usual schedule when a device connected while it was being tried', async () => {
+    const running: { h?: Harness } = {};
+    const desktop = scripted('desktop', () => {
+      // The UI connects after the channel found none, before the outcome is recorded.
+      running.h!.engine.lifecycle.releaseWaiting('desktop');
+      return NOT_CONNECTED;
+    });
+    const h = (running.h = await harness({ channels: [desktop], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 3, retryBaseSeconds: 10 } }));
+    const { id } = await h.trigger();
+    expect(h.notifies(id).map((e) => e.data.outcome)).toEqual(['retrying']);
+    await h.advance(10 * S);
+    expect(h.notifies(id).map((e) => [e.data.outcome, e.data.attempt])).toEqual([['retrying', 1], ['delivered', 2]]);
+    await h.stop();
+  });
+
+  it('a device that connects releases only the pages of its own type that were tried', async () => {
+    const sms = scripted('sms', TRANSIENT);
+    const h = await harness({ channels: [sms], contact: SMS, settings: {}, secrets: {}, delivery: { retries: 3, retryBaseSeconds: 10 } });
+    const t0 = h.clock.now();
+    await h.trigger();
+    expect(dueAt(h)).toEqual([t0 + 10 * S]);
+    h.engine.lifecycle.releaseWaiting('desktop');
+    expect(dueAt(h)).toEqual([t0 + 10 * S]);
+    await h.advance(S);
+    h.engine.lifecycle.releaseWaiting('sms');
+    expect(dueAt(h)).toEqual([t0 + S]);
+    await h.advance(0);
+    expect(sms.sent).toHaveLength(2);
     await h.stop();
   });
 });

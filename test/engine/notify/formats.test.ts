@@ -100,10 +100,11 @@ describe('delivery pieces', () => {
   it('back off exponentially within the retries and the window', () => {
     const p = deliveryPolicy({ retries: 3, retryBaseSeconds: 10, maxRetryMinutes: 2 });
     expect([1, 2, 3].map((a) => backoffMs(p, a))).toEqual([10_000, 20_000, 40_000]);
-    expect(nextRetry(p, 1, 0, 0)).toEqual({ retryAt: 10_000, delayMs: 10_000 });
+    expect(nextRetry(p, 1, 0, 0)).toEqual({ retryAt: 10_000, delayMs: 10_000, windowEndsAt: 120_000 });
     expect(nextRetry(p, 4, 0, 70_000)).toEqual({ giveUp: 'gave up after 4 attempts' });
     expect(nextRetry(p, 3, 0, 100_000)).toMatchObject({ giveUp: expect.stringMatching(/2-minute retry window/) });
-    expect(nextRetry(p, 1, 0, 0, 30_000)).toEqual({ retryAt: 30_000, delayMs: 30_000 });
+    expect(nextRetry(p, 1, 0, 0, 30_000)).toEqual({ retryAt: 30_000, delayMs: 30_000, windowEndsAt: 120_000 });
+    expect(nextRetry(p, 2, 5_000, 20_000)).toMatchObject({ windowEndsAt: 125_000 });
     expect(deliveryPolicy(undefined)).toEqual({ retries: 3, retryBaseSeconds: 10, maxRetryMinutes: 15, timeoutSeconds: 10, smsVoicePerDay: 20 });
   });
 
