@@ -3,7 +3,8 @@
  * notification permission (granted in the test's browser context), each page becomes a browser
  * Notification whose click opens the incident, the tab's title and favicon count the triggered
  * incidents, and a tab that was away (its server restarted while the page was triggered elsewhere,
- * or no tab open at all) shows what was paged meanwhile.
+ * or no tab open at all) shows what was paged meanwhile: a desktop page that waited for a tab comes as
+ * its own notification, and the one "while away" notification names the rest.
  *
  * window.Notification is wrapped by an init script that records every notification constructed, so the
  * test sees what the person would see. The browser context starts without the permission, as a new
@@ -16,6 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeadless, type HeadlessServer } from '../../electron/engine/headless/server.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, RESULTS_DIR, UI_DIR, UI_TEST_MS, uiSuiteName, WAIT_MS } from '../helpers/browser.ts';
+import { waitFor } from '../helpers/headless.ts';
 
 const TOKEN = 'pager-test-token-0123456789abcdefghij';
 const suiteName = uiSuiteName('the browser tab as a pager in Chromium');
@@ -62,6 +64,7 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
 
   const start = (p: number): Promise<HeadlessServer> => startHeadless({ dataDir, port: p, host: '127.0.0.1', token: TOKEN, uiDir: UI_DIR, log: () => {} });
   const recorded = (p: Page = page): Promise<Recorded[]> => p.evaluate(() => (window as unknown as { recorded: Recorded[] }).recorded);
+  const outcomes = (s: HeadlessServer, id: number): unknown[] => s.engine.incidents.timeline(id).filter((e) => e.type === 'notify').map((e) => e.data.outcome);
 
   async function trigger(s: HeadlessServer, title: string): Promise<number> {
     const r = await s.engine.invoke('incidents.trigger', { serviceId, title, severity: 'critical' });
@@ -132,21 +135,31 @@ describe.skipIf(!hasChromium)(suiteName, { timeout: UI_TEST_MS }, () => {
     await expect.poll(() => page.title(), { timeout: WAIT_MS }).toBe('(1) Standby: 1 triggered');
   });
 
-  it('after a reconnect, shows what was paged while the tab was away', async () => {
+  it('after a reconnect, shows what was paged while the tab was away: a page that waited for a tab as its own notification, the rest in one', async () => {
     await server.close();
-    // Another start of the same data directory, on a port the tab does not know, takes a page nobody sees.
+    // Another start of the same data directory, on a port the tab does not know, takes two pages nobody sees:
+    // the first waits for a tab; the second fails for good (retries off), as one past its retry window does.
     const elsewhere = await start(0);
-    await trigger(elsewhere, 'Paged while the tab was away');
+    const waited = await trigger(elsewhere, 'Paged while the tab was away');
+    await waitFor(() => outcomes(elsewhere, waited).includes('waiting'), 'the first page to wait for a tab');
+    await elsewhere.engine.invoke('channels.update', { kind: 'delivery', settings: { retries: 0 } });
+    const missed = await trigger(elsewhere, 'Its page gave up while the tab was away');
+    await waitFor(() => outcomes(elsewhere, missed).includes('failed'), 'the second page to fail');
+    await elsewhere.engine.invoke('channels.update', { kind: 'delivery', settings: { retries: 3 } });
     await elsewhere.close();
     const before = (await recorded()).length;
     server = await start(port);
 
     const away = page.getByTestId('paged-while-away');
-    await away.getByText('Paged while the tab was away').waitFor();
+    await away.getByText('Its page gave up while the tab was away').waitFor();
     expect(await away.textContent()).toContain('Paged while this tab was away');
-    const added = (await recorded()).slice(before);
-    expect(added).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Paged while this tab was away: #\d+$/), tag: 'standby-away' })]);
-    await expect.poll(() => page.title(), { timeout: WAIT_MS }).toBe('(2) Standby: 2 triggered');
+    expect(await away.textContent()).toContain('Paged while the tab was away');
+    // The page that waited comes to the tab that is back, as its own notification, and is delivered; the
+    // "while away" notification, a moment later, names only the other.
+    await expect.poll(async () => (await recorded()).slice(before).map((n) => n.tag).sort(), { timeout: WAIT_MS }).toEqual(['standby-away', `standby-incident-${waited}`]);
+    expect((await recorded()).slice(before).find((n) => n.tag === 'standby-away')).toEqual({ title: expect.stringMatching(/^Paged while this tab was away: #\d+$/), body: 'Its page gave up while the tab was away', tag: 'standby-away' });
+    await waitFor(() => outcomes(server, waited).includes('delivered'), 'the waiting page to be delivered');
+    await expect.poll(() => page.title(), { timeout: WAIT_MS }).toBe('(3) Standby: 3 triggered');
     await page.screenshot({ path: join(RESULTS_DIR, 'pager-away.png') });
 
     await away.getByRole('button', { name: /Paged while the tab was away/ }).click();

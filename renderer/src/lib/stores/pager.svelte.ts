@@ -7,7 +7,10 @@
  *
  * "Away" is measured in incident ids, not clocks: the highest incident id any tab of this origin has
  * seen is kept in localStorage, and a triggered incident with a higher id was paged while no tab saw
- * it. In the Electron window the shell shows OS notifications, so none of this is used there.
+ * it. The server sends a tab that connects the desktop pages that waited for one (within the retry
+ * window): those come as pages of their own, so the "while away" notification, shown a moment after
+ * the tab is back, leaves them out. In the Electron window the shell shows OS notifications, so none
+ * of this is used there.
  */
 import type { ApiEvents } from '../../../../electron/shared/api.ts';
 import type { Incident } from '../../../../electron/shared/schemas.ts';
@@ -23,6 +26,8 @@ const TRIGGERED_LIMIT = 100;
 export const BASE_TITLE = 'Standby';
 /** REFRESH_DEBOUNCE_MS gathers a burst of incident events into one read. */
 const REFRESH_DEBOUNCE_MS = 200;
+/** AWAY_NOTICE_MS is how long after the tab is back the "while away" notification waits for the pages that waited for a tab. */
+export const AWAY_NOTICE_MS = 1_500;
 
 /** PagerPermission is the browser's notification permission, 'checking' until it is known, or why there is none to ask for. */
 export type PagerPermission = NotificationPermission | 'checking' | 'unsupported' | 'desktop-app';
@@ -73,6 +78,8 @@ export class PagerState {
   #seen: number | null = null;
   /** awaySince is the highest id seen when the tab went away, while the "while away" check is due (undefined: not due). */
   #awaySince: number | null | undefined = undefined;
+  /** pagedSince are the incidents this tab showed a page for since it came back, until the "while away" notification (which leaves them out). */
+  #pagedSince: number[] | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #baseIcon: string | null = null;
   /** openIncident is how a click on a notification opens an incident (set by the window). */
@@ -86,6 +93,7 @@ export class PagerState {
     else void this.#followPermission();
     this.#seen = readSeen();
     this.#awaySince = this.#seen;
+    this.#pagedSince = [];
     void this.refresh();
   }
 
@@ -123,7 +131,10 @@ export class PagerState {
 
   /** notify shows a browser notification for a page; a click focuses the tab and opens the incident. */
   notify(n: ApiEvents['notification.desktop']): void {
-    if (n.incidentId > 0) this.#see(n.incidentId);
+    if (n.incidentId > 0) {
+      this.#see(n.incidentId);
+      this.#pagedSince?.push(n.incidentId);
+    }
     tabAlarm.page(n);
     if (!this.#granted()) return;
     const shown = new Notification(n.title, { body: n.body, tag: n.incidentId > 0 ? `standby-incident-${n.incidentId}` : 'standby-test', requireInteraction: n.urgency === 'high' });
@@ -140,6 +151,7 @@ export class PagerState {
   /** reconnected is called when the event stream is back after a gap: what was paged meanwhile is shown. */
   reconnected(): void {
     this.#awaySince = this.#seen;
+    this.#pagedSince = [];
     void this.refresh();
   }
 
@@ -173,14 +185,17 @@ export class PagerState {
     if (this.#awaySince !== undefined) {
       const seen = this.#awaySince;
       this.#awaySince = undefined;
-      if (seen !== null) {
-        const missed = list.incidents.filter((i) => i.id > seen && !this.away.some((a) => a.id === i.id));
-        if (missed.length > 0) {
-          this.away = [...missed, ...this.away];
-          this.#notifyAway(missed);
-          tabAlarm.ringAway(missed);
-        }
+      const missed = seen === null ? [] : list.incidents.filter((i) => i.id > seen && !this.away.some((a) => a.id === i.id));
+      if (missed.length > 0) {
+        this.away = [...missed, ...this.away];
+        tabAlarm.ringAway(missed);
       }
+      // The pages that waited for a tab arrive meanwhile, each as its own notification: not twice.
+      const paged = this.#pagedSince;
+      setTimeout(() => {
+        if (this.#pagedSince === paged) this.#pagedSince = undefined;
+        this.#notifyAway(missed.filter((i) => !paged?.includes(i.id) && this.away.some((a) => a.id === i.id)));
+      }, AWAY_NOTICE_MS);
     }
     // Everything this tab has now read counts as seen (a brand-new browser starts from here).
     this.#see(newest);
@@ -192,7 +207,7 @@ export class PagerState {
   }
 
   #notifyAway(missed: Incident[]): void {
-    if (!this.#granted()) return;
+    if (missed.length === 0 || !this.#granted()) return;
     const title = missed.length === 1 ? `Paged while this tab was away: #${missed[0]!.number}` : `${missed.length} incidents paged while this tab was away`;
     const shown = new Notification(title, { body: missed.map((i) => i.title).slice(0, 3).join('\n'), tag: 'standby-away' });
     shown.onclick = () => {
