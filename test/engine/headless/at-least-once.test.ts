@@ -46,9 +46,18 @@ async function slowReceiver(onArrive: (count: number) => void) {
       receipts.push({ key: String(req.headers['x-standby-delivery']), number: parsed.incident.number, repeat: parsed.repeat });
       open++;
       maxOpen = Math.max(maxOpen, open);
+      // In flight until answered, or until its sender is gone (killed: the kernel closes its sockets), so a
+      // restart that sends again at once is not counted with the dead process's sends.
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        open--;
+      };
+      res.once('close', end);
       onArrive(receipts.length);
       setTimeout(() => {
-        open--;
+        end();
         if (!res.destroyed) res.writeHead(200).end('ok');
       }, ANSWER_AFTER_MS);
     });
