@@ -79,9 +79,9 @@ export class IncidentEngine {
     this.jobs.wake(hint);
   }
 
-  /** releaseWaiting sends the pages to one type of contact method that wait for a device of it, which just connected (see DeliveryStage.releaseWaiting). */
+  /** releaseWaiting sends the pages to one type of contact method that wait for a device of it, which just connected (see WaitingPages). */
   releaseWaiting(contactType: string): void {
-    if (this.delivery.releaseWaiting(contactType) > 0) this.wake();
+    if (this.delivery.waiting.release(contactType) > 0) this.wake();
   }
 
   /**
@@ -100,8 +100,8 @@ export class IncidentEngine {
       const open = this.d.incidents.findOpen(service.id, dedupKey, integrationId);
       if (open) {
         const t = transition(open, { type: 'alert', title: input.title, severity: input.severity, details: input.details, actor }, now, this.context(open));
-        this.apply(t, now);
-        return { status: 'deduplicated', incident: this.d.incidents.get(open.id), changed: t.incident, planned: plannedBy(t) };
+        const planned = this.apply(t, now);
+        return { status: 'deduplicated', incident: this.d.incidents.get(open.id), changed: t.incident, planned };
       }
       const urgency = urgencyFor(service.urgencyRule, input.severity, now, profile.timeZone);
       const details = input.source ? { source: input.source, ...input.details } : input.details;
@@ -110,8 +110,8 @@ export class IncidentEngine {
       const escalateAt = escalationDue(urgency, ctx.policy, 1, now);
       const created = this.d.incidents.create({ title: input.title, serviceId: service.id, urgency, severity: input.severity, dedupKey, createdAt: now, details, integrationId, escalateAt });
       const t = transition(created, { type: 'open', actor, ...(input.source ? { source: input.source } : {}) }, now, ctx);
-      this.apply(t, now, created);
-      return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident, planned: plannedBy(t) };
+      const planned = this.apply(t, now, created);
+      return { status: 'created', incident: this.d.incidents.get(created.id), changed: t.incident, planned };
     });
     if (result.status !== 'suppressed') {
       this.d.emit({ type: 'incident.changed', data: { incident: result.incident } });
@@ -187,27 +187,27 @@ export class IncidentEngine {
     return { service, policy: this.d.config.getEscalationPolicy(service.escalationPolicyId), rules: this.d.config.listNotificationRules() };
   }
 
-  /** apply stores a transition: the incident (unless it is `stored`, the row as just written) and its effects. */
-  private apply(t: Transition, now: number, stored?: IncidentState): void {
+  /**
+   * apply stores a transition: the incident (unless it is `stored`, the row as just written) and its
+   * effects. It answers what it planned, for the job runner's wake: its escalation timer, its other
+   * timers and its pages, but not those that wait for a device (WaitingPages: nothing to send now).
+   */
+  private apply(t: Transition, now: number, stored?: IncidentState): WakeHint {
     if (t.incident !== stored) this.d.incidents.save(t.incident, now);
+    let timerAt = t.incident.escalateAt;
+    const pages: WakeHint['pages'] = [];
     for (const e of t.effects) {
       if (e.type === 'log') this.d.incidents.addLog(t.incident.id, now, e.entry);
       else if (e.type === 'cancel') this.d.incidents.cancel(t.incident.id, e.kinds, now);
-      else this.d.incidents.schedule(t.incident.id, e.job, now);
+      else if (e.job.kind !== 'notify') {
+        this.d.incidents.schedule(t.incident.id, e.job, now);
+        timerAt = timerAt === null ? e.job.dueAt : Math.min(timerAt, e.job.dueAt);
+      } else if (!this.delivery.waiting.schedule(t.incident.id, e.job, now)) {
+        pages.push({ dueAt: e.job.dueAt, contactMethodId: (e.job.payload as NotifyPayload).contactMethodId });
+      }
     }
+    return { timerAt, pages };
   }
-}
-
-/** plannedBy is what a transition planned, for the job runner's wake: its escalation timer, its other timers and its pages. */
-function plannedBy(t: Transition): WakeHint {
-  let timerAt = t.incident.escalateAt;
-  const pages: WakeHint['pages'] = [];
-  for (const e of t.effects) {
-    if (e.type !== 'schedule') continue;
-    if (e.job.kind === 'notify') pages.push({ dueAt: e.job.dueAt, contactMethodId: (e.job.payload as NotifyPayload).contactMethodId });
-    else timerAt = timerAt === null ? e.job.dueAt : Math.min(timerAt, e.job.dueAt);
-  }
-  return { timerAt, pages };
 }
 
 function timerEvent(job: JobRow): LifecycleEvent {

@@ -51,7 +51,7 @@ export interface NotificationMessage {
  * request may have reached the vendor (a timeout after sending), which counts against the SMS/voice
  * budget; `retryAfterMs` is how long the vendor asked us to wait (429 Retry-After); `untilConnected`
  * says no device of the channel is connected to show it (the headless desktop with no UI open): the
- * page waits for one to connect (DeliveryStage.releaseWaiting) instead of retrying on a schedule.
+ * page waits for one to connect (WaitingPages) instead of retrying on a schedule.
  */
 export type DeliveryResult =
   | { ok: true; detail?: string; receipt?: string }
@@ -84,6 +84,11 @@ export interface Channel {
   /** settingsSchema validates `channels.<type>`; it also drives the settings form. */
   readonly settingsSchema?: z.ZodType;
   send(contact: ContactMethod, message: NotificationMessage, ctx: ChannelContext): Promise<DeliveryResult>;
+  /**
+   * unavailable says why no page can be shown now (no device connected: the headless desktop with no UI
+   * open), or undefined. A page planned meanwhile waits for a device without being sent (WaitingPages).
+   */
+  unavailable?(): string | undefined;
 }
 
 /** DesktopNotification is what the desktop port shows. */
@@ -108,6 +113,8 @@ export interface DesktopShowOptions {
  */
 export interface DesktopPort {
   show(n: DesktopNotification, opts?: DesktopShowOptions): Promise<void>;
+  /** unavailable says why nothing can be shown now (no device connected), or undefined; a port that is always there leaves it out. */
+  unavailable?(): string | undefined;
 }
 
 /** NotConnectedError is what a DesktopPort throws when no device is connected to show a notification at all. */

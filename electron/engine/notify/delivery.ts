@@ -3,7 +3,7 @@
  * is claimed with a durable "sending" attempt row in one commit, right before its send (pages due
  * together share that commit); sent through its channel with a timeout; and recorded in another, through
  * the group commit inbound events use (outcomes that arrive together share one fsync). A retryable failure puts the same job
- * row back to pending with backoff (or until a device connects: releaseWaiting); each attempt and the final outcome are timeline entries. SMS and
+ * row back to pending with backoff (or until a device connects: waiting-pages.ts); each attempt and the final outcome are timeline entries. SMS and
  * calls count against a daily budget. Pages are at-least-once: a job a crash (or a stop) left
  * "sending" is sent again at the next start, marked as a possible repeat, with the same idempotency key.
  */
@@ -31,6 +31,7 @@ import type { ChannelRegistry } from './registry.ts';
 import { deliveryPolicy, formatDelay, nextRetry, type DeliveryPolicy } from './retry.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SendAttempts } from './send-attempts.ts';
+import { waitsLine, WaitingPages } from './waiting-pages.ts';
 import { DeliverySettings } from '../../shared/channel-schemas.ts';
 
 /** DeliveryDeps are the stage's collaborators. */
@@ -62,7 +63,7 @@ export interface ClaimedDelivery {
   repeat: boolean;
   /** incident is what the page says of its incident, read inside the claim's transaction (no read of its own). */
   incident: PagedIncident;
-  /** releases is DeliveryStage's count of releaseWaiting calls at the claim: a device that connects after it is not missed. */
+  /** releases is WaitingPages' count of releases at the claim: a device that connects after it is not missed. */
   releases: number;
 }
 
@@ -74,6 +75,8 @@ export class DeliveryStage {
   readonly bindings: SecretBindings;
   /** receipts are the pages a phone may answer (responders/). */
   readonly receipts: ReceiptRepo;
+  /** waiting are the pages that wait for a device to connect (waiting-pages.ts). */
+  readonly waiting: WaitingPages;
   /** tests are the test sends waiting for the person's answer (responders/answer-tests.ts). */
   readonly tests: AnswerTestRepo;
   /** answerable tells whether a channel's answers are heard now (set by the engine from its responders): its tests then ask for one. */
@@ -86,8 +89,6 @@ export class DeliveryStage {
   private readonly sends = new Set<Promise<unknown>>();
   /** commits batches the outcome records of sends that end together into one commit (one fsync), with inbound events. */
   private readonly commits: GroupCommit;
-  /** releases counts releaseWaiting calls (see ClaimedDelivery.releases). */
-  private releases = 0;
   /** policyOf is the policy last made, with the stored text it was made from. */
   private policyOf: { json: string | null; policy: DeliveryPolicy } | undefined;
 
@@ -99,6 +100,7 @@ export class DeliveryStage {
     this.bindings = new SecretBindings(deps.store);
     this.receipts = new ReceiptRepo(deps.store);
     this.tests = new AnswerTestRepo(deps.store);
+    this.waiting = new WaitingPages({ store: deps.store, repo: this.repo, incidents: deps.incidents, config: deps.config, channels: deps.channels, policy: () => this.policy(), now: () => deps.clock.now() });
     this.attempts = new SendAttempts({
       channels: deps.channels,
       settings: this.settings,
@@ -157,7 +159,7 @@ export class DeliveryStage {
       // Well after it was due (the computer slept, the process was held up): its retries start again from here.
       const late = now - job.dueAt >= LATE_START_MS;
       const attemptId = this.repo.start({ jobId: job.id, incidentId: job.incidentId, contactMethodId: p.contactMethodId, contactType: contact?.type ?? 'unknown', attempt, startedAt: now, late });
-      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.forPage(job.incidentId), releases: this.releases };
+      return { job, attempt, attemptId, repeat: history.interrupted, incident: this.d.incidents.forPage(job.incidentId), releases: this.waiting.releases };
     });
     if (blocked) {
       this.budgetEvent(blocked.budget, { incidentId: job.incidentId, contactMethodId: blocked.contact.id, type: blocked.contact.type });
@@ -174,16 +176,6 @@ export class DeliveryStage {
    */
   claimAll(jobs: JobRow[], now: number): Promise<Array<ClaimedDelivery | undefined>> {
     return this.commits.run(() => jobs.map((job) => this.claim(job, now)));
-  }
-
-  /**
-   * releaseWaiting makes due now the pages to one type of contact method waiting for a device to connect
-   * (a channel's `untilConnected` failure) or for a retry, since one just connected; it answers how many
-   * (the job runner then needs a wake).
-   */
-  releaseWaiting(contactType: string): number {
-    this.releases++;
-    return this.d.store.transaction(() => this.repo.release(contactType, this.d.clock.now()));
   }
 
   /** unconfirmedPage tells whether an incident has a page to one of these contact methods that may have arrived without Standby knowing (see DeliveryRepo.unconfirmed). */
@@ -351,11 +343,11 @@ export class DeliveryStage {
     const failure = { error: result.error, retryable: result.retryable, ...(result.status !== undefined ? { status: result.status } : {}) };
     this.repo.finish(c.attemptId, 'failed', now, { status: result.status, error: result.error, ...charges(result) });
     const decision = result.retryable ? this.retryDecision(c, p, now, result.retryAfterMs) : undefined;
-    // No device to show it: the page waits for one to connect (releaseWaiting) until the retry window ends, unless one connected since the claim.
-    const waits = decision && 'retryAt' in decision && result.untilConnected === true && c.releases === this.releases;
+    // No device to show it: the page waits for one to connect (WaitingPages) until the retry window ends, unless one connected since the claim.
+    const waits = decision && 'retryAt' in decision && result.untilConnected === true && c.releases === this.waiting.releases;
     if (decision && 'retryAt' in decision && this.repo.reschedule(c.job.id, waits ? decision.windowEndsAt : decision.retryAt)) {
       const line = waits
-        ? `Notifying ${name} waits (attempt ${c.attempt}): ${result.error}; it goes out when one connects, for up to ${formatDelay(decision.windowEndsAt - now)}`
+        ? waitsLine(name, c.attempt, result.error, decision.windowEndsAt - now)
         : `Notifying ${name} failed (attempt ${c.attempt}): ${result.error}; retrying in ${formatDelay(decision.delayMs)}`;
       const retryAt = new Date(waits ? decision.windowEndsAt : decision.retryAt).toISOString();
       this.d.incidents.addLog(c.job.incidentId, now, { type: 'notify', actor: 'system', message: line, data: { ...base, ...failure, outcome: waits ? 'waiting' : 'retrying', retryAt } });

@@ -52,6 +52,11 @@ export class DesktopRelay implements DesktopPort {
     return this.attached;
   }
 
+  /** unavailable says NO_DESKTOP_CONNECTED while no UI is connected: pages planned then wait for one without being sent. */
+  unavailable(): string | undefined {
+    return this.attached === 0 ? NO_DESKTOP_CONNECTED : undefined;
+  }
+
   /**
    * show publishes the notification to the connected UIs and resolves when one confirms it; it throws
    * when none is connected, when none confirms within the deadline (a little less than the

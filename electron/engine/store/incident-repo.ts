@@ -208,11 +208,12 @@ export class IncidentRepo {
 
   // Jobs
 
-  /** schedule inserts a job; a job whose key the incident has already is left alone (idempotent). */
-  schedule(incidentId: number, job: PlannedJob, now: number): void {
-    this.store
+  /** schedule inserts a job and answers its id; a job whose key the incident has already is left alone (idempotent: undefined). */
+  schedule(incidentId: number, job: PlannedJob, now: number): number | undefined {
+    const r = this.store
       .prepare("INSERT INTO jobs (incident_id, kind, due_at, key, payload_json, state, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(incident_id, key) DO NOTHING")
       .run(incidentId, job.kind, job.dueAt, job.key, JSON.stringify(job.payload), now);
+    return Number(r.changes) === 1 ? Number(r.lastInsertRowid) : undefined;
   }
 
   /** cancel marks an incident's pending jobs of these kinds cancelled. */

@@ -160,10 +160,33 @@ describe('a page no connected device can show', () => {
     await h.stop();
   });
 
+  it('planned while its channel says no device is connected, waits from the start: nothing is claimed or sent until one connects', async () => {
+    let connected = false;
+    const desktop = Object.assign(scripted('desktop'), { unavailable: () => (connected ? undefined : 'no desktop is connected') });
+    const h = await harness({ channels: [desktop], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 3, retryBaseSeconds: 10, maxRetryMinutes: 5 } });
+    const t0 = h.clock.now();
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await h.trigger(`Storm ${i}`)).id);
+    expect(desktop.sent).toEqual([]);
+    expect(ids.map((id) => h.notifies(id).map((e) => [e.data.outcome, e.data.attempt, e.data.error]))).toEqual(Array(5).fill([['waiting', 1, 'no desktop is connected']]));
+    expect(h.notifies(ids[0]!)[0]!.message).toBe('Notifying desktop "Laptop" waits (attempt 1): no desktop is connected; it goes out when one connects, for up to 5 min');
+    expect(dueAt(h)).toEqual(Array(5).fill(t0 + 5 * 60 * S));
+    // Each page's first attempt is on record as failed, and none was ever claimed ("sending").
+    expect(h.engine.store.db.prepare('SELECT outcome, COUNT(*) AS n FROM delivery_attempts GROUP BY outcome').all()).toEqual([{ outcome: 'failed', n: 5 }]);
+    connected = true;
+    h.engine.lifecycle.releaseWaiting('desktop');
+    await h.advance(0);
+    expect(desktop.sent.map((m) => m.title)).toEqual(['Storm 0', 'Storm 1', 'Storm 2', 'Storm 3', 'Storm 4']);
+    expect(h.notifies(ids[0]!).map((e) => [e.data.outcome, e.data.attempt])).toEqual([['waiting', 1], ['delivered', 2]]);
+    await h.stop();
+  });
+
   it('with retries off, fails at once', async () => {
-    const h = await harness({ channels: [scripted('desktop', NOT_CONNECTED)], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 0 } });
+    // Planned while no device is connected, or finding none at its attempt.
+    const desktop = Object.assign(scripted('desktop', NOT_CONNECTED), { unavailable: () => 'no desktop is connected' });
+    const h = await harness({ channels: [desktop], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 0 } });
     const { id } = await h.trigger();
-    expect(h.notifies(id).map((e) => e.data.outcome)).toEqual(['failed']);
+    expect(h.notifies(id).map((e) => [e.data.outcome, e.data.error])).toEqual([['failed', 'no desktop is connected']]);
     await h.stop();
   });
 

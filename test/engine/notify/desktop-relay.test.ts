@@ -33,13 +33,15 @@ describe('DesktopRelay', () => {
     expect(attached).toEqual([1, 2, 2]);
   });
 
-  it('makes the desktop channel ask to wait for a UI only when none is connected', async () => {
+  it('makes the desktop channel unavailable, and ask to wait for a UI, only when none is connected', async () => {
     const { r } = relay();
     const channel = desktopChannel(r);
     const m = { incidentId: 7, number: 7, title: 'Blog is down', serviceName: 'Blog', urgency: 'high' } as Parameters<typeof channel.send>[1];
     const ctx = { timeoutMs: 600 } as Parameters<typeof channel.send>[2];
+    expect(channel.unavailable?.()).toBe(NO_DESKTOP_CONNECTED);
     expect(await channel.send({} as Parameters<typeof channel.send>[0], m, ctx)).toEqual({ ok: false, retryable: true, error: NO_DESKTOP_CONNECTED, untilConnected: true });
     r.attach();
+    expect(channel.unavailable?.()).toBeUndefined();
     expect(await channel.send({} as Parameters<typeof channel.send>[0], m, ctx)).toEqual({ ok: false, retryable: true, error: 'no connected desktop confirmed the notification within 0.1 s (1 connected)' });
   });
 

@@ -8,6 +8,7 @@ import { headline, NotConnectedError, type Channel, type DesktopPort } from '../
 export function desktopChannel(port: DesktopPort): Channel {
   return {
     type: 'desktop',
+    unavailable: () => port.unavailable?.(),
     async send(_contact, m, ctx) {
       try {
         const title = m.test ? 'Standby: test notification' : headline(m);
