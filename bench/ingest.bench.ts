@@ -3,7 +3,8 @@
  * loopback, over keep-alive HTTP. Prints events/s and p50/p99 latency from request to 202 at
  * concurrency 1, 16 and 64, for new incidents (that page the desktop, and that page nobody) and for
  * a dedup storm (10,000 triggers on one key, which must yield one incident). At concurrency 16 the
- * two new-incident scenarios run five times each, alternating, and the paging ratio is of the medians; on Linux it also prints the server's CPU per event. Every 202 is durable:
+ * two new-incident scenarios run five times each, alternating, and the paging ratio is of the medians; on Linux it also prints the server's CPU per event. Then the
+ * same pair twice more with the UI's event stream closed: each desktop page waits for a UI, nothing sent. Every 202 is durable:
  * the group commit answers once its write-ahead log is flushed to disk (store/wal-flusher.ts).
  *
  * `node bench/ingest.bench.ts` (or `npm run bench -- ingest`).
@@ -182,7 +183,7 @@ async function prepare(agent: Agent, url: string) {
   const rules = await api<Array<{ id: number; urgency: string }>>(agent, url, 'notificationRules.list', {});
   for (const r of rules.filter((r) => r.urgency === 'low')) await api(agent, url, 'notificationRules.delete', { id: r.id });
   const storm = await newService('Bench (storm)', { type: 'constant', urgency: 'high' });
-  return { keys: { paging: await keyFor(paging.id), quiet: await keyFor(quiet.id), storm: await keyFor(storm.id) }, storm };
+  return { keys: { paging: await keyFor(paging.id), quiet: await keyFor(quiet.id), storm: await keyFor(storm.id) }, storm, paging };
 }
 
 /**
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const desktop = openDesktop(new Agent({ keepAlive: true, maxSockets: 8 }), server.url);
   try {
-    const { keys, storm } = await prepare(agent, server.url);
+    const { keys, storm, paging } = await prepare(agent, server.url);
 
     rows.push('| scenario | concurrency | events | events/s | p50 ms | p99 ms | errors |', '|---|---:|---:|---:|---:|---:|---:|');
     const report = (name: string, c: number, r: RunResult) =>
@@ -269,6 +270,17 @@ async function main(): Promise<void> {
       report('new incidents, low urgency (no page), again', 16, await once(keys.quiet, 16, 10_000));
       report('new incidents, paging the desktop, again', 16, await once(keys.paging, 16, 10_000));
     }
+    // With no UI connected, each desktop page waits for one (nothing is sent): the same pair of runs twice more, the desktop closed.
+    desktop.close();
+    await new Promise((ok) => setTimeout(ok, 1_000)); // for the server to see the stream closed
+    const noUi: { quiet: number[]; paging: number[] } = { quiet: [], paging: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const [scenario, key] of [['quiet', keys.quiet], ['paging', keys.paging]] as const) {
+        const r = await run(server.url, 16, 10_000, (i) => event(key, `no-ui-${round}-${scenario}-${i}`, i));
+        noUi[scenario].push(r.events / r.seconds);
+        report(`new incidents, ${scenario === 'quiet' ? 'low urgency (no page)' : 'paging the desktop'}, no UI connected`, 16, r);
+      }
+    }
     const stormRun = await run(server.url, 64, 10_000, (i) => event(keys.storm, 'storm', i));
     report('dedup storm: 10,000 triggers, one dedup key', 64, stormRun);
     const stormIncidents = await api<{ total: number; incidents: Array<{ alertCount: number }> }>(agent, server.url, 'incidents.list', { serviceId: storm.id });
@@ -281,6 +293,10 @@ async function main(): Promise<void> {
     const rates = (v: number[]) => v.map((x) => Math.round(x)).join(', ');
     console.log(`\nIngest at concurrency 16, every event paging the desktop: ${Math.round(median(at16.paging))} events/s (median of ${rates(at16.paging)}) against ${Math.round(median(at16.quiet))} without paging (median of ${rates(at16.quiet)}), ${(ratio * 100).toFixed(0)} % (goal: at least 70 %).`);
     console.log(`Each pair in turn: ${at16.quiet.map((q, i) => `${((at16.paging[i]! / q) * 100).toFixed(0)} %`).join(', ')}.`);
+    // The last paged incident's desktop page: with no UI connected it waits for one, nothing sent.
+    const last = (await api<{ incidents: Array<{ id: number }> }>(agent, server.url, 'incidents.list', { serviceId: paging.id, limit: 1 })).incidents[0]!;
+    const waited = (await api<{ timeline: Array<{ type: string; data: { outcome?: string } }> }>(agent, server.url, 'incidents.get', { id: last.id })).timeline.some((e) => e.type === 'notify' && e.data.outcome === 'waiting');
+    console.log(`With no UI connected (the same pair twice more, the desktop closed; each page waits for a UI${waited ? '' : ': NOT SEEN in the last incident'}): ${Math.round(Math.max(...noUi.paging))} against ${Math.round(Math.max(...noUi.quiet))} events/s (the higher of two runs each), ${((Math.max(...noUi.paging) / Math.max(...noUi.quiet)) * 100).toFixed(0)} %.`);
     if (cpu16.quiet.length > 0 && cpu16.paging.length > 0) {
       const ms = (v: number[]) => median(v).toFixed(3);
       console.log(`The server's CPU per event at concurrency 16 (all its threads, medians): ${ms(cpu16.quiet)} ms without paging; ${ms(cpu16.paging)} ms paging, during the run (with the deliveries made meanwhile); ${ms(cpu16.pagingWithDeliveries)} ms with all of its deliveries.`);
