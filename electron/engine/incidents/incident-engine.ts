@@ -81,7 +81,12 @@ export class IncidentEngine {
 
   /** releaseWaiting sends the pages to one type of contact method that wait for a device of it, which just connected (see WaitingPages). */
   releaseWaiting(contactType: string): void {
-    if (this.delivery.waiting.release(contactType) > 0) this.wake();
+    try {
+      if (this.delivery.waiting.release(contactType) > 0) this.wake();
+    } catch (err) {
+      // The store refused the write (a full disk, say): the pages go out when their wait ends instead.
+      this.d.log(`sending the waiting ${contactType} pages failed: ${(err as Error).message}`);
+    }
   }
 
   /**

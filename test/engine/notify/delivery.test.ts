@@ -205,6 +205,17 @@ describe('a page no connected device can show', () => {
     await h.stop();
   });
 
+  it('a device that connects while the store refuses writes does not fail its connection: the pages wait on', async () => {
+    const h = await harness({ channels: [scripted('desktop', NOT_CONNECTED)], contact: DESKTOP, settings: {}, secrets: {}, delivery: { retries: 3 } });
+    await h.trigger();
+    h.engine.lifecycle.delivery.waiting.release = () => {
+      throw new Error('database or disk is full');
+    };
+    expect(() => h.engine.lifecycle.releaseWaiting('desktop')).not.toThrow();
+    expect(h.logs).toContain('sending the waiting desktop pages failed: database or disk is full');
+    await h.stop();
+  });
+
   it('a device that connects releases only the pages of its own type that were tried', async () => {
     const sms = scripted('sms', TRANSIENT);
     const h = await harness({ channels: [sms], contact: SMS, settings: {}, secrets: {}, delivery: { retries: 3, retryBaseSeconds: 10 } });
