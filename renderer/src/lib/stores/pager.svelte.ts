@@ -27,7 +27,7 @@ export const BASE_TITLE = 'Standby';
 /** REFRESH_DEBOUNCE_MS gathers a burst of incident events into one read. */
 const REFRESH_DEBOUNCE_MS = 200;
 /** AWAY_NOTICE_MS is how long after the tab is back the "while away" notification waits for the pages that waited for a tab. */
-export const AWAY_NOTICE_MS = 1_500;
+export const AWAY_NOTICE_MS = 3_000;
 
 /** PagerPermission is the browser's notification permission, 'checking' until it is known, or why there is none to ask for. */
 export type PagerPermission = NotificationPermission | 'checking' | 'unsupported' | 'desktop-app';
